@@ -1,0 +1,1 @@
+"""Samspill's data layer: the records, the DuckDB store and the importers."""

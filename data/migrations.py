@@ -1,0 +1,108 @@
+"""Numbered schema migrations, applied in order when a store opens.
+
+Each migration is a list of SQL statements run in one transaction and recorded
+in ``_migrations``; a migration that is already recorded is skipped, so opening
+a store is idempotent. Never edit a released migration: add the next number.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, list[str]]] = [
+    (
+        "m001_create_register",
+        [
+            """
+            CREATE TABLE organisations (
+                org_id       VARCHAR PRIMARY KEY,
+                name         VARCHAR NOT NULL,
+                kind         VARCHAR NOT NULL DEFAULT '',
+                country      VARCHAR NOT NULL DEFAULT '',
+                region       VARCHAR NOT NULL DEFAULT '',
+                org_number   VARCHAR NOT NULL DEFAULT '',
+                description  VARCHAR NOT NULL DEFAULT '',
+                competences  VARCHAR NOT NULL DEFAULT '',
+                municipality VARCHAR NOT NULL DEFAULT '',
+                nace_codes   VARCHAR NOT NULL DEFAULT '',
+                employees    INTEGER
+            )
+            """,
+            """
+            CREATE TABLE projects (
+                project_id     VARCHAR PRIMARY KEY,
+                title          VARCHAR NOT NULL,
+                summary        VARCHAR NOT NULL DEFAULT '',
+                start_year     INTEGER,
+                programme      VARCHAR NOT NULL DEFAULT '',
+                budget_nok     DOUBLE,
+                funding_source VARCHAR NOT NULL DEFAULT ''
+            )
+            """,
+            """
+            CREATE TABLE participations (
+                project_id VARCHAR NOT NULL,
+                org_id     VARCHAR NOT NULL,
+                role       VARCHAR NOT NULL DEFAULT 'partner',
+                PRIMARY KEY (project_id, org_id)
+            )
+            """,
+            "CREATE INDEX participations_by_org ON participations (org_id)",
+        ],
+    ),
+    (
+        "m002_create_ideas_feedback_accounts",
+        [
+            "CREATE SEQUENCE idea_ids START 1",
+            """
+            CREATE TABLE ideas (
+                idea_id      INTEGER PRIMARY KEY DEFAULT nextval('idea_ids'),
+                title        VARCHAR NOT NULL,
+                text         VARCHAR NOT NULL,
+                submitted_by VARCHAR NOT NULL,
+                org_id       VARCHAR,
+                contact      VARCHAR NOT NULL DEFAULT '',
+                wanted_kinds VARCHAR NOT NULL DEFAULT '',
+                confidential BOOLEAN NOT NULL DEFAULT TRUE,
+                status       VARCHAR NOT NULL DEFAULT 'new',
+                notes        VARCHAR NOT NULL DEFAULT '',
+                suggestions  VARCHAR NOT NULL DEFAULT '',
+                request_key  VARCHAR UNIQUE,
+                created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )
+            """,
+            "CREATE SEQUENCE feedback_ids START 1",
+            """
+            CREATE TABLE feedback (
+                feedback_id INTEGER PRIMARY KEY DEFAULT nextval('feedback_ids'),
+                idea_id     INTEGER,
+                query       VARCHAR NOT NULL DEFAULT '',
+                org_id      VARCHAR NOT NULL,
+                verdict     VARCHAR NOT NULL,
+                given_by    VARCHAR NOT NULL,
+                given_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )
+            """,
+            """
+            CREATE TABLE accounts (
+                username      VARCHAR PRIMARY KEY,
+                password_hash VARCHAR NOT NULL,
+                role          VARCHAR NOT NULL,
+                org_id        VARCHAR,
+                created_at    TIMESTAMP NOT NULL DEFAULT current_timestamp
+            )
+            """,
+        ],
+    ),
+    (
+        # The vectors table itself is (re)created per model by
+        # PartnerStore.ensure_embedding_space, because FLOAT[n] needs n.
+        "m003_create_embedding_space",
+        [
+            """
+            CREATE TABLE embedding_space (
+                model_id VARCHAR NOT NULL,
+                dim      INTEGER NOT NULL
+            )
+            """,
+        ],
+    ),
+]

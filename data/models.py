@@ -1,0 +1,95 @@
+"""The records Samspill keeps: small frozen dataclasses, no behaviour.
+
+Every layer (importers, store, matching, graph, app) speaks in these types, so
+none of them needs to know how another stores or computes things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: Kinds of organisation. The empty string means "not known" (CORDIS "OTH" rows
+#: and bare register entries often carry no usable kind).
+KINDS: tuple[str, ...] = ("company", "research", "education", "public", "support", "other")
+
+#: Kinds that count as the knowledge side of a company + research pairing.
+RESEARCH_KINDS: tuple[str, ...] = ("research", "education")
+
+ROLES: tuple[str, ...] = ("coordinator", "partner")
+
+IDEA_STATUSES: tuple[str, ...] = ("new", "in_progress", "matched", "closed")
+
+VERDICTS: tuple[str, ...] = ("useful", "not_useful", "contacted")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    org_id: str
+    name: str
+    kind: str = ""
+    country: str = ""
+    region: str = ""
+    org_number: str = ""
+    description: str = ""
+    competences: str = ""  # ";"-separated keywords, optional
+    municipality: str = ""
+    nace_codes: str = ""  # ";"-separated NACE codes from Enhetsregisteret
+    employees: int | None = None
+
+
+@dataclass(frozen=True)
+class Project:
+    project_id: str
+    title: str
+    summary: str = ""
+    start_year: int | None = None
+    programme: str = ""
+    budget_nok: float | None = None
+    funding_source: str = ""
+
+
+@dataclass(frozen=True)
+class Participation:
+    project_id: str
+    org_id: str
+    role: str = "partner"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is asking. Advisers see every idea; a company sees only its own."""
+
+    username: str
+    role: str  # "adviser" or "company"
+    org_id: str | None = None
+
+    @property
+    def is_adviser(self) -> bool:
+        return self.role == "adviser"
+
+
+@dataclass(frozen=True)
+class Idea:
+    idea_id: int
+    title: str
+    text: str
+    submitted_by: str
+    org_id: str | None = None
+    contact: str = ""
+    wanted_kinds: tuple[str, ...] = ()
+    confidential: bool = True
+    status: str = "new"
+    notes: str = ""
+    created_at: str = ""
+    suggestions: tuple[str, ...] = field(default_factory=tuple)  # org ids, best first
+
+
+@dataclass(frozen=True)
+class Feedback:
+    feedback_id: int
+    org_id: str
+    verdict: str
+    given_by: str
+    given_at: str
+    idea_id: int | None = None
+    query: str = ""

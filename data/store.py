@@ -1,0 +1,639 @@
+"""PartnerStore: the one class that owns the DuckDB file and its SQL.
+
+Everything else asks the store for records (the dataclasses in
+:mod:`data.models`) and hands it records to write; no other module sees SQL or
+a DuckDB cursor.
+
+Threads: one store may be shared by many threads (Streamlit serves each session
+in its own thread). Every operation takes its own cursor from the shared
+connection, as the DuckDB docs require, and every write runs in a transaction.
+DuckDB resolves concurrent writers optimistically, so a write that loses a race
+raises a transaction conflict; :meth:`PartnerStore.write` retries those with
+backoff so callers never see them.
+
+Processes: DuckDB lets one process hold a file for writing. A second process
+that opens the same file gets :class:`StoreBusy` (see README, "Many users").
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, fields
+from pathlib import Path
+
+import duckdb
+import numpy as np
+
+from data.migrations import MIGRATIONS
+from data.models import (
+    IDEA_STATUSES,
+    VERDICTS,
+    Feedback,
+    Idea,
+    Organisation,
+    Participation,
+    Project,
+    Viewer,
+)
+
+DEFAULT_DB = Path(__file__).resolve().parent / "samspill.duckdb"
+
+
+def default_db_path() -> Path:
+    """The database used when neither ``--db`` nor ``SAMSPILL_DB`` says otherwise."""
+    return Path(os.environ.get("SAMSPILL_DB") or DEFAULT_DB)
+
+
+class StoreError(Exception):
+    """Base class for the store's own errors; the message is meant for users."""
+
+
+class StoreBusy(StoreError):
+    """Another process holds the database file."""
+
+
+class OrganisationNotFound(StoreError, KeyError):
+    def __str__(self) -> str:  # KeyError would quote the message
+        return self.args[0] if self.args else "organisation not found"
+
+
+class IdeaNotFound(StoreError, KeyError):
+    def __str__(self) -> str:
+        return self.args[0] if self.args else "idea not found"
+
+
+ORG_COLUMNS = tuple(f.name for f in fields(Organisation))
+PROJECT_COLUMNS = tuple(f.name for f in fields(Project))
+PARTICIPATION_COLUMNS = tuple(f.name for f in fields(Participation))
+
+SELECT_ORGANISATIONS = f"SELECT {', '.join(ORG_COLUMNS)} FROM organisations"
+SELECT_PROJECTS = f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects"
+SELECT_PARTICIPATIONS = f"SELECT {', '.join(PARTICIPATION_COLUMNS)} FROM participations"
+
+IDEA_COLUMNS = (
+    "idea_id, title, text, submitted_by, org_id, contact, wanted_kinds, "
+    "confidential, status, notes, CAST(created_at AS VARCHAR), suggestions"
+)
+INSERT_IDEA = """
+    INSERT INTO ideas (title, text, submitted_by, org_id, contact, wanted_kinds,
+                       confidential, request_key)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    RETURNING idea_id
+"""
+SELECT_IDEA = f"SELECT {IDEA_COLUMNS} FROM ideas WHERE idea_id = ?"
+SELECT_IDEA_BY_KEY = "SELECT idea_id FROM ideas WHERE request_key = ?"
+INSERT_FEEDBACK = """
+    INSERT INTO feedback (idea_id, query, org_id, verdict, given_by)
+    VALUES (?, ?, ?, ?, ?)
+    RETURNING feedback_id
+"""
+FEEDBACK_COLUMNS = "feedback_id, org_id, verdict, given_by, CAST(given_at AS VARCHAR), idea_id, query"
+
+# Tables that hold content, in the order a user thinks of them (for stats).
+CONTENT_TABLES = ("organisations", "projects", "participations", "ideas", "feedback", "accounts")
+
+_CONFLICT_MARKERS = ("Conflict", "conflict")
+
+
+def _is_conflict(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.TransactionException) or any(
+        marker in str(exc) for marker in _CONFLICT_MARKERS
+    )
+
+
+class PartnerStore:
+    """A DuckDB file holding the cluster's register, ideas, feedback and vectors.
+
+    Args:
+        path: database file, or ``":memory:"``. Parent folders are created.
+        read_only: open without write access (several processes may do so).
+
+    Raises:
+        StoreBusy: another process has the file open for writing.
+    """
+
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+        self.path = str(path)
+        self.read_only = read_only
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" in str(exc).lower():
+                raise StoreBusy(
+                    f"{self.path} is in use by another process (DuckDB allows one writer); "
+                    "close the other Samspill process or use a copy of the file"
+                ) from exc
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._closed = False
+        self._write_lock = threading.Lock()
+        if not read_only:
+            self._migrate()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection. Idempotent."""
+        if not self._closed:
+            self._closed = True
+            self._conn.close()
+
+    def __enter__(self) -> PartnerStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        if self._closed:
+            raise StoreError(f"store {self.path} is closed")
+        return self._conn.cursor()
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor of its own for one read operation."""
+        cur = self._cursor()
+        try:
+            yield cur
+        finally:
+            cur.close()
+
+    @contextmanager
+    def write(self, *, attempts: int = 8) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor inside a transaction: committed on success, rolled back on any error.
+
+        Writers in this process are serialised by a lock, so DuckDB's optimistic
+        concurrency never has to abort one of ours; the retry loop below covers
+        conflicts with work DuckDB started itself (checkpoints).
+        """
+        if self.read_only:
+            raise StoreError(f"{self.path} is open read-only")
+        with self._write_lock:
+            cur = self._cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    cur.execute("ROLLBACK")
+                    raise
+                for attempt in range(attempts):
+                    try:
+                        cur.execute("COMMIT")
+                        break
+                    except duckdb.Error as exc:
+                        if not _is_conflict(exc) or attempt == attempts - 1:
+                            raise
+                        time.sleep(0.01 * 2**attempt * (1 + random.random()))
+            finally:
+                cur.close()
+
+    def _migrate(self) -> None:
+        with self.write() as cur:
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS _migrations ("
+                " name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)"
+            )
+            done = {row[0] for row in cur.execute("SELECT name FROM _migrations").fetchall()}
+            for name, statements in MIGRATIONS:
+                if name in done:
+                    continue
+                for sql in statements:
+                    cur.execute(sql)
+                cur.execute("INSERT INTO _migrations (name) VALUES (?)", [name])
+
+    def migrations(self) -> list[str]:
+        with self.read() as cur:
+            return [r[0] for r in cur.execute("SELECT name FROM _migrations ORDER BY name").fetchall()]
+
+    # -- register: reads -----------------------------------------------------
+
+    def organisations(self, *, kind: str | None = None) -> list[Organisation]:
+        sql, params = SELECT_ORGANISATIONS, []
+        if kind is not None:
+            sql, params = sql + " WHERE kind = ?", [kind]
+        with self.read() as cur:
+            rows = cur.execute(sql + " ORDER BY org_id", params).fetchall()
+        return [Organisation(*row) for row in rows]
+
+    def organisation(self, org_id: str) -> Organisation:
+        with self.read() as cur:
+            row = cur.execute(SELECT_ORGANISATIONS + " WHERE org_id = ?", [org_id]).fetchone()
+        if row is None:
+            raise OrganisationNotFound(f"no organisation with id {org_id!r}")
+        return Organisation(*row)
+
+    def has_organisation(self, org_id: str) -> bool:
+        with self.read() as cur:
+            return cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone() is not None
+
+    def search_organisations(self, text: str, *, limit: int = 50) -> list[Organisation]:
+        """Organisations whose name, id or description contains ``text`` (case-insensitive)."""
+        pattern = f"%{text.strip()}%"
+        sql = (
+            SELECT_ORGANISATIONS
+            + " WHERE name ILIKE ? OR org_id ILIKE ? OR description ILIKE ? OR competences ILIKE ?"
+            + " ORDER BY name LIMIT ?"
+        )
+        with self.read() as cur:
+            rows = cur.execute(sql, [pattern, pattern, pattern, pattern, limit]).fetchall()
+        return [Organisation(*row) for row in rows]
+
+    def projects(self, *, until_year: int | None = None) -> list[Project]:
+        sql, params = SELECT_PROJECTS, []
+        if until_year is not None:
+            sql, params = sql + " WHERE start_year <= ?", [until_year]
+        with self.read() as cur:
+            rows = cur.execute(sql + " ORDER BY project_id", params).fetchall()
+        return [Project(*row) for row in rows]
+
+    def participations(self) -> list[Participation]:
+        with self.read() as cur:
+            rows = cur.execute(SELECT_PARTICIPATIONS + " ORDER BY project_id, org_id").fetchall()
+        return [Participation(*row) for row in rows]
+
+    def projects_of(self, org_id: str) -> list[tuple[Project, str]]:
+        """The projects an organisation took part in, newest first, with its role."""
+        sql = (
+            "SELECT "
+            + ", ".join(f"p.{c}" for c in PROJECT_COLUMNS)
+            + ", pa.role FROM participations pa JOIN projects p USING (project_id)"
+            " WHERE pa.org_id = ? ORDER BY p.start_year DESC NULLS LAST, p.project_id"
+        )
+        with self.read() as cur:
+            rows = cur.execute(sql, [org_id]).fetchall()
+        return [(Project(*row[:-1]), row[-1]) for row in rows]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per content table, plus stored vectors."""
+        out = {}
+        with self.read() as cur:
+            for table in CONTENT_TABLES:  # fixed names, never user input
+                out[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            out["embeddings"] = (
+                cur.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+                if self._has_table(cur, "embeddings")
+                else 0
+            )
+        return out
+
+    def counts_by_kind(self) -> dict[str, int]:
+        with self.read() as cur:
+            rows = cur.execute(
+                "SELECT kind, count(*) FROM organisations GROUP BY kind ORDER BY count(*) DESC, kind"
+            ).fetchall()
+        return {kind: n for kind, n in rows}
+
+    def year_range(self) -> tuple[int, int] | None:
+        with self.read() as cur:
+            lo, hi = cur.execute("SELECT min(start_year), max(start_year) FROM projects").fetchone()
+        return None if lo is None else (lo, hi)
+
+    @staticmethod
+    def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+        return (
+            cur.execute(
+                "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
+            ).fetchone()
+            is not None
+        )
+
+    # -- register: writes ----------------------------------------------------
+
+    def upsert(
+        self,
+        organisations: Sequence[Organisation] = (),
+        projects: Sequence[Project] = (),
+        participations: Sequence[Participation] = (),
+    ) -> dict[str, dict[str, int]]:
+        """Insert or update records in one transaction; all or nothing.
+
+        Returns, per table, how many rows were ``added``, ``updated`` and
+        ``unchanged`` -- so a re-import of the same file reports no change.
+        """
+        report = {}
+        with self.write() as cur:
+            report["organisations"] = self._upsert_rows(cur, "organisations", ORG_COLUMNS, ("org_id",), organisations)
+            report["projects"] = self._upsert_rows(cur, "projects", PROJECT_COLUMNS, ("project_id",), projects)
+            report["participations"] = self._upsert_rows(
+                cur, "participations", PARTICIPATION_COLUMNS, ("project_id", "org_id"), participations
+            )
+        return report
+
+    def _upsert_rows(self, cur, table, columns, key, records) -> dict[str, int]:
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        if not records:
+            return counts
+        rows = [astuple(r) for r in records]
+        key_idx = [columns.index(k) for k in key]
+        existing = self._existing_rows(cur, table, columns, key, [tuple(r[i] for i in key_idx) for r in rows])
+        changed = []
+        for row in rows:
+            old = existing.get(tuple(row[i] for i in key_idx))
+            if old is None:
+                counts["added"] += 1
+                changed.append(row)
+            elif tuple(old) != tuple(row):
+                counts["updated"] += 1
+                changed.append(row)
+            else:
+                counts["unchanged"] += 1
+        if changed:
+            staged = _as_arrow(columns, changed, cur.sql(f"SELECT * FROM {table} LIMIT 0").to_arrow_table().schema)
+            cur.register("staged_rows", staged)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in key)
+            conflict = f"DO UPDATE SET {updates}" if updates else "DO NOTHING"
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM staged_rows "
+                f"ON CONFLICT ({', '.join(key)}) {conflict}"
+            )
+            cur.unregister("staged_rows")
+        return counts
+
+    @staticmethod
+    def _existing_rows(cur, table, columns, key, keys) -> dict[tuple, tuple]:
+        if not keys:
+            return {}
+        probe = _as_arrow(key, list({k: None for k in keys}), None)
+        cur.register("probe_keys", probe)
+        on = " AND ".join(f"t.{k} = p.{k}" for k in key)
+        rows = cur.execute(
+            f"SELECT {', '.join('t.' + c for c in columns)} FROM {table} t JOIN probe_keys p ON {on}"
+        ).fetchall()
+        cur.unregister("probe_keys")
+        key_idx = [columns.index(k) for k in key]
+        return {tuple(r[i] for i in key_idx): r for r in rows}
+
+    def update_organisation(self, org: Organisation) -> None:
+        """Replace one organisation's profile (it must exist)."""
+        with self.write() as cur:
+            found = cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org.org_id]).fetchone()
+            if found is None:
+                raise OrganisationNotFound(f"no organisation with id {org.org_id!r}")
+            sets = ", ".join(f"{c} = ?" for c in ORG_COLUMNS[1:])
+            cur.execute(f"UPDATE organisations SET {sets} WHERE org_id = ?", [*astuple(org)[1:], org.org_id])
+
+    # -- ideas -----------------------------------------------------------------
+
+    def add_idea(
+        self,
+        *,
+        title: str,
+        text: str,
+        submitted_by: str,
+        org_id: str | None = None,
+        contact: str = "",
+        wanted_kinds: Iterable[str] = (),
+        confidential: bool = True,
+        request_key: str | None = None,
+    ) -> Idea:
+        """Store a submitted idea. A repeated ``request_key`` returns the first one instead
+        of storing a duplicate, so a client may safely retry a submission."""
+        if not title.strip():
+            raise StoreError("an idea needs a title")
+        if not text.strip():
+            raise StoreError("an idea needs a description")
+        with self.write() as cur:
+            if request_key is not None:
+                row = cur.execute(SELECT_IDEA_BY_KEY, [request_key]).fetchone()
+                if row is not None:
+                    idea_id = row[0]
+                    return self._idea_from_row(cur.execute(SELECT_IDEA, [idea_id]).fetchone())
+            if org_id is not None and cur.execute(
+                "SELECT 1 FROM organisations WHERE org_id = ?", [org_id]
+            ).fetchone() is None:
+                raise OrganisationNotFound(f"no organisation with id {org_id!r}")
+            idea_id = cur.execute(
+                INSERT_IDEA,
+                [title.strip(), text, submitted_by, org_id, contact, ";".join(wanted_kinds), confidential, request_key],
+            ).fetchone()[0]
+            return self._idea_from_row(cur.execute(SELECT_IDEA, [idea_id]).fetchone())
+
+    def ideas(self, viewer: Viewer) -> list[Idea]:
+        """Ideas the viewer may read: all for an adviser, a company's own otherwise."""
+        sql = f"SELECT {IDEA_COLUMNS} FROM ideas"
+        params: list = []
+        if not viewer.is_adviser:
+            sql += " WHERE submitted_by = ? OR (org_id IS NOT NULL AND org_id = ?)"
+            params = [viewer.username, viewer.org_id or ""]
+        with self.read() as cur:
+            rows = cur.execute(sql + " ORDER BY idea_id DESC", params).fetchall()
+        return [self._idea_from_row(r) for r in rows]
+
+    def idea(self, idea_id: int, viewer: Viewer) -> Idea:
+        """One idea, if the viewer may read it; otherwise :class:`IdeaNotFound`
+        (never a hint that someone else's idea exists)."""
+        for idea in self.ideas(viewer):
+            if idea.idea_id == idea_id:
+                return idea
+        raise IdeaNotFound(f"no idea {idea_id} for {viewer.username}")
+
+    def update_idea(
+        self,
+        idea_id: int,
+        *,
+        status: str | None = None,
+        notes: str | None = None,
+        suggestions: Sequence[str] | None = None,
+    ) -> Idea:
+        if status is not None and status not in IDEA_STATUSES:
+            raise StoreError(f"unknown status {status!r}; expected one of {', '.join(IDEA_STATUSES)}")
+        with self.write() as cur:
+            if cur.execute("SELECT 1 FROM ideas WHERE idea_id = ?", [idea_id]).fetchone() is None:
+                raise IdeaNotFound(f"no idea {idea_id}")
+            if status is not None:
+                cur.execute("UPDATE ideas SET status = ? WHERE idea_id = ?", [status, idea_id])
+            if notes is not None:
+                cur.execute("UPDATE ideas SET notes = ? WHERE idea_id = ?", [notes, idea_id])
+            if suggestions is not None:
+                cur.execute(
+                    "UPDATE ideas SET suggestions = ? WHERE idea_id = ?", [json.dumps(list(suggestions)), idea_id]
+                )
+            return self._idea_from_row(cur.execute(SELECT_IDEA, [idea_id]).fetchone())
+
+    @staticmethod
+    def _idea_from_row(row) -> Idea:
+        (idea_id, title, text, submitted_by, org_id, contact, wanted, confidential, status, notes, created, sugg) = row
+        return Idea(
+            idea_id=idea_id,
+            title=title,
+            text=text,
+            submitted_by=submitted_by,
+            org_id=org_id,
+            contact=contact,
+            wanted_kinds=tuple(k for k in wanted.split(";") if k),
+            confidential=confidential,
+            status=status,
+            notes=notes,
+            created_at=created,
+            suggestions=tuple(json.loads(sugg)) if sugg else (),
+        )
+
+    # -- feedback ----------------------------------------------------------------
+
+    def add_feedback(
+        self, *, org_id: str, verdict: str, given_by: str, idea_id: int | None = None, query: str = ""
+    ) -> Feedback:
+        if verdict not in VERDICTS:
+            raise StoreError(f"unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}")
+        with self.write() as cur:
+            if cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone() is None:
+                raise OrganisationNotFound(f"no organisation with id {org_id!r}")
+            fid = cur.execute(INSERT_FEEDBACK, [idea_id, query, org_id, verdict, given_by]).fetchone()[0]
+            row = cur.execute(f"SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE feedback_id = ?", [fid]).fetchone()
+        return Feedback(*row)
+
+    def feedback(self, *, idea_id: int | None = None) -> list[Feedback]:
+        sql, params = f"SELECT {FEEDBACK_COLUMNS} FROM feedback", []
+        if idea_id is not None:
+            sql, params = sql + " WHERE idea_id = ?", [idea_id]
+        with self.read() as cur:
+            rows = cur.execute(sql + " ORDER BY feedback_id", params).fetchall()
+        return [Feedback(*r) for r in rows]
+
+    def feedback_balance(self) -> dict[str, int]:
+        """Per organisation: useful and contacted verdicts minus not-useful ones."""
+        with self.read() as cur:
+            rows = cur.execute(
+                "SELECT org_id, sum(CASE WHEN verdict = 'not_useful' THEN -1 ELSE 1 END) "
+                "FROM feedback GROUP BY org_id"
+            ).fetchall()
+        return {org_id: int(n) for org_id, n in rows}
+
+    # -- accounts ------------------------------------------------------------------
+
+    def add_account(self, username: str, password_hash: str, role: str, org_id: str | None = None) -> None:
+        if role not in ("adviser", "company"):
+            raise StoreError(f"unknown role {role!r}; expected adviser or company")
+        with self.write() as cur:
+            if cur.execute("SELECT 1 FROM accounts WHERE username = ?", [username]).fetchone():
+                raise StoreError(f"account {username!r} exists already")
+            cur.execute(
+                "INSERT INTO accounts (username, password_hash, role, org_id) VALUES (?, ?, ?, ?)",
+                [username, password_hash, role, org_id],
+            )
+
+    def account(self, username: str) -> tuple[str, str, str | None] | None:
+        """(password_hash, role, org_id) for a username, or None."""
+        with self.read() as cur:
+            return cur.execute(
+                "SELECT password_hash, role, org_id FROM accounts WHERE username = ?", [username]
+            ).fetchone()
+
+    # -- embeddings ------------------------------------------------------------------
+
+    def embedding_space(self) -> tuple[str, int] | None:
+        """(model_id, dim) of the stored vectors, or None before the first index."""
+        with self.read() as cur:
+            return cur.execute("SELECT model_id, dim FROM embedding_space").fetchone()
+
+    def ensure_embedding_space(self, model_id: str, dim: int) -> bool:
+        """Make the vectors table hold ``FLOAT[dim]`` vectors of ``model_id``.
+
+        A different model makes every stored vector meaningless, so they are all
+        dropped (in one transaction). Returns True when the space was (re)made.
+        """
+        if self.embedding_space() == (model_id, dim):
+            return False
+        with self.write() as cur:
+            cur.execute("DROP TABLE IF EXISTS embeddings")
+            cur.execute(
+                f"CREATE TABLE embeddings ("
+                f" item_type VARCHAR NOT NULL, item_id VARCHAR NOT NULL,"
+                f" content_hash VARCHAR NOT NULL, vector FLOAT[{int(dim)}] NOT NULL,"
+                f" PRIMARY KEY (item_type, item_id))"
+            )
+            cur.execute("DELETE FROM embedding_space")
+            cur.execute("INSERT INTO embedding_space VALUES (?, ?)", [model_id, dim])
+        return True
+
+    def embedding_hashes(self, item_type: str) -> dict[str, str]:
+        with self.read() as cur:
+            if not self._has_table(cur, "embeddings"):
+                return {}
+            rows = cur.execute(
+                "SELECT item_id, content_hash FROM embeddings WHERE item_type = ?", [item_type]
+            ).fetchall()
+        return dict(rows)
+
+    def save_embeddings(
+        self,
+        item_type: str,
+        item_ids: Sequence[str],
+        content_hashes: Sequence[str],
+        vectors: np.ndarray,
+        *,
+        delete_others: bool = False,
+    ) -> None:
+        """Store vectors (one row each), replacing older ones for the same items.
+
+        With ``delete_others``, vectors of this type whose item is not in
+        ``item_ids`` are removed in the same transaction (items that vanished).
+        """
+        space = self.embedding_space()
+        if space is None:
+            raise StoreError("no embedding space: call ensure_embedding_space first")
+        vectors = np.asarray(vectors, dtype=np.float32)
+        if vectors.shape != (len(item_ids), space[1]):
+            raise StoreError(
+                f"vectors of shape {vectors.shape} do not fit {len(item_ids)} items of dim {space[1]}"
+            )
+        import pyarrow as pa
+
+        table = pa.table(
+            {
+                "item_type": pa.array([item_type] * len(item_ids), pa.string()),
+                "item_id": pa.array(list(item_ids), pa.string()),
+                "content_hash": pa.array(list(content_hashes), pa.string()),
+                "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), space[1]),
+            }
+        )
+        with self.write() as cur:
+            if delete_others:
+                cur.register("keep_ids", pa.table({"item_id": pa.array(list(item_ids), pa.string())}))
+                cur.execute(
+                    "DELETE FROM embeddings WHERE item_type = ? AND item_id NOT IN (SELECT item_id FROM keep_ids)",
+                    [item_type],
+                )
+                cur.unregister("keep_ids")
+            if len(item_ids):
+                cur.register("staged_vectors", table)
+                cur.execute(
+                    "INSERT INTO embeddings SELECT item_type, item_id, content_hash, vector FROM staged_vectors "
+                    "ON CONFLICT (item_type, item_id) DO UPDATE SET content_hash = excluded.content_hash, "
+                    "vector = excluded.vector"
+                )
+                cur.unregister("staged_vectors")
+
+    def load_embeddings(self, item_type: str) -> tuple[list[str], np.ndarray]:
+        """All stored vectors of one type as (ids, matrix of shape (n, dim)), ids sorted."""
+        space = self.embedding_space()
+        dim = space[1] if space else 0
+        with self.read() as cur:
+            if space is None or not self._has_table(cur, "embeddings"):
+                return [], np.zeros((0, dim), dtype=np.float32)
+            table = cur.sql(
+                "SELECT item_id, vector FROM embeddings WHERE item_type = ? ORDER BY item_id", params=[item_type]
+            ).to_arrow_table()
+        ids = table.column("item_id").to_pylist()
+        flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
+        return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), dim)
+
+
+def _as_arrow(columns: Sequence[str], rows: Sequence[tuple], schema):
+    """Rows as a pyarrow table, typed like the target table when a schema is given."""
+    import pyarrow as pa
+
+    data = {c: [row[i] for row in rows] for i, c in enumerate(columns)}
+    if schema is None:
+        return pa.table(data)
+    return pa.table({c: pa.array(data[c], type=schema.field(c).type) for c in columns})

@@ -1,0 +1,77 @@
+"""The ``samspill`` command: one root group; each library area adds its commands.
+
+``data/cli.py``, ``matching/cli.py`` and ``graph/cli.py`` hold the commands of
+their area; this module only wires them under one group with the shared
+``--db`` option. Commands check their input, open the store, call the library,
+print, and turn the library's errors into short messages (exit code 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from data.store import PartnerStore, StoreError, default_db_path
+
+
+class Context:
+    """What every command shares: where the database is, opened on first use."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self._store: PartnerStore | None = None
+
+    def store(self, *, read_only: bool = False) -> PartnerStore:
+        if self._store is None:
+            try:
+                self._store = PartnerStore(self.db, read_only=read_only)
+            except StoreError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="DuckDB file (default: $SAMSPILL_DB or data/samspill.duckdb).",
+)
+@click.version_option(package_name="samspill")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Samspill: find the partners for a project idea in an industry cluster."""
+    state = Context(db or default_db_path())
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+def _register() -> None:
+    from data.cli import commands as data_commands
+
+    for command in data_commands:
+        main.add_command(command)
+    try:
+        from matching.cli import commands as matching_commands
+    except ImportError as exc:  # pragma: no cover - only while matching/ is being built
+        if "matching.cli" not in str(exc):
+            raise
+        matching_commands = []
+    for command in matching_commands:
+        main.add_command(command)
+    try:
+        from graph.cli import commands as graph_commands
+    except ImportError as exc:  # pragma: no cover
+        if "graph.cli" not in str(exc):
+            raise
+        graph_commands = []
+    for command in graph_commands:
+        main.add_command(command)
+
+
+_register()
