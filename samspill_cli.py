@@ -30,6 +30,14 @@ class Context:
                 raise click.ClickException(str(exc)) from exc
         return self._store
 
+    def competence_similarity(self):
+        """A ``(org_a, org_b) -> float`` competence similarity for graph/ commands, or None.
+
+        graph/ takes similarity as a function and never imports a model; this is
+        where the matching side supplies it.
+        """
+        return None
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
