@@ -1,0 +1,261 @@
+"""Competence terms: what an organisation works on, in a few words.
+
+Used for community labels and for the reasons given with suggested
+introductions. Deliberately simple and model-free: words of project titles
+and summaries and of the organisation's own description, counted once per
+text, with a small Norwegian + English stop-word list; the ``competences``
+field (``;``-separated keywords) is kept as whole phrases.
+
+An organisation's terms are a ``Counter`` mapping term -> number of its texts
+that use it (a keyword from ``competences`` counts :data:`COMPETENCE_WEIGHT`).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+from data.models import Organisation, Participation, Project
+
+__all__ = [
+    "COMPETENCE_WEIGHT",
+    "STOP_WORDS",
+    "distinctive_terms",
+    "document_frequency",
+    "idf",
+    "organisation_terms",
+    "profile_terms",
+    "project_terms",
+    "tokenize",
+    "top_terms",
+]
+
+#: A keyword the organisation wrote itself counts as much as this many texts.
+COMPETENCE_WEIGHT = 2
+
+_ENGLISH = """
+a about above across after again against all almost along already also although always am among an and another any
+are around as at be because been before being below between both but by can cannot could did do does doing done down
+during each either else enough etc even ever every few for from further had has have having he her here hers him his
+how however i if in into is it its itself just least less like made make makes many may me more most much must my
+near need needs neither no nor not now of off often on once one only onto or other others our ours out over own per
+rather same shall she should since so some such than that the their theirs them then there therefore these they this
+those though through thus to too toward towards under until up upon us very via was we well were what when where
+whether which while who whom whose why will with within without would yet you your
+project projects aim aims aimed objective objectives goal goals develop developed developing development new novel
+approach approaches based result results use used uses using work works main high low level levels different provide
+provides provided key first second third two three four five six several including include includes within will
+able also activities activity addition additional allow allows among applied apply area areas available better
+bring current currently demonstrate demonstrated demonstration design designed due ensure existing expected field
+focus following four future help impact important improve improved improvement increase increased innovative
+innovation large level long lead make new order overall part particular potential possible programme proposal
+propose proposed range real reduce reduced related research researchers role scale set significant specific state
+strong studies study support system systems take technical technologies technology time total towards type types
+way ways whole wide will year years action actions case cases end european europe eu horizon h2020 partners
+partner consortium led leading market markets solution solutions process processes product products service
+services application applications implementation implement implemented management method methods
+efficient efficiency performance cost costs value
+"""
+
+_NORWEGIAN = """
+alle andre annen annet av bare begge bli ble blir blitt både da de dem den denne der deres derfor dersom dette disse
+du eller en enn er et ett etter ett for fordi fra før ha hadde han hans har hennes her hun hva hvem hver hvilke
+hvilken hvis hvor hvordan i ikke inn innen jeg kan kunne man med mellom men mer mest mot mye må ned noe noen nok nye
+nytt ny når og også om opp oss over på samme samt seg selv sin sine sitt skal skulle slik som så til tre to uten ut
+under ved vi vil ville vår våre være vært å ett ei
+prosjekt prosjektet prosjekter prosjektene utvikle utvikling utviklet nye løsning løsninger basert bedre økt øke
+mål målet gjennom blant bidra skal arbeid arbeidet del deler første andre tredje år året årene ny nytt nye
+samarbeid samarbeidet partnere partner teknologi teknologien metode metoder innovasjon
+"""
+
+#: Stop words: common Norwegian (bokmål) and English words plus the generic
+#: vocabulary of project descriptions ("project", "develop", "innovation").
+STOP_WORDS: frozenset[str] = frozenset((_ENGLISH + _NORWEGIAN).split())
+
+_WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased words of ``text`` of three or more letters, stop words removed.
+
+    >>> tokenize("Hydrogen-fuelled ferries for the fjords of Trøndelag, 2024!")
+    ['hydrogen-fuelled', 'ferries', 'fjords', 'trøndelag']
+    """
+    words = (w.lower() for w in _WORD.findall(text or ""))
+    return [w for w in words if len(w) >= 3 and w not in STOP_WORDS]
+
+
+@functools.lru_cache(maxsize=16384)
+def _text_terms(text: str) -> frozenset[str]:
+    # Cached: yearly metrics ask for the terms "as of" each year, which would
+    # otherwise tokenise the same summaries once per year.
+    return frozenset(tokenize(text))
+
+
+def _keywords(competences: str) -> set[str]:
+    return {k.strip().lower() for k in (competences or "").split(";") if k.strip()}
+
+
+def organisation_terms(
+    organisations: Iterable[Organisation],
+    projects: Iterable[Project],
+    participations: Iterable[Participation],
+    *,
+    until: int | None = None,
+) -> dict[str, Counter]:
+    """Terms per organisation from its description, keywords and projects.
+
+    Parameters
+    ----------
+    organisations, projects, participations : iterables of records
+    until : int, optional
+        Only projects that started in or before this year count (so a
+        measurement on the past does not see the future). Projects without a
+        start year count only when ``until`` is None.
+
+    Returns
+    -------
+    dict
+        org id -> Counter(term -> number of texts using it). Organisations
+        without any text are absent.
+
+    Examples
+    --------
+    >>> from data.models import Organisation, Participation, Project
+    >>> terms = organisation_terms(
+    ...     [Organisation("a", "A", competences="Electrolysis; fuel cells")],
+    ...     [Project("p1", "Hydrogen ferries", "Hydrogen for ferries.", start_year=2020)],
+    ...     [Participation("p1", "a")],
+    ... )
+    >>> terms["a"]["hydrogen"], terms["a"]["electrolysis"], terms["a"]["fuel cells"]
+    (1, 2, 2)
+    """
+    project_terms: dict[str, frozenset[str]] = {}
+    for project in projects:
+        if until is not None and (project.start_year is None or project.start_year > until):
+            continue
+        project_terms[project.project_id] = _text_terms(f"{project.title} {project.summary}")
+    out: dict[str, Counter] = defaultdict(Counter)
+    for part in participations:
+        words = project_terms.get(part.project_id)
+        if words:
+            out[part.org_id].update(words)
+    for org in organisations:
+        own = _text_terms(org.description) if org.description else frozenset()
+        if own:
+            out[org.org_id].update(own)
+        for keyword in _keywords(org.competences):
+            out[org.org_id][keyword] += COMPETENCE_WEIGHT
+    return {org_id: counter for org_id, counter in out.items() if counter}
+
+
+def document_frequency(org_terms: Mapping[str, Counter]) -> Counter:
+    """How many organisations use each term.
+
+    >>> document_frequency({"a": Counter(x=3, y=1), "b": Counter(x=1)})
+    Counter({'x': 2, 'y': 1})
+    """
+    df: Counter = Counter()
+    for counter in org_terms.values():
+        df.update(counter.keys())
+    return df
+
+
+def idf(org_terms: Mapping[str, Counter]) -> dict[str, float]:
+    """Smoothed inverse document frequency over organisations, ``log((1+N)/(1+df))+1``.
+
+    >>> w = idf({"a": Counter(x=1, y=1), "b": Counter(x=1)})
+    >>> round(w["x"], 3), round(w["y"], 3)
+    (1.0, 1.405)
+    """
+    n = len(org_terms)
+    return {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in document_frequency(org_terms).items()}
+
+
+def project_terms(projects: Iterable[Project]) -> dict[str, frozenset[str]]:
+    """The terms of each project's title and summary.
+
+    >>> sorted(project_terms([Project("p1", "Hydrogen ferries", "Ferries on hydrogen.")])["p1"])
+    ['ferries', 'hydrogen']
+    """
+    return {p.project_id: _text_terms(f"{p.title} {p.summary}") for p in projects}
+
+
+def profile_terms(organisations: Iterable[Organisation]) -> dict[str, frozenset[str]]:
+    """The terms of each organisation's own description and keywords (absent when it has none).
+
+    >>> terms = profile_terms([Organisation("a", "A", description="Subsea robotics", competences="ROV; sensors")])
+    >>> sorted(terms["a"])
+    ['robotics', 'rov', 'sensors', 'subsea']
+    """
+    out = {}
+    for org in organisations:
+        words = (_text_terms(org.description) if org.description else frozenset()) | _keywords(org.competences)
+        if words:
+            out[org.org_id] = frozenset(words)
+    return out
+
+
+def distinctive_terms(
+    documents: Sequence[frozenset[str]],
+    background: Mapping[str, int],
+    n_background: int,
+    *,
+    top: int = 5,
+    min_documents: int = 1,
+) -> list[str]:
+    """The terms that best characterise a group of documents against a background.
+
+    A term in ``m`` of the group's ``g`` documents and in ``df`` of the
+    ``N`` background documents scores ``m * log((m / g) / (df / N))``: common
+    in the group *and* more common there than overall. Terms scoring 0 or
+    less are dropped; ties break alphabetically.
+
+    Parameters
+    ----------
+    documents : sequence of term sets
+        The group's texts (projects, profiles).
+    background : mapping
+        term -> number of background documents using it (the group's own
+        documents should be among them).
+    n_background : int
+    top : int
+    min_documents : int
+        A term must occur in at least this many of the group's documents.
+
+    Examples
+    --------
+    >>> docs = [frozenset({"wind", "steel"}), frozenset({"wind"})]
+    >>> background = Counter(wind=2, steel=2, solar=2)
+    >>> distinctive_terms(docs, background, 8, top=2)
+    ['wind', 'steel']
+    """
+    group = len(documents)
+    if not group:
+        return []
+    uses: Counter = Counter()
+    for doc in documents:
+        uses.update(doc)
+    n_all = max(n_background, group)
+    scored = []
+    for term, m in uses.items():
+        if m < min_documents:
+            continue
+        score = m * math.log((m / group) / (max(background.get(term, 0), m) / n_all))
+        if score > 0:
+            scored.append((-score, term))
+    return [t for _, t in sorted(scored)[:top]]
+
+
+def top_terms(counter: Counter, weights: Mapping[str, float], *, top: int = 5, exclude: Iterable[str] = ()) -> list[str]:
+    """One organisation's most characteristic terms by TF-IDF (count × :func:`idf` weight).
+
+    >>> top_terms(Counter(wind=3, energy=5, steel=1), {"wind": 2.0, "energy": 1.0, "steel": 2.5}, top=2)
+    ['wind', 'energy']
+    """
+    skip = set(exclude)
+    scored = sorted((-n * weights.get(t, 1.0), t) for t, n in counter.items() if t not in skip)
+    return [t for _, t in scored[:top]]
