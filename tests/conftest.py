@@ -1,0 +1,52 @@
+"""Shared pytest fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+# -- the real data set -------------------------------------------------------------------------------
+
+#: Where the real data set lives: $SAMSPILL_SHARED_DATA, default <repo>/../shared/data.
+SHARED_DATA = Path(
+    os.environ.get("SAMSPILL_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared data folder (h2020-cleantech/, raw/); skips the test when it is absent.
+
+    Mark such tests ``@pytest.mark.shared_data``.
+    """
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"shared data not found at {SHARED_DATA}; set SAMSPILL_SHARED_DATA to the folder holding raw/")
+    return SHARED_DATA
+
+
+# -- embedders ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The built-in multilingual-e5-small, loaded once per test session.
+
+    Provisioned into the normal cache ($SAMSPILL_CACHE or ~/.cache/samspill), not a temporary
+    folder, so repeated runs reuse it; it ignores $SAMSPILL_MODEL so results do not depend on the
+    developer's setting. Treat it as read-only.
+    """
+    from matching.embedder import e5_embedder
+
+    embedder = e5_embedder()
+    embedder.embed_queries(["warm-up"])  # load now, so the first test's timing is not the model load
+    return embedder
+
+
+@pytest.fixture
+def fake_embedder():
+    """Deterministic bag-of-words fake for ranking-logic tests (see matching.testing)."""
+    from matching.testing import HashingEmbedder
+
+    return HashingEmbedder()
