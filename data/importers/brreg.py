@@ -1,0 +1,151 @@
+"""Enhetsregisteret (the Central Coordinating Register for Legal Entities, data.brreg.no).
+
+Accepted: a single ``enhet`` or ``underenhet`` from the API, a paged search
+(``_embedded.enheter`` / ``_embedded.underenheter``; an empty search imports
+nothing), the bulk download (a JSON array of ``enhet`` objects) and the bulk
+CSV (the same fields as dotted column names, ``organisasjonsform.kode``, …).
+Roles responses (``rollegrupper``) hold no organisation data and are refused.
+
+A unit **enriches** every stored organisation with the same ``org_number``:
+name, NACE codes (``naeringskode1..3.kode`` joined with ``;``), head count
+(``antallAnsatte``) and municipality (``forretningsadresse``, else
+``beliggenhetsadresse`` for sub-units, else ``postadresse``) replace stored
+values; kind and country only fill gaps; everything else is kept.
+Otherwise it **creates** ``NO:<orgnr>`` with country ``NO`` and the kind from
+the legal form (:func:`form_kind`).
+
+Deleted units (``slettedato`` set) are skipped and listed in the report's
+notes: the register says they no longer exist, and Samspill has no field to
+mark an organisation as dissolved; an organisation already stored under that
+number is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from data.importers.base import Batch, Location, MergePolicy, ParseContext, as_text, parse_count
+from data.models import Organisation
+
+#: Legal forms of the public sector: municipalities, counties, the state and
+#: their enterprises, health trusts.
+PUBLIC_FORMS = frozenset({"KOMM", "FYLK", "STAT", "ORGL", "SF", "KF", "FKF", "IKS", "HF", "ADOS", "KIRK", "OPMV"})
+#: Legal forms that are neither businesses nor public bodies: associations,
+#: foundations, housing co-operatives, estates, bankruptcy estates.
+OTHER_FORMS = frozenset(
+    {"FLI", "STI", "BRL", "BBL", "SAM", "ESEK", "KBO", "IKJP", "AAFY", "UTBG", "VPFO", "TVAM", "PERS", "SÆR"}
+)
+
+POLICY = MergePolicy(
+    replace=frozenset({"name", "nace_codes", "employees", "municipality"}),
+    fill=frozenset({"kind", "country", "org_number"}),
+)
+
+_ORG_NUMBER = re.compile(r"^\d{9}$")
+
+
+def form_kind(code: str) -> str:
+    """Kind for a new organisation from its legal form (``organisasjonsform.kode``).
+
+    Public-sector forms → ``public``; associations, foundations and the like →
+    ``other``; every business form (AS, ASA, ENK, NUF, SA, BEDR, …) and
+    unknown codes → ``company``. Foundations include research institutes
+    (``STIFTELSEN SINTEF``); the register cannot tell those apart, so they
+    start as ``other`` and CORDIS or Forskningsrådet data refines them.
+    """
+    code = code.strip().upper()
+    if code in PUBLIC_FORMS:
+        return "public"
+    if code in OTHER_FORMS:
+        return "other"
+    return "company"
+
+
+def is_unit(obj) -> bool:
+    return isinstance(obj, dict) and "organisasjonsnummer" in obj and "navn" in obj
+
+
+def units_of(data) -> tuple[list, str] | None:
+    """The units in an Enhetsregisteret JSON document and what it is, or None."""
+    if is_unit(data):
+        return [data], "Enhetsregisteret unit"
+    if isinstance(data, list) and data and all(is_unit(u) for u in data):
+        return data, "Enhetsregisteret bulk JSON"
+    if isinstance(data, dict) and isinstance(data.get("_embedded"), dict):
+        embedded = data["_embedded"]
+        for key in ("enheter", "underenheter"):
+            if isinstance(embedded.get(key), list):
+                return embedded[key], "Enhetsregisteret search"
+    if isinstance(data, dict) and "page" in data and "_links" in data and "_embedded" not in data:
+        return [], "Enhetsregisteret search"
+    return None
+
+
+def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, format: str) -> Batch:
+    batch = Batch(format=format, org_policy=POLICY, match_org_number=True)
+    deleted: list[str] = []
+    seen: dict[str, Location] = {}
+    for where, unit in ctx.rows(items):
+        if not isinstance(unit, dict):
+            ctx.problems.add(where, "is not an object")
+            continue
+        number = _text(unit, "organisasjonsnummer", where, ctx).replace(" ", "")
+        if not _ORG_NUMBER.match(number):
+            ctx.problems.add(where.at("organisasjonsnummer"), f"bad organisation number {number!r}: expected 9 digits")
+            continue
+        name = _text(unit, "navn", where, ctx)
+        if _text(unit, "slettedato", where, ctx).strip():
+            deleted.append(f"{number} {name.strip()} (deleted {_text(unit, 'slettedato', where, ctx).strip()})")
+            continue
+        if not name.strip():
+            ctx.problems.add(where.at("navn"), "name is empty")
+            continue
+        if number in seen:
+            first = seen[number]
+            ctx.problems.add(
+                where.at("organisasjonsnummer"),
+                f"duplicate organisation number {number} (first at {first.unit} {first.row})",
+            )
+            continue
+        seen[number] = where
+        nace = [_text(unit, f"naeringskode{i}.kode", where, ctx).strip() for i in (1, 2, 3)]
+        employees = parse_count(_text(unit, "antallAnsatte", where, ctx), where.at("antallAnsatte"), ctx.problems)
+        municipality = next(
+            (
+                m
+                for m in (
+                    _text(unit, f"{address}.kommune", where, ctx).strip()
+                    for address in ("forretningsadresse", "beliggenhetsadresse", "postadresse")
+                )
+                if m
+            ),
+            "",
+        )
+        batch.organisations.append(
+            Organisation(
+                org_id=f"NO:{number}",
+                name=name.strip(),
+                kind=form_kind(_text(unit, "organisasjonsform.kode", where, ctx)),
+                country="NO",
+                org_number=number,
+                municipality=municipality,
+                nace_codes=";".join(code for code in nace if code),
+                employees=employees,
+            )
+        )
+    if deleted:
+        shown = "; ".join(deleted[:5]) + (f"; … and {len(deleted) - 5} more" if len(deleted) > 5 else "")
+        batch.notes.append(f"skipped {len(deleted):,} deleted unit(s) (slettedato set): {shown}")
+    return batch
+
+
+def _text(unit: dict, dotted: str, where: Location, ctx: ParseContext) -> str:
+    """A value by dotted path (``forretningsadresse.kommune``); flat dotted keys
+    (the bulk CSV) work too."""
+    if dotted in unit:
+        value = unit[dotted]
+    else:
+        value = unit
+        for part in dotted.split("."):
+            value = value.get(part) if isinstance(value, dict) else None
+    return ctx.text(as_text(value), where.at(dotted))

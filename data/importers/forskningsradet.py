@@ -1,0 +1,149 @@
+"""The Research Council of Norway's list of Norwegian EU participations.
+
+"Bevilgninger fra EU til norske forskningsmiljøer" (Forskningsrådet open
+data): one ``;``-separated row per Norwegian participation in an EU project.
+
+* projects: ``<Rammeprogram>-<Prosjektnr>`` (``H2020-779469``), title
+  ``Prosjektnavn``, start year from ``Kontrakt startdato`` (``dd.mm.yyyy``),
+  programme ``Søknadstype`` (the CORDIS funding scheme, e.g. ``RIA``);
+* organisations: keyed by ``Organisasjonsnummer``, aligned with what is
+  stored (the interchange set keys these organisations by CORDIS name, with
+  the number in ``org_number``). A row goes to the organisation already in
+  that project with the same number, else with the same ``N:`` name id (the
+  list has two numbers for ``TELLU AS``; CORDIS one name), else to any stored
+  organisation with that number, else to one stored under the name id
+  without another number; only then is ``NO:<orgnr>`` created. On top of the
+  interchange set all 1,480 rows land on an organisation already in their
+  project (1,476 by number, 4 by name) and nothing is added. Region = county
+  (``Adresse fylke``), municipality = ``Adresse kommune``, kind from
+  ``FoU sektor`` (see :data:`SECTOR_KINDS`);
+* roles: ``COORDINATOR`` → coordinator, anything else → partner.
+
+Region and municipality replace stored values; name, kind, country and
+organisation number only fill gaps (CORDIS is the better source for those), and
+project fields only fill gaps too (CORDIS has the summaries).
+"""
+
+from __future__ import annotations
+
+import re
+
+from data.importers.base import Batch, Location, MergePolicy, ParseContext, parse_year
+from data.importers.names import name_id
+from data.importers.readers import Table
+from data.models import Organisation, Participation, Project
+
+COLUMNS = (
+    "Rammeprogram",
+    "Prosjektnr",
+    "Prosjektnavn",
+    "Søknadstype",
+    "Kontrakt startdato",
+    "Organisasjonsnummer",
+    "Organisasjonsnavn",
+    "Organisasjon rolle",
+    "FoU sektor",
+    "Adresse kommune",
+    "Adresse fylke",
+)
+
+#: ``FoU sektor`` (R&D statistics sector) → kind; anything else is "other".
+SECTOR_KINDS = {
+    "næringsliv": "company",
+    "instituttsektor": "research",
+    "uoh-sektor": "education",
+    "helseforetak": "public",
+    "norges forskningsråd": "public",
+    "offentlig": "public",
+    "offentlig forvaltning": "public",
+    "": "",
+}
+
+ORG_POLICY = MergePolicy(
+    replace=frozenset({"region", "municipality"}), fill=frozenset({"name", "kind", "country", "org_number"})
+)
+PROJECT_POLICY = MergePolicy(fill=frozenset({"title", "start_year", "programme"}))
+
+_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})|^\s*(\d{4})-\d{2}-\d{2}")
+_ORG_NUMBER = re.compile(r"^\d{9}$")
+
+
+def sector_kind(sector: str) -> str:
+    key = sector.strip().lower()
+    if key in SECTOR_KINDS:
+        return SECTOR_KINDS[key]
+    return "public" if key.startswith("offentlig") else "other"
+
+
+def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
+    batch = Batch(
+        format="Forskningsrådet EU participations",
+        org_policy=ORG_POLICY,
+        project_policy=PROJECT_POLICY,
+        match_org_number=True,
+        match_name=True,
+    )
+    index = {h: i for i, h in enumerate(table.header)}
+    missing = [c for c in COLUMNS if c not in index]
+    for column in missing:
+        ctx.problems.add(Location(table.file, column=column), f"missing column {column!r}")
+    if missing:
+        return batch
+
+    projects: dict[str, Project] = {}
+    orgs: dict[str, Organisation] = {}
+    columns = {c: index[c] for c in COLUMNS}
+    for row, values in ctx.rows(table.records(ctx.problems)):
+        where = table.location(row)
+        v = ctx.cells(values, columns, where)
+        number = v["Prosjektnr"].strip()
+        if not number.isdigit():
+            ctx.problems.add(where.at("Prosjektnr"), f"bad project number {number!r}: expected digits")
+            continue
+        pid = f"{(v['Rammeprogram'].strip().upper().replace(' ', '') or 'H2020')}-{number}"
+        if pid not in projects:
+            if not v["Prosjektnavn"].strip():
+                ctx.problems.add(where.at("Prosjektnavn"), "project name is empty")
+            projects[pid] = Project(
+                project_id=pid,
+                title=v["Prosjektnavn"],
+                start_year=_start_year(v["Kontrakt startdato"], where.at("Kontrakt startdato"), ctx),
+                programme=v["Søknadstype"].strip(),
+            )
+        name = v["Organisasjonsnavn"]
+        if not name.strip():
+            ctx.problems.add(where.at("Organisasjonsnavn"), "organisation name is empty")
+            continue
+        org_number = v["Organisasjonsnummer"].replace(" ", "").strip()
+        if org_number and not _ORG_NUMBER.match(org_number):
+            ctx.problems.add(
+                where.at("Organisasjonsnummer"), f"bad organisation number {org_number!r}: expected 9 digits"
+            )
+            continue
+        org_id = f"NO:{org_number}" if org_number else name_id(name)
+        if org_id not in orgs:
+            orgs[org_id] = Organisation(
+                org_id=org_id,
+                name=name.strip(),
+                kind=sector_kind(v["FoU sektor"]),
+                country="NO",
+                region=v["Adresse fylke"].strip(),
+                org_number=org_number,
+                municipality=v["Adresse kommune"].strip(),
+            )
+        role = "coordinator" if v["Organisasjon rolle"].strip().upper() == "COORDINATOR" else "partner"
+        batch.add_participation(Participation(pid, org_id, role), where, "Prosjektnr", "Organisasjonsnummer")
+    batch.projects = list(projects.values())
+    batch.organisations = list(orgs.values())
+    return batch
+
+
+def _start_year(text: str, where: Location, ctx: ParseContext) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    match = _DATE.match(text)
+    if match is None:
+        ctx.problems.add(where, f"bad date {text!r}: expected dd.mm.yyyy")
+        return None
+    return parse_year(match.group(3) or match.group(4), where, ctx.problems)

@@ -1,0 +1,232 @@
+"""Samspill's interchange format: ``organisations``, ``projects``, ``participations``.
+
+Each table is a CSV (UTF-8, comma-separated, header row) or the first sheet of
+an XLSX workbook with the same header; a folder holds up to one of each, and
+each file may be imported alone. Column names are matched case-insensitively.
+
+Columns (``*`` = optional):
+
+===============  =====================================================================
+organisations    org_id, name, kind, country, region, org_number, description,
+                 competences*, municipality*, nace_codes*, employees*
+projects         project_id, title, summary, start_year, programme, budget_nok*, funding_source*
+participations   project_id, org_id, role
+===============  =====================================================================
+
+An unknown column is refused rather than ignored: a typo such as
+``competence`` would otherwise drop a column of data without a word. The
+message names the column and the closest known one.
+
+The file is authoritative for the columns it has, empty values included, and
+silent about the ones it lacks: an organisations file without ``employees``
+leaves the stored head counts alone.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import fields
+
+from data.importers.base import (
+    Batch,
+    Location,
+    MergePolicy,
+    ParseContext,
+    parse_amount,
+    parse_choice,
+    parse_count,
+    parse_year,
+)
+from data.importers.readers import Table
+from data.models import KINDS, ROLES, Organisation, Participation, Project
+
+TABLES = ("organisations", "projects", "participations")
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "organisations": ("org_id", "name", "kind", "country", "region", "org_number", "description"),
+    "projects": ("project_id", "title", "summary", "start_year", "programme"),
+    "participations": ("project_id", "org_id", "role"),
+}
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "organisations": ("competences", "municipality", "nace_codes", "employees"),
+    "projects": ("budget_nok", "funding_source"),
+    "participations": (),
+}
+KEYS = {"organisations": ("org_id",), "projects": ("project_id",), "participations": ("project_id", "org_id")}
+
+assert {f.name for f in fields(Organisation)} == set(REQUIRED["organisations"] + OPTIONAL["organisations"])
+assert {f.name for f in fields(Project)} == set(REQUIRED["projects"] + OPTIONAL["projects"])
+
+
+def table_of(stem: str) -> str | None:
+    """The table a file holds, judged by its name (``organisations.csv`` → organisations)."""
+    stem = stem.strip().lower()
+    return stem if stem in TABLES else None
+
+
+def table_by_header(header: tuple[str, ...]) -> str | None:
+    """The table a header belongs to, if it has that table's key columns."""
+    names = {h.strip().lower() for h in header}
+    if {"org_id", "name"} <= names:
+        return "organisations"
+    if {"project_id", "title"} <= names:
+        return "projects"
+    if {"project_id", "org_id"} <= names:
+        return "participations"
+    return None
+
+
+def check_header(table: Table, kind: str, ctx: ParseContext) -> dict[str, int] | None:
+    """Column name → index, or None after recording what is wrong with the header."""
+    known = REQUIRED[kind] + OPTIONAL[kind]
+    index: dict[str, int] = {}
+    ok = True
+    hint = _delimiter_hint(table)
+    for i, raw in enumerate(table.header if not hint else ()):
+        name = raw.strip().lower()
+        where = Location(table.file, column=raw or f"#{i + 1}")
+        if not name:
+            ctx.problems.add(where, f"column {i + 1} has no name in the header")
+            ok = False
+        elif name in index:
+            ctx.problems.add(where, f"column {name!r} appears twice in the header")
+            ok = False
+        elif name not in known:
+            close = difflib.get_close_matches(name, known, n=1)
+            guess = f"did you mean {close[0]!r}? " if close else ""
+            article = "an" if kind[0] in "aeiou" else "a"
+            ctx.problems.add(
+                where, f"unknown column {raw!r} ({guess}{article} {kind} file has the columns {', '.join(known)})"
+            )
+            ok = False
+        else:
+            index[name] = i
+    missing = [c for c in REQUIRED[kind] if c not in index]
+    if missing and hint:
+        shown = ", ".join(missing)
+        ctx.problems.add(Location(table.file, column=missing[0]), f"missing columns {shown}{hint}")
+        ok = False
+    elif missing:
+        for column in missing:
+            ctx.problems.add(Location(table.file, column=column), f"missing column {column!r}")
+        ok = False
+    return index if ok else None
+
+
+def _delimiter_hint(table: Table) -> str:
+    if len(table.header) != 1 or not table.delimiter:
+        return ""
+    only = table.header[0]
+    for delimiter, name in ((";", "semicolon"), ("\t", "tab"), ("|", "pipe")):
+        if delimiter in only:
+            shown = only if len(only) <= 60 else only[:57] + "…"
+            return (
+                f": the header is one column {shown!r}, so the file looks {name}-separated; "
+                "interchange files must be comma-separated"
+            )
+    return ""
+
+
+def parse_interchange(tables: dict[str, Table], ctx: ParseContext) -> Batch:
+    """Records from up to three interchange tables (keyed by table name)."""
+    batch = Batch(format="interchange")
+    headers = {kind: check_header(table, kind, ctx) for kind, table in tables.items()}
+    if ctx.problems:
+        return batch
+    if all(not t.rows for t in tables.values()):
+        for table in tables.values():
+            ctx.problems.add(Location(table.file), "has a header but no data rows")
+        return batch
+    parsers = {"organisations": _organisations, "projects": _projects, "participations": _participations}
+    for kind in TABLES:
+        if kind in tables:
+            parsers[kind](tables[kind], headers[kind], batch, ctx)
+    org_columns = {c for c in headers.get("organisations") or {}} - {"org_id"}
+    project_columns = {c for c in headers.get("projects") or {}} - {"project_id"}
+    batch.org_policy = MergePolicy(replace=frozenset(org_columns), replace_with_empty=True)
+    batch.project_policy = MergePolicy(replace=frozenset(project_columns), replace_with_empty=True)
+    return batch
+
+
+def _cells(table: Table, header: dict[str, int], ctx: ParseContext):
+    """(location, {column: value}) per data row, values already cleaned of control characters."""
+    for row, cells in ctx.rows(table.records(ctx.problems)):
+        where = table.location(row)
+        yield where, ctx.cells(cells, header, where)
+
+
+def _unique(kind: str, key: tuple, where: Location, seen: dict, ctx: ParseContext) -> bool:
+    first = seen.setdefault(key, where.row)
+    if first != where.row:
+        shown = key[0] if len(key) == 1 else " / ".join(key)
+        column = KEYS[kind][0] if len(key) == 1 else " + ".join(KEYS[kind])
+        ctx.problems.add(where.at(column), f"duplicate {column} {shown!r} (first at row {first})")
+        return False
+    return True
+
+
+def _required_text(values: dict, column: str, where: Location, ctx: ParseContext, *, strip: bool) -> str:
+    value = values[column].strip() if strip else values[column]
+    if not value.strip():
+        ctx.problems.add(where.at(column), f"{column} is empty")
+    return value
+
+
+def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
+    seen: dict = {}
+    for where, v in _cells(table, header, ctx):
+        org_id = _required_text(v, "org_id", where, ctx, strip=True)
+        name = _required_text(v, "name", where, ctx, strip=False)
+        kind = parse_choice(v["kind"], KINDS, "kind", where.at("kind"), ctx.problems)
+        employees = parse_count(v.get("employees", ""), where.at("employees"), ctx.problems)
+        if not org_id or not _unique("organisations", (org_id,), where, seen, ctx):
+            continue
+        batch.organisations.append(
+            Organisation(
+                org_id=org_id,
+                name=name,
+                kind=kind,
+                country=v["country"].strip(),
+                region=v["region"],
+                org_number=v["org_number"].strip(),
+                description=v["description"],
+                competences=v.get("competences", ""),
+                municipality=v.get("municipality", ""),
+                nace_codes=v.get("nace_codes", "").strip(),
+                employees=employees,
+            )
+        )
+
+
+def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
+    seen: dict = {}
+    for where, v in _cells(table, header, ctx):
+        project_id = _required_text(v, "project_id", where, ctx, strip=True)
+        title = _required_text(v, "title", where, ctx, strip=False)
+        year = parse_year(v["start_year"], where.at("start_year"), ctx.problems)
+        budget = parse_amount(v.get("budget_nok", ""), where.at("budget_nok"), ctx.problems)
+        if not project_id or not _unique("projects", (project_id,), where, seen, ctx):
+            continue
+        batch.projects.append(
+            Project(
+                project_id=project_id,
+                title=title,
+                summary=v["summary"],
+                start_year=year,
+                programme=v["programme"].strip(),
+                budget_nok=budget,
+                funding_source=v.get("funding_source", ""),
+            )
+        )
+
+
+def _participations(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
+    seen: dict = {}
+    for where, v in _cells(table, header, ctx):
+        project_id = _required_text(v, "project_id", where, ctx, strip=True)
+        org_id = _required_text(v, "org_id", where, ctx, strip=True)
+        role = parse_choice(v["role"], ROLES, "role", where.at("role"), ctx.problems, default="partner")
+        if not project_id or not org_id:
+            continue
+        if _unique("participations", (project_id, org_id), where, seen, ctx):
+            batch.add_participation(Participation(project_id, org_id, role), where, "project_id", "org_id")

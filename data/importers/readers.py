@@ -1,0 +1,195 @@
+"""Reading files into rows: CSV, XLSX and JSON, with the checks every format needs.
+
+Text must be UTF-8; a UTF-8 byte-order mark is accepted and dropped (Excel
+writes one). Empty files and files that are not what their extension says
+fail here with the file named, before any importer sees them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from data.importers.base import ImportFileError, Location, Problem, as_text
+
+# CORDIS objectives run to a few thousand characters; the csv default limit
+# (128 KiB) is fine for them but a pasted document in a description is not.
+_FIELD_LIMIT = 16 * 1024 * 1024
+if csv.field_size_limit() < _FIELD_LIMIT:
+    csv.field_size_limit(_FIELD_LIMIT)
+
+TABLE_SUFFIXES = (".csv", ".xlsx")
+
+
+def fail(file: str, message: str) -> ImportFileError:
+    return ImportFileError(Problem(Location(file), message))
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # 1-based data row
+    detail: str  # "line 17" / "sheet row 15"
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    """A header and its data rows, all values as text. Blank rows are skipped."""
+
+    file: str
+    header: tuple[str, ...]
+    rows: tuple[Row, ...]
+    delimiter: str = ","  # "" for XLSX
+
+    def items(self, problems) -> list[tuple[Location, dict[str, str]]]:
+        """Rows as ``{column: value}`` objects with their location."""
+        return [
+            (self.location(row), dict(zip(self.header, values, strict=True))) for row, values in self.records(problems)
+        ]
+
+    def location(self, row: Row, column: str = "") -> Location:
+        return Location(self.file, row.number, row.detail, column)
+
+    def records(self, problems) -> Iterator[tuple[Row, tuple[str, ...]]]:
+        """Rows with exactly one value per column; a row with a wrong number of
+        values is recorded as a problem and skipped."""
+        width = len(self.header)
+        for row in self.rows:
+            values = row.values
+            if len(values) > width and not any(v.strip() for v in values[width:]):
+                values = values[:width]
+            if len(values) < width and not self.delimiter:
+                values = values + ("",) * (width - len(values))  # XLSX drops trailing empty cells
+            if len(values) != width:
+                problems.add(
+                    self.location(row),
+                    f"has {len(values)} values but the header has {width} columns"
+                    + (" (an unquoted delimiter or a broken line?)" if self.delimiter else ""),
+                )
+                continue
+            yield row, values
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise fail(path.name, f"cannot read: {exc.strerror or exc}") from exc
+    if not data:
+        raise fail(path.name, "the file is empty (0 bytes)")
+    return data
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text without a BOM, or an error naming the line of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise fail(
+            file,
+            f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+        ) from exc
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise fail(file, "the file holds only whitespace")
+    return text
+
+
+def first_line(text: str) -> str:
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
+def read_csv(path: Path, *, delimiter: str = ",", text: str | None = None, strict: bool = True) -> Table:
+    """All rows of a CSV file; ``row.detail`` gives the line each row starts on.
+
+    ``strict`` refuses a stray quote inside a quoted value; native exports are
+    read leniently because some have them (the CORDIS organisations CSV has
+    ``"ASSOCIATION "NATIONAL CENTRE …""``), and the row-width check still
+    catches rows that fall apart.
+    """
+    if text is None:
+        text = decode(read_bytes(path), path.name)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=strict)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise fail(path.name, "the file is empty") from None
+    except csv.Error as exc:
+        raise fail(path.name, f"line 1: not readable as CSV: {exc}") from exc
+    header = tuple(h.strip() for h in header)
+    rows: list[Row] = []
+    number = 0
+    start = reader.line_num + 1
+    try:
+        for values in reader:
+            if any(v.strip() for v in values):
+                number += 1
+                rows.append(Row(number, f"line {start}", tuple(values)))
+            elif values:
+                number += 1  # a row of empty cells still counts, as in a spreadsheet
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise fail(path.name, f"line {reader.line_num}: not readable as CSV: {exc}") from exc
+    return Table(path.name, header, tuple(rows), delimiter)
+
+
+def read_xlsx(path: Path) -> Table:
+    """The first sheet of a workbook; its first row is the header."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    read_bytes(path)  # empty-file check with the usual message
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
+        raise fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {exc}") from exc
+    try:
+        if not book.worksheets:
+            raise fail(path.name, "the workbook has no sheets")
+        sheet = book.worksheets[0]
+        try:
+            raw = [tuple(as_text(v) for v in values) for values in sheet.iter_rows(values_only=True)]
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
+            raise fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {exc}") from exc
+    finally:
+        book.close()
+    skipped = 0
+    while raw and not any(v.strip() for v in raw[0]):
+        raw.pop(0)  # some exports leave blank rows above the header
+        skipped += 1
+    if not raw:
+        raise fail(path.name, f"the first sheet ({sheet.title!r}) is empty")
+    header = list(raw[0])
+    while header and not header[-1].strip():
+        header.pop()
+    rows = [
+        Row(i, f"sheet row {i + 1 + skipped}", values)
+        for i, values in enumerate(raw[1:], start=1)
+        if any(v.strip() for v in values)
+    ]
+    return Table(path.name, tuple(h.strip() for h in header), tuple(rows), "")
+
+
+def read_json(path: Path) -> Any:
+    text = decode(read_bytes(path), path.name)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise fail(path.name, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from exc
+
+
+def json_items(records: list, file: str, key: str) -> list[tuple[Location, object]]:
+    """JSON array elements with their location (``record N (<key> <value>)``)."""
+    items = []
+    for i, record in enumerate(records, start=1):
+        ident = as_text(record.get(key)) if isinstance(record, dict) else ""
+        items.append((Location(file, i, f"{key} {ident}" if ident else "", unit="record"), record))
+    return items
