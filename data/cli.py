@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -52,4 +53,60 @@ def stats_command(ctx) -> None:
         click.echo(f"vectors: {space[0]} ({space[1]} dimensions)")
 
 
-commands = [import_command, stats_command]
+@click.group("account")
+def account_group() -> None:
+    """Local sign-in accounts for the app (advisers and company users)."""
+
+
+@account_group.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["adviser", "company"]), required=True, help="What the account may see.")
+@click.option("--org", "org_id", default=None, help="The company's organisation id (company accounts).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+@click.option(
+    "--no-password",
+    is_flag=True,
+    help="No local password: the account only gives a role to someone who signs in through the identity provider "
+    "(USERNAME is then their e-mail address).",
+)
+@click.pass_obj
+def account_add_command(ctx, username: str, role: str, org_id: str | None, password_stdin: bool, no_password: bool):
+    """Add the account USERNAME. The password is prompted for (never given on the command line)."""
+    from data.accounts import create_account
+
+    if password_stdin and no_password:
+        raise click.UsageError("--password-stdin and --no-password exclude each other")
+    if no_password:
+        password = None
+    elif password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        viewer = create_account(ctx.store(), username, password, role, org_id)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    org = f" for {viewer.org_id}" if viewer.org_id else ""
+    click.echo(f"added {viewer.role} account {viewer.username}{org}")
+
+
+@click.command("demo-accounts")
+@click.pass_obj
+def demo_accounts_command(ctx) -> None:
+    """Create the demo accounts (one adviser, two companies) if they are missing.
+
+    They share a published password, shown on the app's sign-in page while
+    they keep it: for trying Samspill on the sample cluster, never for real data.
+    """
+    from data.accounts import ensure_demo_accounts
+
+    try:
+        viewers = ensure_demo_accounts(ctx.store())
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for viewer in viewers:
+        org = f" ({viewer.org_id})" if viewer.org_id else ""
+        click.echo(f"  {viewer.username:<10} {viewer.role}{org}")
+
+
+commands = [import_command, stats_command, account_group, demo_accounts_command]
