@@ -19,7 +19,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "kind.research": "forskning",
         "kind.education": "utdanning",
         "kind.public": "offentlig",
-        "kind.support": "virkemiddel/støtte",
+        "kind.support": "støtteaktør",
         "kind.other": "annet",
         "kind.": "ukjent",
         # reasons for introductions

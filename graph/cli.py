@@ -1,0 +1,162 @@
+"""Network commands: ``samspill graph export|metrics|suggest`` and ``samspill report``.
+
+Each command checks its input, reads the records from the store, calls one
+library function and prints; the library's ``ValueError``/``RuntimeError``
+and networkx's ``NodeNotFound`` become short messages (exit code 1).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import networkx as nx
+
+from graph.export import EXPORT_FORMATS
+from graph.text import LANGUAGES
+
+
+def _records(ctx):
+    if not Path(ctx.db).exists():
+        raise click.ClickException(f"no database at {ctx.db}; import data first (samspill import PATH)")
+    store = ctx.store(read_only=True)
+    organisations, projects, participations = store.organisations(), store.projects(), store.participations()
+    if not projects:
+        raise click.ClickException(f"{ctx.db} holds no projects; import data first (samspill import PATH)")
+    return organisations, projects, participations
+
+
+def _output(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+_LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="nb", show_default=True,
+                     help="Language of titles, legends and reasons.")
+
+
+@click.group("graph")
+def graph_group() -> None:
+    """The collaboration network: exports, yearly metrics, suggested introductions."""
+
+
+@graph_group.command("export")
+@click.option("--year", type=int, default=None, help="Year to export (default: the latest with projects).")
+@click.option("--cumulative", is_flag=True, help="Everything up to YEAR instead of YEAR alone.")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + ("json",)), default=None,
+              help="Output format (default: from the file extension; .json is Kumu).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@_LANG
+@click.pass_obj
+def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, output: Path, lang: str) -> None:
+    """Write the network as GEXF, GraphML, Kumu JSON, CSV, PNG, SVG, PDF, or an animated GIF/MP4.
+
+    GEXF carries first years for Gephi's timeline; drawings and animations
+    keep every organisation in the same place from year to year.
+    """
+    from graph.export import export_network
+
+    records = _records(ctx)
+    try:
+        written = export_network(*records, _output(output), fmt=fmt, year=year, cumulative=cumulative, lang=lang)
+    except (ValueError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written} to {output}")
+
+
+@graph_group.command("metrics")
+@click.option("--from", "first", type=int, default=None, help="First year (default: first with projects).")
+@click.option("--to", "last", type=int, default=None, help="Last year (default: last with projects).")
+@click.option("--cumulative", is_flag=True, help="Measure the network up to each year, not the year alone.")
+@click.pass_obj
+def metrics_command(ctx, first: int | None, last: int | None, cumulative: bool) -> None:
+    """Per-year table: activity, new ties, ties across kinds, density, components, who is central."""
+    from graph.build import project_years
+    from graph.metrics import yearly_metrics
+
+    organisations, projects, participations = _records(ctx)
+    years = project_years(projects)
+    first = years[0] if first is None else first
+    last = years[-1] if last is None else last
+    try:
+        rows = yearly_metrics(organisations, projects, participations, years=range(first, last + 1),
+                              cumulative=cumulative, with_terms=False)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    names = {o.org_id: o.name for o in organisations}
+    header = (f"{'year':>4}  {'active':>6}  {'projects':>8}  {'new orgs':>8}  {'ties':>7}  {'new ties':>8}  "
+              f"{'cross':>6}  {'nodes':>6}  {'edges':>7}  {'density':>7}  {'parts':>5}  {'largest':>7}  "
+              f"{'comm.':>5}  most central / top broker")
+    click.echo(f"network: {'everything up to each year' if cumulative else 'each year alone'}")
+    click.echo(header)
+    for m in rows:
+        a, n = m.activity, m.network
+        central = names.get(n.centrality[0].org_id, n.centrality[0].org_id) if n.centrality else "–"
+        broker = names.get(n.brokers[0].org_id, n.brokers[0].org_id) if n.brokers else "–"
+        communities = sum(1 for c in n.communities if c.size >= 3)
+        click.echo(
+            f"{m.year:>4}  {len(a.organisations):>6}  {len(a.projects):>8}  {len(a.new_organisations):>8}  "
+            f"{a.ties:>7}  {len(a.new_ties):>8}  {a.cross_kind_ties:>6}  {n.nodes:>6}  {n.edges:>7}  "
+            f"{n.density:>7.4f}  {n.components:>5}  {n.largest_component:>7}  {communities:>5}  "
+            f"{central[:30]} / {broker[:30]}"
+        )
+
+
+@graph_group.command("suggest")
+@click.option("--year", type=int, default=None, help="Use the network up to this year (default: all).")
+@click.option("--org", "orgs", multiple=True, help="Only introductions for this organisation id (repeatable).")
+@click.option("-k", "--top", type=click.IntRange(min=1), default=20, show_default=True)
+@click.option("--method", type=click.Choice(["adamic_adar", "resource_allocation", "common_neighbours"]),
+              default="adamic_adar", show_default=True)
+@_LANG
+@click.pass_obj
+def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, method: str, lang: str) -> None:
+    """Pairs that have never worked together but should meet, with reasons."""
+    from graph.build import build_collaboration_graph
+    from graph.suggest import suggest_introductions
+    from graph.terms import organisation_terms
+
+    organisations, projects, participations = _records(ctx)
+    try:
+        G = build_collaboration_graph(organisations, projects, participations, until=year)
+        terms = organisation_terms(organisations, projects, participations, until=year)
+        intros = suggest_introductions(G, similarity=ctx.competence_similarity(), org_terms=terms, k=top,
+                                       nodes=orgs or None, method=method, lang=lang)
+    except nx.NodeNotFound as exc:
+        missing = next(o for o in orgs if o not in G)
+        raise click.ClickException(f"{missing!r} has no projects in the network{'' if year is None else f' up to {year}'}") from exc
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not intros:
+        click.echo("no candidates: nobody shares a partner without having worked together")
+    for i, intro in enumerate(intros, start=1):
+        a, b = G.nodes[intro.org_a]["name"], G.nodes[intro.org_b]["name"]
+        click.echo(f"{i:>3}. {a} — {b}  ({intro.score:.3f})")
+        click.echo(f"     {intro.reason}")
+
+
+@click.command("report")
+@click.option("--year", type=int, default=None, help="Year of the report (default: the latest with projects).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="report.pdf or report.html")
+@_LANG
+@click.pass_obj
+def report_command(ctx, year: int | None, output: Path, lang: str) -> None:
+    """The annual collaboration report as one PDF or self-contained HTML file."""
+    from graph.build import project_years
+    from graph.report import REPORT_FORMATS, build_report, write_report
+
+    if output.suffix.lstrip(".").lower() not in REPORT_FORMATS + ("htm",):
+        raise click.ClickException(f"cannot tell the format from {output.name!r}; name it .pdf or .html")
+    organisations, projects, participations = _records(ctx)
+    year = project_years(projects)[-1] if year is None else year
+    try:
+        report = build_report(organisations, projects, participations, year=year, lang=lang,
+                              similarity=ctx.competence_similarity())
+        written = write_report(report, _output(output))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {written} report for {year} to {output}")
+
+
+commands = [graph_group, report_command]

@@ -1,0 +1,337 @@
+"""Exports of the collaboration network for Gephi, yEd/Cytoscape, Kumu and spreadsheets.
+
+=========  =====================================================================
+format     what is written
+=========  =====================================================================
+gexf       GEXF 1.2 for Gephi: node ``start`` = first year, edge ``start`` =
+           first joint year (dates ``YYYY-01-01``, ``timeformat="date"``), so
+           Gephi's timeline plays the network's growth; colours, sizes and
+           positions of :mod:`graph.draw` as ``viz`` attributes.
+graphml    GraphML with every node and edge attribute (lists joined by ``;``).
+kumu       Kumu JSON blueprint ``{"elements": [...], "connections": [...]}``;
+           elements keyed by org id (names may repeat), connections undirected.
+csv        Edge list (``source,target,weight,...``) with names, kinds, years
+           and projects; Gephi's spreadsheet import reads it.
+png svg    Static drawings (:mod:`graph.draw`).
+pdf
+gif mp4    The network growing year by year (MP4 only with an ffmpeg).
+=========  =====================================================================
+
+Names are data, never markup: XML writers escape them, JSON escapes ``<``,
+``>`` and ``&`` as ``\\u003c`` etc. (so a blueprint pasted into a web page
+cannot close a ``<script>``), and CSV cells that a spreadsheet would run as a
+formula (starting ``=``, ``+``, ``-``, ``@``) get a leading ``'``. Control
+characters that XML 1.0 cannot carry are dropped from XML exports; everything
+else (quotes, æøå, emoji) comes out unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import networkx as nx
+
+from data.models import Organisation, Participation, Project
+from graph.build import _collaboration_graph, _index, project_years, window
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "export_network",
+    "format_for",
+    "write_edge_csv",
+    "write_gexf",
+    "write_graphml",
+    "write_kumu",
+]
+
+EXPORT_FORMATS: tuple[str, ...] = ("gexf", "graphml", "kumu", "csv", "png", "svg", "pdf", "gif", "mp4")
+_EXTENSIONS = {"gexf": "gexf", "graphml": "graphml", "json": "kumu", "csv": "csv", "png": "png", "svg": "svg",
+               "pdf": "pdf", "gif": "gif", "mp4": "mp4"}
+
+# Characters XML 1.0 cannot carry even escaped (and lone surrogates).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def format_for(path: str | Path, fmt: str | None = None) -> str:
+    """The export format named by ``fmt`` or, failing that, by the file extension.
+
+    >>> format_for("net.gexf"), format_for("net.json"), format_for("x.out", "csv")
+    ('gexf', 'kumu', 'csv')
+    """
+    if fmt:
+        fmt = fmt.lower()
+        if fmt == "json":
+            fmt = "kumu"
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(EXPORT_FORMATS)}")
+        return fmt
+    suffix = Path(path).suffix.lstrip(".").lower()
+    if suffix not in _EXTENSIONS:
+        raise ValueError(
+            f"cannot tell the format from {Path(path).name!r}; give one of {', '.join(EXPORT_FORMATS)}"
+        )
+    return _EXTENSIONS[suffix]
+
+
+def _xml_text(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _plain(value):
+    """A value XML writers accept: lists joined with ';', None dropped (returns None)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ";".join(_xml_text(str(v)) for v in value)
+    if isinstance(value, str):
+        return _xml_text(value)
+    if isinstance(value, (bool, int, float)):
+        return value
+    return _xml_text(str(value))
+
+
+def _xml_ready(G: nx.Graph) -> nx.Graph:
+    H = nx.Graph()
+    H.graph.update({k: _plain(v) for k, v in G.graph.items() if _plain(v) is not None})
+    for v, data in G.nodes(data=True):
+        H.add_node(_xml_text(str(v)), **{k: _plain(x) for k, x in data.items() if _plain(x) is not None})
+    for u, v, data in G.edges(data=True):
+        H.add_edge(
+            _xml_text(str(u)), _xml_text(str(v)), **{k: _plain(x) for k, x in data.items() if _plain(x) is not None}
+        )
+    return H
+
+
+def write_graphml(G: nx.Graph, path: str | Path) -> None:
+    """GraphML with all attributes; lists become ``;``-joined strings.
+
+    >>> import io, tempfile, os
+    >>> G = nx.Graph([("a", "b", {"weight": 2, "years": (2016, 2017)})])
+    >>> G.nodes["a"]["name"] = "Aker <ASA> & «co»"
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_graphml(G, os.path.join(d, "g.graphml"))
+    ...     H = nx.read_graphml(os.path.join(d, "g.graphml"))
+    >>> H.nodes["a"]["name"], H["a"]["b"]["weight"], H["a"]["b"]["years"]
+    ('Aker <ASA> & «co»', 2, '2016;2017')
+    """
+    nx.write_graphml(_xml_ready(G), path, encoding="utf-8", prettyprint=True)
+
+
+def _hex_to_rgb(colour: str) -> dict:
+    colour = colour.lstrip("#")
+    return {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16), "a": 1.0}
+
+
+def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
+    """GEXF for Gephi with dynamic ``start`` dates, colours by kind and (optionally) positions.
+
+    Parameters
+    ----------
+    G : nx.Graph
+        A collaboration graph; node ``first_year`` and edge ``first_year``
+        become ``start``.
+    path : path
+    pos : mapping, optional
+        node -> (x, y) written as ``viz`` positions (scaled ×1000) so Gephi
+        opens with Samspill's stable layout.
+    """
+    from graph.draw import KIND_COLOURS
+
+    H = _xml_ready(G)
+    strength = dict(G.degree(weight="weight"))
+    for v, data in H.nodes(data=True):
+        original = _original_node(G, v)
+        data["label"] = data.get("name", v)
+        if "first_year" in data:
+            data["start"] = f"{data['first_year']:04d}-01-01"
+        viz = {
+            "color": _hex_to_rgb(KIND_COLOURS.get(data.get("kind", ""), KIND_COLOURS[""])),
+            "size": 2.0 + float(strength.get(original, 0)) ** 0.5 * 2,
+        }
+        if pos is not None and original in pos:
+            x, y = pos[original]
+            viz["position"] = {"x": round(1000 * x, 2), "y": round(1000 * y, 2), "z": 0.0}
+        data["viz"] = viz
+    for _, _, data in H.edges(data=True):
+        if "first_year" in data:
+            data["start"] = f"{data['first_year']:04d}-01-01"
+    nx.write_gexf(H, path, encoding="utf-8", prettyprint=True, version="1.2draft")
+
+
+def _original_node(G: nx.Graph, cleaned: str):
+    if cleaned in G:
+        return cleaned
+    for v in G:  # only when a control character was dropped from an id
+        if _xml_text(str(v)) == cleaned:
+            return v
+    return cleaned
+
+
+def _json_safe(text: str) -> str:
+    # Valid JSON either way; escaped so the file can sit inside HTML/JS unharmed.
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def write_kumu(G: nx.Graph, path: str | Path) -> None:
+    """A Kumu JSON blueprint: elements with id, label, type and fields; undirected connections.
+
+    >>> import tempfile, os
+    >>> G = nx.Graph([("a", "b", {"weight": 1, "years": (2017,), "projects": ("p1",)})])
+    >>> G.nodes["a"].update(name="<b>Aker</b>", kind="company")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_kumu(G, os.path.join(d, "k.json"))
+    ...     raw = open(os.path.join(d, "k.json"), encoding="utf-8").read()
+    >>> "<b>" in raw, json.loads(raw)["elements"][0]["label"]
+    (False, '<b>Aker</b>')
+    """
+    elements = []
+    for v, data in G.nodes(data=True):
+        element = {"id": str(v), "label": str(data.get("name", v)), "type": data.get("kind") or "unknown"}
+        for key, field in (("region", "region"), ("country", "country"), ("size", "employees"),
+                           ("first_year", "first year"), ("projects", "projects")):
+            if data.get(key) not in (None, ""):
+                element[field] = data[key]
+        elements.append(element)
+    connections = []
+    for i, (u, v, data) in enumerate(G.edges(data=True), start=1):
+        connection = {
+            "id": f"c{i}",
+            "from": str(u),
+            "to": str(v),
+            "type": "collaboration",
+            "direction": "undirected",
+            "joint projects": data.get("weight", 1),
+        }
+        if data.get("years"):
+            connection["years"] = [str(y) for y in data["years"]]
+        if data.get("first_year") is not None:
+            connection["first year"] = data["first_year"]
+        if data.get("projects"):
+            connection["project ids"] = list(data["projects"])
+        connections.append(connection)
+    text = json.dumps({"elements": elements, "connections": connections}, ensure_ascii=False, indent=1)
+    Path(path).write_text(_json_safe(text), encoding="utf-8")
+
+
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_edge_csv(G: nx.Graph, path: str | Path) -> None:
+    """Edge list as UTF-8 CSV: ``source,target,weight,source_name,target_name,source_kind,target_kind,first_year,years,projects``.
+
+    Isolated organisations do not appear (an edge list has no rows for them).
+
+    >>> import tempfile, os
+    >>> G = nx.Graph([("a", "b", {"weight": 2, "years": (2016, 2017), "projects": ("p1", "p2"), "first_year": 2016})])
+    >>> G.nodes["a"]["name"] = '=HYPERLINK("x")'
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_edge_csv(G, os.path.join(d, "e.csv"))
+    ...     rows = list(csv.DictReader(open(os.path.join(d, "e.csv"), encoding="utf-8", newline="")))
+    >>> rows[0]["source_name"], rows[0]["weight"], rows[0]["years"]
+    ('\\'=HYPERLINK("x")', '2', '2016;2017')
+    """
+    columns = ["source", "target", "weight", "source_name", "target_name", "source_kind", "target_kind",
+               "first_year", "years", "projects"]
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(columns)
+        for u, v, data in G.edges(data=True):
+            writer.writerow([
+                _cell(str(u)),
+                _cell(str(v)),
+                data.get("weight", 1),
+                _cell(str(G.nodes[u].get("name", u))),
+                _cell(str(G.nodes[v].get("name", v))),
+                G.nodes[u].get("kind", ""),
+                G.nodes[v].get("kind", ""),
+                data.get("first_year", ""),
+                ";".join(str(y) for y in data.get("years", ())),
+                ";".join(_cell(str(p)) for p in data.get("projects", ())),
+            ])
+
+
+def export_network(
+    organisations: Sequence[Organisation],
+    projects: Sequence[Project],
+    participations: Sequence[Participation],
+    path: str | Path,
+    *,
+    fmt: str | None = None,
+    year: int | None = None,
+    cumulative: bool = False,
+    lang: str = "nb",
+    seed: int = 0,
+) -> str:
+    """Build the network of a year (or up to it) and write it in one of :data:`EXPORT_FORMATS`.
+
+    Parameters
+    ----------
+    organisations, projects, participations : sequences of records
+    path : path
+    fmt : str, optional
+        Default from the extension (``.json`` is Kumu).
+    year : int, optional
+        Default: the last year with projects. Animations run from the first
+        year to this one.
+    cumulative : bool
+        Everything up to ``year`` instead of the year alone. Drawings of a
+        single year show the earlier network in grey behind it.
+    lang : {"nb", "en"}
+        Language of titles and legends in drawings.
+    seed : int
+        Layout seed; the layout is computed on the network of all years, so
+        one organisation sits in the same place in every year's export.
+
+    Returns
+    -------
+    str
+        The format written.
+
+    Raises
+    ------
+    ValueError
+        For an unknown format, a year outside the data or bad records.
+    RuntimeError
+        For MP4 without ffmpeg.
+    """
+    from graph import draw
+    from graph.text import t
+
+    fmt = format_for(path, fmt)
+    index = _index(organisations, projects, participations)
+    years = project_years(index.projects)
+    if not years:
+        raise ValueError("no project has a start year: nothing to export")
+    if year is None:
+        year = years[-1]
+    if not years[0] <= year <= years[-1]:
+        raise ValueError(f"no data for {year}: projects start {years[0]}–{years[-1]}")
+    since, until = window(year, cumulative=cumulative)
+    G = _collaboration_graph(index, since, until)
+    if fmt in ("graphml", "kumu", "csv"):
+        {"graphml": write_graphml, "kumu": write_kumu, "csv": write_edge_csv}[fmt](G, path)
+        return fmt
+    everything = _collaboration_graph(index, None, years[-1])
+    pos = draw.stable_layout(everything, seed=seed)
+    if fmt == "gexf":
+        write_gexf(G, path, pos=pos)
+    elif fmt in draw.DRAWING_FORMATS:
+        background = None if cumulative else _collaboration_graph(index, None, year)
+        title = t(lang, "draw.title_cumulative" if cumulative else "draw.title_year", year=year)
+        draw.save_drawing(G, path, pos=pos, fmt=fmt, background=background, title=title, lang=lang)
+    else:
+        frames = [(y, _collaboration_graph(index, None, y)) for y in range(years[0], year + 1)]
+        draw.save_animation(frames, path, pos=pos, fmt=fmt, lang=lang)
+    return fmt
