@@ -66,7 +66,7 @@ import numpy as np
 
 from data.models import Organisation, Participation, Project
 from graph.build import _collaboration_graph, _index, _Index
-from graph.terms import distinctive_terms, profile_terms, project_terms
+from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX_NODES",
@@ -717,7 +717,11 @@ def yearly_metrics(
     if missing:
         span = f"{min(activity)}–{max(activity)}" if activity else "none"
         raise ValueError(f"no data for year {missing[0]} (project years: {span})")
-    texts = (project_terms(index.projects), profile_terms(index.organisations.values())) if with_terms else (None, None)
+    if with_terms:
+        names = name_words(index.organisations.values())
+        texts = (project_terms(index.projects, exclude=names), profile_terms(index.organisations.values()))
+    else:
+        texts = (None, None)
     out = []
     for year in wanted:
         G = _collaboration_graph(index, None if cumulative else year, year)

@@ -34,7 +34,7 @@ from data.models import Organisation, Participation, Project
 from graph.build import _collaboration_graph, _index, project_years
 from graph.metrics import YearActivity, _activity, network_metrics
 from graph.suggest import suggest_introductions
-from graph.terms import organisation_terms, profile_terms, project_terms
+from graph.terms import name_words, organisation_terms, profile_terms, project_terms
 from graph.text import format_number, kind_label, t
 
 __all__ = [
@@ -177,7 +177,7 @@ def build_report(
     everything = network if year == years[-1] else _collaboration_graph(index, None, years[-1])
     metrics = network_metrics(
         network,
-        project_terms=project_terms(index.projects),
+        project_terms=project_terms(index.projects, exclude=name_words(index.organisations.values())),
         profile_terms=profile_terms(index.organisations.values()),
         seed=seed,
     )
@@ -239,7 +239,7 @@ def build_report(
              format_number(c.betweenness, lang, decimals=3), format_number(c.eigenvector, lang, decimals=3))
             for i, c in enumerate(metrics.centrality[:top], start=1)
         ),
-        (0.45, 3.6, 1.3, 1.1, 1.5, 1.5, 1.5),
+        (0.45, 3.4, 1.3, 1.1, 1.8, 1.5, 1.5),
         ("right", "left", "left", "right", "right", "right", "right"),
     ))
     # Brokers.
@@ -265,7 +265,7 @@ def build_report(
     blocks.append(Paragraph(t(lang, "report.communities_caption"), small=True))
     shown = [c for c in metrics.communities if c.size >= 3][:8]
     blocks.append(Table(
-        (t(lang, "report.col.size"), t(lang, "report.col.name"), t(lang, "report.col.label")),
+        (t(lang, "report.col.size"), t(lang, "report.col.central"), t(lang, "report.col.label")),
         tuple(
             (format_number(c.size, lang), "; ".join(_name(network, v) for v in c.central), ", ".join(c.terms))
             for c in shown
@@ -290,7 +290,7 @@ def build_report(
              format_number(year_graph[u][v].get("weight", 1), lang))
             for u, v in new_sorted
         ) or ((t(lang, "report.none"), "", ""),),
-        (6, 2.6, 1.6),
+        (5.6, 2.6, 2.0),
         ("left", "left", "right"),
     ))
     blocks.append(Heading(t(lang, "report.cross_kind")))

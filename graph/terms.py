@@ -26,6 +26,7 @@ __all__ = [
     "distinctive_terms",
     "document_frequency",
     "idf",
+    "name_words",
     "organisation_terms",
     "profile_terms",
     "project_terms",
@@ -88,6 +89,34 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if len(w) >= 3 and w not in STOP_WORDS]
 
 
+_LEGAL_FORMS = frozenset(
+    "as asa sa ab oy oyj gmbh ltd limited bv nv srl spa sl sas ag ev kg plc inc llc ug sarl sprl aps iks da ba ks".split()
+)
+
+
+def name_words(organisations: Iterable[Organisation]) -> frozenset[str]:
+    """Words that are organisations' names rather than competences.
+
+    A one-word name ("SINTEF", "Proneo AS") and the acronyms in a mixed-case
+    name ("NTNU – Norges teknisk-naturvitenskapelige universitet"). Longer
+    names are left alone: "Hydrogen Mareld AS" must not cost the cluster the
+    word "hydrogen".
+
+    >>> sorted(name_words([Organisation("s", "SINTEF"), Organisation("p", "Proneo AS"),
+    ...     Organisation("n", "NTNU – Norges teknisk-naturvitenskapelige universitet"),
+    ...     Organisation("h", "Hydrogen Mareld AS"), Organisation("f", "FUNDACION TECNALIA RESEARCH")]))
+    ['ntnu', 'proneo', 'sintef']
+    """
+    out = set()
+    for org in organisations:
+        words = [w for w in _WORD.findall(org.name or "") if w.lower() not in _LEGAL_FORMS]
+        if len(words) == 1:
+            out.add(words[0].lower())
+        elif not (org.name or "").isupper():
+            out.update(w.lower() for w in words if len(w) >= 3 and w.isupper())
+    return frozenset(out)
+
+
 @functools.lru_cache(maxsize=16384)
 def _text_terms(text: str) -> frozenset[str]:
     # Cached: yearly metrics ask for the terms "as of" each year, which would
@@ -105,6 +134,7 @@ def organisation_terms(
     participations: Iterable[Participation],
     *,
     until: int | None = None,
+    exclude: frozenset[str] | None = None,
 ) -> dict[str, Counter]:
     """Terms per organisation from its description, keywords and projects.
 
@@ -115,6 +145,9 @@ def organisation_terms(
         Only projects that started in or before this year count (so a
         measurement on the past does not see the future). Projects without a
         start year count only when ``until`` is None.
+    exclude : frozenset, optional
+        Words to leave out; default :func:`name_words` of ``organisations``
+        (a partner's name in a summary is not a competence).
 
     Returns
     -------
@@ -133,18 +166,20 @@ def organisation_terms(
     >>> terms["a"]["hydrogen"], terms["a"]["electrolysis"], terms["a"]["fuel cells"]
     (1, 2, 2)
     """
+    organisations = list(organisations)
+    exclude = name_words(organisations) if exclude is None else exclude
     project_terms: dict[str, frozenset[str]] = {}
     for project in projects:
         if until is not None and (project.start_year is None or project.start_year > until):
             continue
-        project_terms[project.project_id] = _text_terms(f"{project.title} {project.summary}")
+        project_terms[project.project_id] = _text_terms(f"{project.title} {project.summary}") - exclude
     out: dict[str, Counter] = defaultdict(Counter)
     for part in participations:
         words = project_terms.get(part.project_id)
         if words:
             out[part.org_id].update(words)
     for org in organisations:
-        own = _text_terms(org.description) if org.description else frozenset()
+        own = (_text_terms(org.description) - exclude) if org.description else frozenset()
         if own:
             out[org.org_id].update(own)
         for keyword in _keywords(org.competences):
@@ -175,25 +210,33 @@ def idf(org_terms: Mapping[str, Counter]) -> dict[str, float]:
     return {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in document_frequency(org_terms).items()}
 
 
-def project_terms(projects: Iterable[Project]) -> dict[str, frozenset[str]]:
-    """The terms of each project's title and summary.
+def project_terms(projects: Iterable[Project], *, exclude: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
+    """The terms of each project's title and summary (less ``exclude``, e.g. :func:`name_words`).
 
     >>> sorted(project_terms([Project("p1", "Hydrogen ferries", "Ferries on hydrogen.")])["p1"])
     ['ferries', 'hydrogen']
     """
-    return {p.project_id: _text_terms(f"{p.title} {p.summary}") for p in projects}
+    return {p.project_id: _text_terms(f"{p.title} {p.summary}") - exclude for p in projects}
 
 
-def profile_terms(organisations: Iterable[Organisation]) -> dict[str, frozenset[str]]:
+def profile_terms(
+    organisations: Iterable[Organisation], *, exclude: frozenset[str] | None = None
+) -> dict[str, frozenset[str]]:
     """The terms of each organisation's own description and keywords (absent when it has none).
+
+    ``exclude`` defaults to :func:`name_words` of ``organisations``.
 
     >>> terms = profile_terms([Organisation("a", "A", description="Subsea robotics", competences="ROV; sensors")])
     >>> sorted(terms["a"])
     ['robotics', 'rov', 'sensors', 'subsea']
     """
+    organisations = list(organisations)
+    exclude = name_words(organisations) if exclude is None else exclude
     out = {}
     for org in organisations:
-        words = (_text_terms(org.description) if org.description else frozenset()) | _keywords(org.competences)
+        words = ((_text_terms(org.description) if org.description else frozenset()) - exclude) | _keywords(
+            org.competences
+        )
         if words:
             out[org.org_id] = frozenset(words)
     return out
