@@ -34,7 +34,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from graph.text import kind_label, t
+from graph.text import kind_label, printable, t
 
 __all__ = [
     "BACKBONE",
@@ -328,7 +328,7 @@ def draw_network(
     labelled = _place_labels(ax, G, pos, ranked, labels, fontsize=7 if big else 8)
     if title:
         with _quiet_glyphs():
-            ax.set_title(title, fontsize=12, loc="left", parse_math=False)
+            ax.set_title(printable(title), fontsize=12, loc="left", parse_math=False)
     if legend and kinds_present:
         handles = [
             Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=KIND_COLOURS[k],
@@ -353,7 +353,7 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, 
     chosen = []
     with _quiet_glyphs():
         for v in ranked[: wanted * 5]:
-            text = _short(str(G.nodes[v].get("name", v)))
+            text = _short(printable(str(G.nodes[v].get("name", v))))
             x, y = to_pixels(pos[v])
             half = 0.31 * scale * len(text)
             box = (x - half, y, x + half, y + 1.3 * scale)

@@ -35,7 +35,7 @@ from graph.build import _collaboration_graph, _index, project_years
 from graph.metrics import YearActivity, _activity, network_metrics
 from graph.suggest import suggest_introductions
 from graph.terms import name_words, organisation_terms, profile_terms, project_terms
-from graph.text import format_number, kind_label, t
+from graph.text import format_number, kind_label, printable, t
 
 __all__ = [
     "REPORT_FORMATS",
@@ -106,7 +106,7 @@ class Report:
 
 
 def _name(G: nx.Graph, v: str) -> str:
-    return str(G.nodes[v].get("name", v)) if v in G else str(v)
+    return printable(str(G.nodes[v].get("name", v)) if v in G else str(v))
 
 
 def _count_row(lang, key, this, previous, *, decimals=0, **kw):

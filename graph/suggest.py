@@ -41,7 +41,7 @@ import networkx as nx
 import numpy as np
 
 from graph.terms import idf, top_terms
-from graph.text import format_number, join_names, t
+from graph.text import format_number, join_names, printable, t
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -109,6 +109,8 @@ def _score_matrix(G: nx.Graph, method: str, nodes: list[str] | None):
     import scipy.sparse as sp
 
     order = list(G)
+    if len(order) < 3:  # no pair can share a partner
+        return order, sp.coo_array((len(order), len(order)))
     A = nx.to_scipy_sparse_array(G, nodelist=order, weight=None, dtype=np.float64, format="csr")
     A.setdiag(0)  # a self-loop is not a partner
     A.eliminate_zeros()
@@ -213,7 +215,7 @@ def _telling_partners(G: nx.Graph, u: str, v: str) -> list[str]:
 
 
 def _name(G: nx.Graph, v: str) -> str:
-    return str(G.nodes[v].get("name", v))
+    return printable(str(G.nodes[v].get("name", v)))
 
 
 def _reasons(

@@ -8,9 +8,34 @@ the tests) makes sure none is missing.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
-__all__ = ["LANGUAGES", "STRINGS", "check_languages", "format_number", "join_names", "kind_label", "t"]
+__all__ = [
+    "LANGUAGES",
+    "STRINGS",
+    "check_languages",
+    "format_number",
+    "join_names",
+    "kind_label",
+    "printable",
+    "t",
+]
+
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_BREAKS = re.compile("[\t\n\r]+")
+
+
+def printable(text: str) -> str:
+    """``text`` for a label or a table cell: line breaks become spaces, other control characters go.
+
+    Everything else -- quotes, markup, æøå, emoji -- is kept; escaping is
+    the job of whoever writes the file (SVG, HTML).
+
+    >>> printable("Bell\\x07Co\\nAS <b>")
+    'BellCo AS <b>'
+    """
+    return _CONTROL.sub("", _BREAKS.sub(" ", text))
 
 STRINGS: dict[str, dict[str, str]] = {
     "nb": {
