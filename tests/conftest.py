@@ -50,3 +50,26 @@ def fake_embedder():
     from matching.testing import HashingEmbedder
 
     return HashingEmbedder()
+
+
+# -- the sample cluster as a ready database ------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sample_db_file(tmp_path_factory, real_embedder) -> Path:
+    """A DuckDB file with the bundled sample cluster, its vectors and the demo accounts.
+
+    Built once per session; treat it as read-only and copy it (``shutil.copy``) for a test
+    that writes. The copy carries the vectors, so nothing is embedded again.
+    """
+    from data.accounts import ensure_demo_accounts
+    from data.importers import import_path
+    from data.store import PartnerStore
+    from matching.index import index_store
+
+    path = tmp_path_factory.mktemp("sample-db") / "sample.duckdb"
+    with PartnerStore(path) as store:
+        import_path(store, Path(__file__).resolve().parents[1] / "data" / "sample")
+        index_store(store, real_embedder)
+        ensure_demo_accounts(store)
+    return path

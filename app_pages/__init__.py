@@ -1,0 +1,7 @@
+"""The Streamlit pages of Samspill; ``streamlit_app.py`` routes to them.
+
+Each page reads its widgets, validates, calls one library function and renders
+the result. Resources (store, embedder, matcher) come from
+:mod:`app_pages.resources`, every user-facing string from
+:mod:`app_pages.locales` through :func:`app_pages.i18n.t`.
+"""

@@ -1,0 +1,292 @@
+"""Find partners (advisers): an idea in, ranked organisations, pairings and consortia out, with reasons.
+
+Each suggestion can be marked useful / not useful / contacted (stored with who
+and when; the matcher reads the balance), opened as a profile with its project
+history, and put on a shortlist that exports as CSV or a printable page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from app_pages import auth
+from app_pages.common import (
+    LIBRARY_ERRORS,
+    OPEN_IDEA_KEY,
+    library_errors,
+    md,
+    org_option_label,
+    require_data,
+    show_profile,
+    show_reasons,
+    suggestion_heading,
+)
+from app_pages.i18n import kind_label, lang, number, status_label, t, verdict_label
+from app_pages.resources import get_matcher, get_store
+from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
+from data.models import KINDS, VERDICTS
+from matching.types import MatchQuery, Suggestion
+
+RESULT_KEY = "find_partners_result"
+SHORTLIST_KEY = "find_partners_shortlist"  # org id -> Suggestion, in the order added
+MESSAGE_KEY = "find_partners_message"
+TEXT_KEPT_KEY = "find_partners_text_kept"
+VERDICT_ICONS = {"useful": ":material/thumb_up:", "not_useful": ":material/thumb_down:", "contacted": ":material/call:"}
+
+
+def page() -> None:
+    store = get_store()
+    viewer = auth.current_viewer(store)
+    st.title(t("fp.title"))
+    require_data(store)
+    st.session_state.setdefault(SHORTLIST_KEY, {})
+
+    opened = st.session_state.pop(OPEN_IDEA_KEY, None)
+    if opened is not None:
+        st.session_state["find_partners_source"] = "inbox"
+        st.session_state["find_partners_idea"] = opened
+
+    st.session_state.setdefault("find_partners_source", "write")
+    source = st.segmented_control(
+        t("fp.source"),
+        options=["write", "inbox"],
+        format_func=lambda s: t(f"fp.source_{s}"),
+        key="find_partners_source",
+    ) or "write"
+    idea = None
+    if source == "inbox":
+        ideas = store.ideas(viewer)
+        if not ideas:
+            st.info(t("inbox.empty"))
+            return
+        idea_id = st.selectbox(
+            t("fp.pick_idea"),
+            options=[i.idea_id for i in ideas],
+            format_func={i.idea_id: f"#{i.idea_id} · {i.title} ({status_label(i.status)})" for i in ideas}.get,
+            key="find_partners_idea",
+        )
+        idea = next(i for i in ideas if i.idea_id == idea_id)
+        with st.expander(t("fp.idea_text"), expanded=False):
+            st.markdown(md(idea.text))
+        text = f"{idea.title}\n\n{idea.text}"
+    else:
+        if "find_partners_text" not in st.session_state:  # widget state is dropped while on other pages
+            st.session_state["find_partners_text"] = st.session_state.get(TEXT_KEPT_KEY, "")
+        text = st.text_area(
+            t("fp.describe"), key="find_partners_text", height=150, max_chars=20_000,
+            placeholder=t("fp.describe_placeholder"),
+        )
+        st.session_state[TEXT_KEPT_KEY] = text
+
+    organisations = store.organisations()
+    regions = sorted({o.region for o in organisations if o.region})
+    c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
+    kind = c1.selectbox(
+        t("fp.kind"), options=[None, *KINDS],
+        format_func=lambda k: t("orgs.all_kinds") if k is None else kind_label(k), key="find_partners_kind",
+    )
+    region = c2.selectbox(
+        t("fp.region"), options=[None, *regions],
+        format_func=lambda r: t("fp.all_regions") if r is None else r, key="find_partners_region",
+    )
+    as_org = c3.selectbox(
+        t("fp.we_are"), options=[o.org_id for o in organisations],
+        format_func={o.org_id: org_option_label(o) for o in organisations}.get,
+        index=None, placeholder=t("fp.we_are_placeholder"), key="find_partners_as_org", help=t("fp.we_are_help"),
+    )
+    top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top")
+
+    # An idea from a registered organisation is matched from its point of view unless the adviser says otherwise.
+    seed = as_org or (idea.org_id if idea is not None else None)
+    if seed and not as_org:
+        st.caption(t("fp.as_idea_org", name=md(next((o.name for o in organisations if o.org_id == seed), seed))))
+    if st.button(t("fp.run"), key="find_partners_run", type="primary", icon=":material/search:"):
+        st.session_state.pop(RESULT_KEY, None)  # never show the last idea's partners under a new one
+        if not text.strip():
+            st.error(t("fp.need_text"))
+        else:
+            with library_errors() as outcome:
+                matcher = get_matcher()
+                with st.spinner(t("fp.matching")):
+                    result = matcher.match(
+                        MatchQuery(text=text, top=int(top), kind=kind, region=region, as_org=seed,
+                                   exclude=(seed,) if seed else ())
+                    )
+            if not outcome.failed:
+                st.session_state[RESULT_KEY] = {
+                    "result": result,
+                    "idea_id": idea.idea_id if idea else None,
+                    "idea_title": idea.title if idea else "",
+                    "query": text if idea is None else "",
+                    "lang": lang(),
+                }
+
+    message = st.session_state.pop(MESSAGE_KEY, None)
+    if message:
+        (st.error if message[0] == "error" else st.toast)(message[1])
+
+    state = st.session_state.get(RESULT_KEY)
+    if state is None:
+        st.caption(t("fp.hint"))
+        return
+    _show_result(store, viewer, state)
+
+
+# -- results -------------------------------------------------------------------------------------
+
+
+def _latest_verdicts(store, state) -> dict[str, tuple[str, str, str]]:
+    """org id -> (verdict, given_by, given_at) of the latest feedback for this idea or query."""
+    if state["idea_id"] is not None:
+        rows = store.feedback(idea_id=state["idea_id"])
+    else:
+        rows = [f for f in store.feedback() if f.idea_id is None and f.query == state["query"]]
+    return {f.org_id: (f.verdict, f.given_by, f.given_at) for f in rows}
+
+
+def _give_feedback(store, username: str, state: dict, s: Suggestion, verdict: str) -> None:
+    """Button callback: store the verdict; useful/contacted also put the organisation on the shortlist."""
+    try:
+        store.add_feedback(
+            org_id=s.org_id, verdict=verdict, given_by=username, idea_id=state["idea_id"], query=state["query"]
+        )
+    except LIBRARY_ERRORS as exc:
+        st.session_state[MESSAGE_KEY] = ("error", t("error.library", message=str(exc)))
+        return
+    shortlist = st.session_state[SHORTLIST_KEY]
+    if verdict in ("useful", "contacted"):
+        shortlist.setdefault(s.org_id, s)
+        st.session_state[f"find_partners_short_{s.org_id}"] = True
+    st.session_state[MESSAGE_KEY] = ("ok", t("fp.feedback_saved", name=s.name, verdict=verdict_label(verdict)))
+
+
+def _toggle_shortlist(s: Suggestion) -> None:
+    shortlist = st.session_state[SHORTLIST_KEY]
+    if st.session_state.get(f"find_partners_short_{s.org_id}"):
+        shortlist.setdefault(s.org_id, s)
+    else:
+        shortlist.pop(s.org_id, None)
+
+
+def _add_all(suggestions) -> None:
+    shortlist = st.session_state[SHORTLIST_KEY]
+    for s in suggestions:
+        shortlist.setdefault(s.org_id, s)
+        st.session_state[f"find_partners_short_{s.org_id}"] = True
+
+
+def _show_result(store, viewer, state: dict) -> None:
+    result = state["result"]
+    if state["idea_id"] is not None:
+        st.caption(t("fp.result_for_idea", id=state["idea_id"], title=md(state["idea_title"])))
+    for note in result.notes:
+        st.caption(md(note))
+    if not result.organisations:
+        st.warning(t("fp.nothing"))
+        return
+    verdicts = _latest_verdicts(store, state)
+    shortlist = st.session_state[SHORTLIST_KEY]
+    tabs = st.tabs([
+        t("fp.tab_orgs", n=len(result.organisations)),
+        t("fp.tab_pairs", n=len(result.pairings)),
+        t("fp.tab_consortia", n=len(result.consortia)),
+        t("fp.tab_shortlist", n=len(shortlist)),
+    ])
+    with tabs[0]:
+        for rank, s in enumerate(result.organisations, start=1):
+            _suggestion_card(store, viewer, state, s, rank, verdicts.get(s.org_id))
+    with tabs[1]:
+        if not result.pairings:
+            st.caption(t("fp.no_pairs"))
+        for i, p in enumerate(result.pairings):
+            with st.container(border=True):
+                st.markdown(f"{suggestion_heading(p.company)}  \n＋ {suggestion_heading(p.partner)}")
+                st.caption(t("fp.score", score=number(p.score, 2)))
+                show_reasons(p.reasons)
+                st.button(t("fp.add_pair"), key=f"find_partners_pair_{i}", on_click=_add_all,
+                          args=((p.company, p.partner),), icon=":material/playlist_add:")
+    with tabs[2]:
+        if not result.consortia:
+            st.caption(t("fp.no_consortia"))
+        for i, c in enumerate(result.consortia):
+            with st.container(border=True):
+                st.markdown("\n".join(f"- {suggestion_heading(m)}" for m in c.members))
+                st.caption(t("fp.consortium_score", score=number(c.score, 2), coverage=number(100 * c.coverage)))
+                show_reasons(c.reasons)
+                st.button(t("fp.add_consortium"), key=f"find_partners_consortium_{i}", on_click=_add_all,
+                          args=(c.members,), icon=":material/playlist_add:")
+    with tabs[3]:
+        _shortlist(store, state, verdicts)
+
+
+def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) -> None:
+    with st.container(border=True):
+        head, score = st.columns([5, 1])
+        head.markdown(f"{rank}. {suggestion_heading(s)}")
+        score.caption(t("fp.score", score=number(s.score, 2)))
+        show_reasons(s.reasons)
+        if verdict is not None:
+            st.caption(t("fp.verdict_given", verdict=verdict_label(verdict[0]), user=md(verdict[1]),
+                         when=verdict[2][:16]))
+        cols = st.columns([1, 1, 1, 2])
+        for col, v in zip(cols[:3], VERDICTS, strict=True):
+            col.button(
+                verdict_label(v), key=f"find_partners_fb_{v}_{s.org_id}", icon=VERDICT_ICONS[v],
+                on_click=_give_feedback, args=(store, viewer.username, state, s, v), width="stretch",
+            )
+        key = f"find_partners_short_{s.org_id}"
+        if key not in st.session_state:
+            st.session_state[key] = s.org_id in st.session_state[SHORTLIST_KEY]
+        cols[3].checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
+        with st.expander(t("fp.profile")):
+            show_profile(store, s.org_id)
+
+
+def _shortlist(store, state, verdicts) -> None:
+    shortlist: dict[str, Suggestion] = st.session_state[SHORTLIST_KEY]
+    if not shortlist:
+        st.caption(t("fp.shortlist_empty"))
+        return
+    worded = {o: verdict_label(v[0]) for o, v in verdicts.items()}
+    rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label)
+    headers = {c: t(f"fp.col.{c}") for c in SHORTLIST_COLUMNS}
+    st.dataframe([{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
+                 hide_index=True, width="stretch")
+    subject = f"#{state['idea_id']} {state['idea_title']}" if state["idea_id"] is not None else state["query"][:300]
+    stamp = date.today().isoformat()
+    c1, c2, c3, c4 = st.columns(4)
+    c1.download_button(
+        t("fp.download_csv"),
+        data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",").encode("utf-8-sig"),
+        file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key="find_partners_csv",
+        icon=":material/table:", on_click="ignore",
+    )
+    page = to_printable_html(
+        rows, [c for c in SHORTLIST_COLUMNS if c != "org_id"], title=t("fp.print_title"),
+        intro=t("fp.print_intro", subject=subject), footer=t("fp.print_footer", date=stamp), headers=headers,
+        lang=lang(),
+    )
+    c2.download_button(
+        t("fp.download_html"), data=page.encode("utf-8"), file_name=f"samspill-kortliste-{stamp}.html",
+        mime="text/html", key="find_partners_html", icon=":material/print:", on_click="ignore",
+    )
+    if c3.button(t("fp.clear_shortlist"), key="find_partners_clear", icon=":material/delete:"):
+        for org_id in list(shortlist):
+            st.session_state.pop(f"find_partners_short_{org_id}", None)
+        shortlist.clear()
+        st.rerun()
+    if state["idea_id"] is not None and c4.button(
+        t("fp.save_to_idea", id=state["idea_id"]), key="find_partners_save", icon=":material/save:"
+    ):
+        with library_errors() as outcome:
+            idea = store.update_idea(state["idea_id"], suggestions=list(shortlist))
+            if idea.status == "new":
+                store.update_idea(idea.idea_id, status="in_progress")
+        if not outcome.failed:
+            st.success(t("fp.saved_to_idea", id=state["idea_id"]))
+
+
+if __name__ == "__main__":  # run as a page script by st.navigation
+    page()

@@ -1,0 +1,56 @@
+"""The app's language: bokmål by default, English on request; every string comes from app_pages/locales."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages.locales import LANGUAGES, STRINGS
+
+LANG_KEY = "app_lang"
+DEFAULT_LANG = "nb"
+
+
+def lang() -> str:
+    value = st.session_state.get(LANG_KEY, DEFAULT_LANG)
+    return value if value in STRINGS else DEFAULT_LANG
+
+
+def t(key: str, **values) -> str:
+    """The string ``key`` in the current language, formatted with ``values``."""
+    text = STRINGS[lang()][key]
+    return text.format(**values) if values else text
+
+
+def kind_label(kind: str) -> str:
+    return STRINGS[lang()].get(f"kind.{kind or 'unknown'}", kind)
+
+
+def status_label(status: str) -> str:
+    return STRINGS[lang()].get(f"status.{status}", status)
+
+
+def verdict_label(verdict: str) -> str:
+    return STRINGS[lang()].get(f"verdict.{verdict}", verdict)
+
+
+def number(value: float | int | None, decimals: int = 0) -> str:
+    """A number the way the reader writes it (bokmål: 1 234,5)."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    if lang() == "nb":
+        text = text.replace(",", "\u00a0").replace(".", ",")
+    return text
+
+
+def language_switch() -> None:
+    """The language picker in the sidebar (rendered on every run, so its state persists)."""
+    if st.session_state.get(LANG_KEY) not in STRINGS:
+        st.session_state[LANG_KEY] = DEFAULT_LANG
+    st.sidebar.radio(
+        STRINGS[lang()]["app.language"],
+        options=list(LANGUAGES),
+        format_func=lambda code: LANGUAGES[code],
+        key=LANG_KEY,
+        horizontal=True,
+    )

@@ -1,0 +1,130 @@
+"""What the app builds once per process: the store, the embedding model and the matcher.
+
+``st.cache_resource`` holds them, keyed by the database path and model name so a
+test (or a second configuration) gets its own. Configuration is read from the
+environment: ``SAMSPILL_DB`` (default ``data/samspill.duckdb``) and
+``SAMSPILL_MODEL`` (default multilingual-e5-small).
+
+The store and matcher are shared by every session; they are thread-safe (the
+store takes a cursor per operation, the matcher swaps its index atomically).
+The :class:`Workspace` also carries a *revision* number, bumped whenever this
+app changes the register, so cached network figures are recomputed.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+
+import streamlit as st
+
+from app_pages.i18n import lang, t
+from data.store import PartnerStore, default_db_path
+
+Progress = Callable[[int, int, str], None]
+
+
+class Workspace:
+    """One database with its matcher, built lazily and shared by all sessions."""
+
+    def __init__(self, db_path: str, model: str):
+        self.db_path = db_path
+        self.model = model
+        self.store = PartnerStore(db_path)
+        self.revision = 0
+        self.indexed = False
+        self._matchers: dict = {}
+        self._lock = threading.RLock()
+
+    def embedder(self):
+        return _embedder(self.model)
+
+    def matcher(self, lang: str = "nb"):
+        """The matcher whose reasons are written in ``lang``.
+
+        The Matcher takes its language at construction, so each language used
+        gets its own (the second reuses the stored vectors; only the in-memory
+        index is loaded again).
+        """
+        matcher = self._matchers.get(lang)
+        if matcher is None:
+            with self._lock:
+                matcher = self._matchers.get(lang)
+                if matcher is None:
+                    from matching.matcher import Matcher
+
+                    matcher = self._matchers[lang] = Matcher(self.store, self.embedder(), lang=lang)
+        return matcher
+
+    def refresh(self, progress: Progress | None = None) -> None:
+        """Re-embed changed profiles and reload every matcher's index (one refresh at a time)."""
+        with self._lock:
+            matchers = list(self._matchers.values()) or [self.matcher()]
+            for i, matcher in enumerate(matchers):
+                matcher.refresh(progress=progress if i == 0 else None)  # the first one embeds; the rest reload
+            self.indexed = True
+
+    def changed(self) -> None:
+        """The register changed (import, profile edit): cached figures are stale."""
+        self.revision += 1
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(db_path: str, model: str) -> Workspace:
+    return Workspace(db_path, model)
+
+
+@st.cache_resource(show_spinner=False)
+def _embedder(model: str):
+    from matching.embedder import load_embedder
+
+    return load_embedder(model or None)
+
+
+def workspace() -> Workspace:
+    return _workspace(str(default_db_path()), os.environ.get("SAMSPILL_MODEL", ""))
+
+
+def get_store() -> PartnerStore:
+    return workspace().store
+
+
+def get_embedder():
+    return workspace().embedder()
+
+
+def progress_bar(label: str) -> tuple[Progress, Callable[[], None]]:
+    """A ``(done, total, label)`` callback drawing a Streamlit progress bar, and a function to remove it."""
+    bar = st.progress(0.0, text=label)
+
+    def update(done: int, total: int, _label: str = "") -> None:
+        share = 1.0 if total <= 0 else min(max(done / total, 0.0), 1.0)
+        bar.progress(share, text=t("index.progress", label=label, done=done, total=total))
+
+    return update, bar.empty
+
+
+def get_matcher():
+    """The matcher, with its index built (with a progress bar) the first time a page needs it."""
+    ws = workspace()
+    if not ws.indexed:
+        with st.spinner(t("index.loading_model")):
+            ws.embedder().embed_queries(["warm-up"])  # the model loads here, once per process
+        update, done = progress_bar(t("index.building"))
+        try:
+            ws.refresh(progress=update)
+        finally:
+            done()
+    return ws.matcher(lang())
+
+
+def refresh_index() -> None:
+    """After this app changed profiles: re-embed what changed, with a progress bar."""
+    ws = workspace()
+    ws.changed()
+    update, done = progress_bar(t("index.updating"))
+    try:
+        ws.refresh(progress=update)
+    finally:
+        done()

@@ -1,0 +1,63 @@
+"""Sign-in: local accounts, the identity provider when configured, and the demo accounts hint."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app_pages import auth
+from app_pages.i18n import t
+from app_pages.resources import get_store
+from data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_active
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _demo_active(db_path: str) -> bool:
+    # Three argon2 checks: cached a minute so the sign-in page stays quick.
+    return demo_accounts_active(get_store())
+
+
+def page() -> None:
+    store = get_store()
+    st.title(t("signin.title"))
+    st.write(t("signin.intro"))
+
+    providers = auth.oidc_providers()
+    if providers is not None:
+        st.subheader(t("signin.oidc_heading"))
+        for name in providers or [None]:
+            label = t("signin.oidc_button", provider=name.title()) if name else t("signin.oidc_default")
+            if st.button(label, key=f"signin_oidc_{name or 'default'}", type="primary"):
+                st.login(name or None)
+        st.subheader(t("signin.local_heading"))
+
+    with st.form("signin_form"):
+        username = st.text_input(t("signin.username"), key="signin_username", autocomplete="username")
+        password = st.text_input(
+            t("signin.password"), type="password", key="signin_password", autocomplete="current-password"
+        )
+        submitted = st.form_submit_button(t("signin.submit"), type="primary", key="signin_submit")
+    if submitted:
+        if not username.strip() or not password:
+            st.error(t("signin.missing"))
+        elif auth.sign_in(store, username, password) is None:
+            st.error(t("signin.failed"))
+        else:
+            st.rerun()
+
+    if _demo_active(store.path):
+        with st.container(border=True):
+            st.markdown(t("signin.demo_heading"))
+            st.markdown(t("signin.demo_intro"))
+            st.markdown(
+                "\n".join(
+                    f"- `{a.username}` – {t('signin.demo_' + a.role)}" for a in DEMO_ACCOUNTS
+                )
+                + "\n\n"
+                + t("signin.demo_password", password=DEMO_PASSWORD)
+            )
+    elif not store.counts()["accounts"] and providers is None:
+        st.info(t("signin.no_accounts"), icon=":material/person_add:")
+
+
+if __name__ == "__main__":  # run as a page script by st.navigation
+    page()

@@ -1,0 +1,408 @@
+"""The Streamlit app driven through AppTest: every page, both roles, both languages.
+
+Each test gets its own copy of the sample database (with vectors and demo
+accounts, see ``sample_db_file``), so the app's cached store and matcher are
+per test while the embedding model is loaded once per process.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import string
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from data.accounts import DEMO_PASSWORD, create_account
+from data.store import PartnerStore
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
+TIMEOUT = 300  # the first run in a process loads the model
+
+IDEA_TITLE = "Hydrogen på fôrflåter"
+IDEA_TEXT = (
+    "Vi vil erstatte dieselaggregatene på fôrflåtene våre med hydrogen og brenselceller, "
+    "og trenger en partner på hydrogensikkerhet og en som kan havbruk."
+)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app_db(tmp_path, sample_db_file, monkeypatch) -> Path:
+    db = tmp_path / "app.duckdb"
+    shutil.copy(sample_db_file, db)
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    monkeypatch.delenv("SAMSPILL_MODEL", raising=False)
+    return db
+
+
+def new_app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def sign_in(username: str, password: str = DEMO_PASSWORD) -> AppTest:
+    at = ok(new_app().run())
+    at.text_input(key="signin_username").input(username)
+    at.text_input(key="signin_password").input(password)
+    at.button(key="signin_submit").click()
+    return ok(at.run())
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    return ok(at.switch_page(f"app_pages/{page}.py").run())
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text, for 'is it there' checks."""
+    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                                  "warning", "error") for e in getattr(at, kind)]
+    parts += [str(e.value) for e in at.dataframe]
+    return "\n".join(parts)
+
+
+def submit_idea(at: AppTest, title: str = IDEA_TITLE, text: str = IDEA_TEXT) -> AppTest:
+    at.text_input(key="submit_contact").input("Kari Nordmann, kari@example.no")
+    at.text_input(key="submit_title").input(title)
+    at.text_area(key="submit_text").input(text)
+    at.button(key="submit_send").click()
+    return ok(at.run())
+
+
+def find_partners(at: AppTest, text: str, **filters) -> AppTest:
+    at.text_area(key="find_partners_text").input(text)
+    for key, value in filters.items():
+        at.selectbox(key=f"find_partners_{key}").set_value(value)
+    at.button(key="find_partners_run").click()
+    return ok(at.run())
+
+
+def suggestion_names(at: AppTest) -> list[str]:
+    """Names of the ranked organisations, in order ("1. **Name** · kind ...")."""
+    out = []
+    for m in at.markdown:
+        hit = re.match(r"^\d+\. \*\*(.+?)\*\* · ", m.value)
+        if hit:
+            out.append(hit.group(1).replace("\\", ""))
+    return out
+
+
+# -- text in one place per language ---------------------------------------------------------------
+
+
+def test_languages_have_the_same_keys_and_placeholders():
+    from app_pages.locales import STRINGS
+
+    nb, en = STRINGS["nb"], STRINGS["en"]
+    assert nb.keys() == en.keys()
+    fields = string.Formatter()
+    for key in nb:
+        a = {f for _, f, _, _ in fields.parse(nb[key]) if f}
+        b = {f for _, f, _, _ in fields.parse(en[key]) if f}
+        assert a == b, key
+
+
+# -- sign-in -------------------------------------------------------------------------------------
+
+
+def test_sign_in_bad_then_good_password(app_db):
+    at = ok(new_app().run())
+    assert at.title[0].value == "Velkommen til Samspill"
+    assert "samspill-demo" in texts(at)  # the demo accounts are untouched: their password is shown
+    at.text_input(key="signin_username").input("radgiver")
+    at.text_input(key="signin_password").input("feil-passord")
+    at.button(key="signin_submit").click()
+    ok(at.run())
+    assert [e.value for e in at.error] == ["Feil brukernavn eller passord."]
+    assert at.title[0].value == "Velkommen til Samspill"
+
+    at.text_input(key="signin_password").input(DEMO_PASSWORD)
+    at.button(key="signin_submit").click()
+    ok(at.run())
+    assert at.title[0].value == "Finn partnere"
+    assert "radgiver" in " ".join(c.value for c in at.sidebar.caption)
+
+    at.sidebar.button(key="app_sign_out").click()
+    ok(at.run())
+    assert at.title[0].value == "Velkommen til Samspill"
+
+
+def test_demo_credentials_hidden_without_demo_accounts(tmp_path, monkeypatch):
+    db = tmp_path / "real.duckdb"
+    with PartnerStore(db) as store:
+        create_account(store, "kari", "et-ordentlig-passord", "adviser")
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    at = ok(new_app().run())
+    assert DEMO_PASSWORD not in texts(at)
+    assert "demokonto" not in texts(at)
+
+
+def test_empty_database_says_import_first(tmp_path, monkeypatch):
+    db = tmp_path / "empty.duckdb"
+    with PartnerStore(db) as store:
+        create_account(store, "kari", "et-ordentlig-passord", "adviser")
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    at = ok(new_app().run())
+    at.text_input(key="signin_username").input("kari")
+    at.text_input(key="signin_password").input("et-ordentlig-passord")
+    at.button(key="signin_submit").click()
+    ok(at.run())
+    assert "Databasen er tom" in at.info[0].value
+    for page in ("inbox", "organisations", "network", "submit_idea"):
+        goto(at, page)
+        assert at.info, page  # a clear message, not a traceback or a blank page
+
+
+# -- companies and advisers ---------------------------------------------------------------------
+
+
+def test_company_submits_idea_adviser_sees_it_other_company_does_not(app_db, caplog):
+    caplog.set_level(logging.DEBUG)
+    company = sign_in("bedrift1")
+    assert company.title[0].value == "Send inn en prosjektidé"
+    assert "Innherred Hydrogen AS" in texts(company)  # the account's own organisation, fixed
+    submit_idea(company)
+    assert company.success[0].value.startswith("Takk! Idé nr. 1")
+    first = suggestion_heading_names(company)
+    assert first and "Innherred Hydrogen AS" not in first  # suggestions, never the submitter itself
+    assert any(m.value.startswith("- ") for m in company.markdown)  # with reasons
+    goto(company, "my_ideas")
+    assert IDEA_TITLE in company.expander[0].label
+
+    adviser = sign_in("radgiver")
+    goto(adviser, "inbox")
+    assert IDEA_TITLE in texts(adviser)
+    assert "kari@example.no" in texts(adviser)
+    adviser.selectbox(key="inbox_status_1").set_value("in_progress")
+    adviser.text_area(key="inbox_notes_1").set_value("Ringt Kari, venter på svar.")
+    adviser.button(key="inbox_save_1").click()
+    ok(adviser.run())
+    assert "under arbeid" in texts(adviser)
+
+    other = sign_in("bedrift2")
+    goto(other, "my_ideas")
+    assert IDEA_TITLE not in texts(other)
+    assert "ikke sendt inn noen idéer" in texts(other)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        other.switch_page("app_pages/inbox.py")  # the inbox is not among a company's pages
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        other.switch_page("app_pages/find_partners.py")
+
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert IDEA_TEXT not in logged and "fôrflåtene" not in logged
+    assert DEMO_PASSWORD not in logged
+
+
+def suggestion_heading_names(at: AppTest) -> list[str]:
+    return [re.match(r"^\*\*(.+?)\*\*", m.value).group(1) for m in at.markdown if re.match(r"^\*\*.+?\*\* · ", m.value)]
+
+
+def test_company_without_text_gets_a_message(app_db):
+    at = sign_in("bedrift1")
+    at.text_input(key="submit_title").input("Bare en tittel")
+    at.button(key="submit_send").click()
+    ok(at.run())
+    assert "Beskriv idéen med noen setninger." in at.error[0].value
+    assert not at.success
+
+
+def test_inbox_opens_the_idea_in_find_partners(app_db):
+    submit_idea(sign_in("bedrift1"))
+    adviser = sign_in("radgiver")
+    goto(adviser, "inbox")
+    adviser.button(key="inbox_find_1").click()
+    ok(adviser.run())
+    assert adviser.title[0].value == "Finn partnere"
+    goto(adviser, "find_partners")  # AppTest keeps its own page: follow the app's switch
+    assert adviser.session_state["find_partners_source"] == "inbox"
+    assert "Innherred Hydrogen AS" in texts(adviser)  # searching from the submitter's point of view
+    adviser.button(key="find_partners_run").click()
+    ok(adviser.run())
+    names = suggestion_names(adviser)
+    assert names and "Innherred Hydrogen AS" not in names
+
+
+# -- find partners -------------------------------------------------------------------------------
+
+
+def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
+    at = sign_in("radgiver")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    names = suggestion_names(at)
+    assert len(names) == 10
+    assert "Elektrisk Sjø AS" in names[:3]
+    reasons = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert reasons and any("Profilen sier" in r or "Har deltatt i" in r for r in reasons)
+    labels = [t.label for t in at.tabs]
+    assert labels[0] == "Organisasjoner (10)" and labels[3] == "Kortliste (0)"
+    assert labels[1].startswith("Bedrift + forskning") and labels[2].startswith("Konsortier")
+
+    at.button(key="find_partners_fb_useful_elektrisk-sjo").click()
+    ok(at.run())
+    at.button(key="find_partners_fb_not_useful_sintef").click()
+    ok(at.run())
+    assert any("Sist vurdert: Nyttig (radgiver" in c.value for c in at.caption)
+    assert at.checkbox(key="find_partners_short_elektrisk-sjo").value is True
+    shortlist_tab = next(t for t in at.tabs if t.label.startswith("Kortliste"))
+    assert shortlist_tab.label == "Kortliste (1)"
+    assert [d.label for d in at.get("download_button")][:2] == ["Last ned CSV", "Utskriftsvennlig side"]
+    # what was stored: who and when, and the balance the matcher reads (through the app's own store)
+    from app_pages.resources import workspace
+
+    feedback = workspace().store.feedback()
+    assert [(f.org_id, f.verdict, f.given_by) for f in feedback] == [
+        ("elektrisk-sjo", "useful", "radgiver"),
+        ("sintef", "not_useful", "radgiver"),
+    ]
+    assert all(f.given_at for f in feedback)
+    assert workspace().store.feedback_balance() == {"elektrisk-sjo": 1, "sintef": -1}
+
+
+def test_find_partners_filters_and_we_are_mode(app_db):
+    at = sign_in("radgiver")
+    find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", kind="research")
+    kinds = [m.value.split(" · ")[1] for m in at.markdown if re.match(r"^\d+\. \*\*", m.value)]
+    assert kinds and set(kinds) == {"forskning"}
+
+    at.selectbox(key="find_partners_kind").set_value(None)
+    at.selectbox(key="find_partners_as_org").set_value("verdal-stalmontasje")
+    at.button(key="find_partners_run").click()
+    ok(at.run())
+    names = suggestion_names(at)
+    assert "Verdal Stålmontasje AS" not in names
+    assert any("Har samarbeidet med Verdal Stålmontasje AS" in m.value or "Partner av dine partnere" in m.value
+               for m in at.markdown)
+
+
+@pytest.mark.parametrize("idea", ["???", "!!! ..."])
+def test_library_errors_show_as_messages(app_db, idea):
+    at = sign_in("radgiver")
+    find_partners(at, idea)
+    assert at.error and at.error[0].value.startswith("Det gikk ikke:")
+    assert not suggestion_names(at)
+
+
+def test_editing_a_profile_changes_its_matches(app_db):
+    idea = ("Vi vil bygge en kvantedatamaskin med superledende qubits og trenger kompetanse på "
+            "kryogenikk og mikrobølgeelektronikk.")
+    at = sign_in("radgiver")
+    find_partners(at, idea)
+    assert "Lederløft Industri AS" not in suggestion_names(at)[:3]
+
+    goto(at, "organisations")
+    at.text_input(key="organisations_search").input("Lederløft")
+    ok(at.run())
+    assert at.selectbox(key="organisations_open").value == "lederloft"
+    at.text_area(key="organisations_desc_lederloft").input(
+        "Lederløft bygger kvantedatamaskiner med superledende qubits, kryogenikk og mikrobølgeelektronikk."
+    )
+    at.text_input(key="organisations_comp_lederloft").input("kvantedatamaskiner; qubits; kryogenikk")
+    at.button(key="organisations_save_lederloft").click()
+    ok(at.run())
+    assert "Profilen til Lederløft Industri AS er lagret" in at.success[0].value
+
+    goto(at, "find_partners")
+    at.button(key="find_partners_run").click()  # the idea text is still in the box
+    ok(at.run())
+    assert suggestion_names(at)[0] == "Lederløft Industri AS"
+
+
+def test_import_through_the_app_reports_added_and_refused(app_db):
+    at = sign_in("radgiver")
+    goto(at, "organisations")
+    good = (
+        "org_id,name,kind,country,region,org_number,description,competences,municipality,employees\n"
+        "fjordkvant,Fjordkvant AS,company,NO,Trøndelag,,Kvanteteknologi for havbruk,kvante;sensorer,Frøya,12\n"
+    ).encode()
+    at.file_uploader(key="organisations_upload").upload("organisations.csv", good, "text/csv")
+    ok(at.run())
+    at.button(key="organisations_import").click()
+    ok(at.run())
+    report = next(d.value for d in at.dataframe if "Lagt til" in d.value.columns)
+    assert report.set_index("Tabell").loc["Organisasjoner", "Lagt til"] == 1
+    assert "Søkeindeksen er oppdatert" in texts(at)
+
+    at.file_uploader(key="organisations_upload").set_value(("organisations.csv", b"this is;not;a table\n", "text/csv"))
+    ok(at.run())
+    at.button(key="organisations_import").click()
+    ok(at.run())
+    assert at.error and "ble avvist, og ingenting ble endret" in at.error[0].value
+
+    at.text_input(key="organisations_search").input("Fjordkvant")
+    ok(at.run())
+    assert at.selectbox(key="organisations_open").value == "fjordkvant"
+
+
+# -- network -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cumulative", [False, True])
+def test_network_renders_for_several_years(app_db, cumulative):
+    at = goto(sign_in("bedrift1"), "network")  # everyone signed in sees the network
+    assert at.title[0].value == "Samarbeidsnettverket"
+    if cumulative:
+        at.toggle(key="network_cumulative").set_value(True)
+    seen = {}
+    for year in (2016, 2019, 2022, 2025):
+        at.select_slider(key="network_year").set_value(year)
+        ok(at.run())
+        seen[year] = [m.value for m in at.metric]
+        assert at.subheader[0].value == f"Nøkkeltall {year}"
+    assert len({tuple(v) for v in seen.values()}) == 4  # each year has its own figures
+    at.selectbox(key="network_org").set_value("sintef")
+    ok(at.run())
+    ties = at.dataframe[0].value
+    assert len(ties) >= 2 and "Partner" in ties.columns
+    assert "Foreslåtte introduksjoner" in texts(at)
+    labels = [d.label for d in at.get("download_button")]
+    assert labels == ["Last ned GEXF", "Årsrapport (PDF)", "Årsrapport (HTML)"]
+
+
+def test_network_downloads_produce_files(app_db):
+    from app_pages import network
+
+    at = goto(sign_in("radgiver"), "network")
+    assert not at.exception
+    png = network._export_bytes(str(app_db), "png", 2022, False, "nb")
+    assert png.startswith(b"\x89PNG")
+    gexf = network._export_bytes(str(app_db), "gexf", 2022, True, "nb")
+    assert b"<gexf" in gexf
+    html = network._report_bytes(str(app_db), "html", 2022, "en")
+    assert b"<html" in html.lower()
+
+
+# -- languages -----------------------------------------------------------------------------------
+
+
+def test_english_switch_covers_every_page(app_db):
+    at = ok(new_app().run())
+    at.sidebar.radio(key="app_lang").set_value("en")
+    ok(at.run())
+    assert at.title[0].value == "Welcome to Samspill"
+    at.text_input(key="signin_username").input("radgiver")
+    at.text_input(key="signin_password").input(DEMO_PASSWORD)
+    at.button(key="signin_submit").click()
+    ok(at.run())
+    assert at.title[0].value == "Find partners"
+    find_partners(at, "Electrification of feed barges and work boats in aquaculture with batteries and shore power.")
+    assert suggestion_names(at)
+    assert any(m.value.startswith("- ") and ("Profile says" in m.value or "Took part in" in m.value)
+               for m in at.markdown)
+    expected = {"inbox": "Ideas inbox", "organisations": "Organisations", "network": "The collaboration network",
+                "submit_idea": "Submit a project idea"}
+    for page, title in expected.items():
+        goto(at, page)
+        assert at.title[0].value == title
+    at.sidebar.radio(key="app_lang").set_value("nb")
+    ok(at.run())
+    assert at.title[0].value == "Send inn en prosjektidé"
