@@ -124,7 +124,8 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
                                        nodes=orgs or None, method=method, lang=lang)
     except nx.NodeNotFound as exc:
         missing = next(o for o in orgs if o not in G)
-        raise click.ClickException(f"{missing!r} has no projects in the network{'' if year is None else f' up to {year}'}") from exc
+        where = "" if year is None else f" up to {year}"
+        raise click.ClickException(f"{missing!r} has no projects in the network{where}") from exc
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     if not intros:

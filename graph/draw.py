@@ -23,6 +23,7 @@ optional dependencies; importing :mod:`graph` stays light.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 import warnings
@@ -46,6 +47,7 @@ __all__ = [
     "save_animation",
     "save_drawing",
     "stable_layout",
+    "text_width",
 ]
 
 #: Up to this many connected nodes the whole graph goes through spring_layout.
@@ -118,11 +120,10 @@ def stable_layout(G: nx.Graph, *, seed: int = 0) -> dict[str, tuple[float, float
     core_nodes = sorted((v for c in core for v in c), key=str)
     pos: dict[str, tuple[float, float]] = {}
     if core_nodes:
-        H = _induced(G, core_nodes)
         if len(core_nodes) <= SPRING_MAX_NODES:
-            placed = nx.spring_layout(H, seed=seed, weight=None, iterations=100)
+            placed = nx.spring_layout(_induced(G, core_nodes), seed=seed, weight=None, iterations=100)
         else:
-            placed = _backbone_layout(H, rng, seed)
+            placed = _backbone_layout(G, core_nodes, rng, seed)
         pos.update(_normalise(placed))
     pos.update(_ring(ring, radius=1.15 if pos else 1.0))
     return {v: pos[v] for v in G}
@@ -162,10 +163,15 @@ def _normalise(pos: Mapping) -> dict:
     return {v: (float(x), float(y)) for v, (x, y) in zip(pos, xy, strict=True)}
 
 
-def _backbone_layout(H: nx.Graph, rng: random.Random, seed: int) -> dict:
-    ranked = sorted(H, key=lambda v: (-H.degree(v), str(v)))
+def _backbone_layout(G: nx.Graph, nodes: list, rng: random.Random, seed: int) -> dict:
+    """Spring layout for the best-connected nodes, the rest placed beside their partners.
+
+    ``nodes`` are whole components of ``G``, so every neighbour of one of
+    them is among them too and ``G`` itself serves as their adjacency.
+    """
+    ranked = sorted(nodes, key=lambda v: (-G.degree(v), str(v)))
     backbone = ranked[:BACKBONE]
-    core = _induced(H, backbone)
+    core = _induced(G, backbone)
     # A larger optimal distance than the default spreads the dense core.
     spread_k = 3.0 / math.sqrt(len(backbone))
     pos = {v: tuple(p) for v, p in nx.spring_layout(core, seed=seed, weight=None, k=spread_k).items()}
@@ -176,19 +182,19 @@ def _backbone_layout(H: nx.Graph, rng: random.Random, seed: int) -> dict:
     while frontier:
         nxt = []
         for u in frontier:
-            for w in sorted(H[u], key=str):
+            for w in sorted(G[u], key=str):
                 if w not in seen:
                     seen.add(w)
                     nxt.append(w)
         for w in nxt:
-            anchors = [pos[z] for z in H[w] if z in pos]
+            anchors = [pos[z] for z in G[w] if z in pos]
             x = sum(p[0] for p in anchors) / len(anchors)
             y = sum(p[1] for p in anchors) / len(anchors)
             angle = rng.uniform(0, 2 * math.pi)
             radius = spread * (0.5 + rng.random())
             pos[w] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
         frontier = nxt
-    for v in H:  # parts of H not reached from the backbone
+    for v in nodes:  # parts not reached from the backbone
         if v not in pos:
             pos[v] = (rng.uniform(-1, 1), rng.uniform(-1, 1))
     return pos
@@ -213,6 +219,36 @@ def _quiet_glyphs():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
         warnings.filterwarnings("ignore", message=r"Matplotlib currently does not support .* natively")
         yield
+
+
+@functools.lru_cache(maxsize=2)
+def _font(bold: bool):
+    from matplotlib import ft2font
+    from matplotlib.font_manager import FontProperties, findfont
+
+    font = ft2font.FT2Font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
+    font.set_size(100, 72)  # 100 pt at 72 dpi: advances in 1/64 of a point
+    return font
+
+
+@functools.lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    """Width of one glyph at 1 pt, in points; a glyph the font lacks counts as an "M"."""
+    from matplotlib import ft2font
+
+    font = _font(bold)
+    if font.get_char_index(ord(char)) == 0:
+        char = "M"
+    return font.load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536 / 100
+
+
+def text_width(text: str, fontsize: float, bold: bool = False) -> float:
+    """Width of ``text`` in inches, from the font's glyph advances.
+
+    7 % is added: rendering at a small size rounds glyphs up to whole pixels
+    (measured against matplotlib's own text extents).
+    """
+    return 1.07 * sum(_advance(c, bold) for c in text) * fontsize / 72
 
 
 def _short(name: str, limit: int = 30) -> str:
@@ -267,7 +303,6 @@ def draw_network(
     >>> draw_network(G, stable_layout(G), labels=2)
     Drawing(nodes=4, edges=3, background_nodes=0, labels=('b', 'c'))
     """
-    from matplotlib.collections import LineCollection
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
@@ -284,9 +319,7 @@ def draw_network(
     if background is not None:
         back_edges = [(pos[u], pos[v]) for u, v in background.edges() if not G.has_edge(u, v)]
         if back_edges:
-            lc = LineCollection(back_edges, colors=_GREY, linewidths=0.3, alpha=0.5, zorder=1)
-            lc.set_rasterized(len(back_edges) > 2000)
-            ax.add_collection(lc)
+            _add_edges(ax, back_edges, 0.3, colour=_GREY, alpha=0.5, zorder=1, gid="background-edges")
         back_nodes = [v for v in background if v not in G]
         extra = len(back_nodes)
         if back_nodes:
@@ -296,17 +329,16 @@ def draw_network(
     edges = [(pos[u], pos[v]) for u, v in G.edges()]
     if edges:
         weights = np.array([d.get("weight", 1) for _, _, d in G.edges(data=True)], dtype=float)
-        lc = LineCollection(
+        _add_edges(
+            ax,
             edges,
-            colors="#5A6B7B",
-            linewidths=np.clip(0.3 + 0.4 * np.log1p(weights), 0.3, 2.5) * (0.5 if big else 1.0),
+            np.clip(0.3 + 0.4 * np.log1p(weights), 0.3, 2.5) * (0.5 if big else 1.0),
+            colour="#5A6B7B",
             # Thousands of ties would paint a solid blob; fade them with their number.
             alpha=float(np.clip(25 / math.sqrt(len(edges)), 0.06, 0.5)),
             zorder=3,
+            gid="edges",
         )
-        lc.set_rasterized(len(edges) > 2000)
-        lc.set_gid("edges")
-        ax.add_collection(lc)
     strength = dict(G.degree(weight="weight"))
     top_strength = max(strength.values(), default=1) or 1
     base = float(np.clip(3000 / max(len(G), 1), 6, 60))
@@ -343,6 +375,37 @@ def draw_network(
     return Drawing(nodes=len(G), edges=G.number_of_edges(), background_nodes=extra, labels=labelled)
 
 
+def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, gid: str) -> None:
+    """Edges as a LineCollection; beyond a few thousand, as one compound path.
+
+    A LineCollection builds a Path object per segment, which costs seconds
+    for the tens of thousands of ties of a large network; one path with
+    MOVETO/LINETO pairs draws the same lines (one stroke, so overlaps do not
+    darken) at a fraction of the cost. Both are rasterised in vector output
+    when large, so a PDF stays small and quick to open.
+    """
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    if len(segments) <= 4000:
+        artist = LineCollection(segments, colors=colour, linewidths=widths, alpha=alpha, zorder=zorder)
+        ax.add_collection(artist)
+    else:
+        vertices = np.asarray(segments, dtype=float).reshape(-1, 2)
+        codes = np.tile(np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), len(segments))
+        width = float(np.median(widths)) if np.ndim(widths) else float(widths)
+        # One stroke: overlapping ties no longer add up, so give it more opacity.
+        artist = PathPatch(MplPath(vertices, codes), facecolor="none", edgecolor=colour, linewidth=width,
+                           alpha=max(alpha, 0.35), zorder=zorder, transform=ax.transData)
+        # add_artist, not add_patch: add_patch walks every segment to update the data limits
+        # (seconds for 100,000 ties), and the limits are set from the node positions anyway.
+        ax.add_artist(artist)
+        artist.set_clip_path(ax.patch)
+    artist.set_rasterized(len(segments) > 2000)
+    artist.set_gid(gid)
+
+
 def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, fontsize: float) -> tuple:
     """Name the most central nodes, skipping any whose label would cover one already placed."""
     if wanted <= 0:
@@ -355,8 +418,8 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, 
         for v in ranked[: wanted * 5]:
             text = _short(printable(str(G.nodes[v].get("name", v))))
             x, y = to_pixels(pos[v])
-            half = 0.31 * scale * len(text)
-            box = (x - half, y, x + half, y + 1.3 * scale)
+            half = text_width(text, fontsize) * ax.figure.dpi / 2 + 0.15 * scale
+            box = (x - half, y, x + half, y + 1.4 * scale)
             if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
                 continue
             boxes.append(box)

@@ -229,8 +229,10 @@ def _cell(text: str) -> str:
 
 
 def write_edge_csv(G: nx.Graph, path: str | Path) -> None:
-    """Edge list as UTF-8 CSV: ``source,target,weight,source_name,target_name,source_kind,target_kind,first_year,years,projects``.
+    """Edge list as UTF-8 CSV, one row per tie.
 
+    Columns: ``source, target, weight, source_name, target_name, source_kind,
+    target_kind, first_year, years, projects`` (lists joined by ``;``).
     Isolated organisations do not appear (an edge list has no rows for them).
 
     >>> import tempfile, os

@@ -65,7 +65,7 @@ import networkx as nx
 import numpy as np
 
 from data.models import Organisation, Participation, Project
-from graph.build import _collaboration_graph, _index, _Index
+from graph.build import _collaboration_graph, _Index, _index
 from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
 
 __all__ = [
@@ -240,7 +240,31 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> dict[str
     """
     if G.is_directed():
         raise nx.NetworkXNotImplemented("betweenness here is for undirected graphs")
+    nodes, A = _adjacency(G, None)
+    return _betweenness(nodes, A, k=k, seed=seed)
+
+
+def _adjacency(G: nx.Graph, weight: str | None):
+    """(nodes in G's order, symmetric CSR adjacency), self-loops dropped; built in one pass over the edges."""
+    import scipy.sparse as sp
+
     nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    edges = G.edges(data=weight, default=1) if weight else ((u, v, 1) for u, v in G.edges())
+    for u, v, w in edges:
+        if u != v:
+            i, j = index[u], index[v]
+            rows += (i, j)
+            cols += (j, i)
+            values += (w, w)
+    A = sp.csr_array((np.asarray(values, dtype=np.float64), (rows, cols)), shape=(len(nodes), len(nodes)))
+    return nodes, A
+
+
+def _betweenness(nodes: list, A, *, k: int | None, seed: int) -> dict[str, float]:
     n = len(nodes)
     if k is not None and not 1 <= k <= n:
         raise ValueError(f"k={k} sources asked for, but the graph has {n} nodes")
@@ -251,7 +275,8 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0) -> dict[str
         k = None
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
     position = {v: i for i, v in enumerate(nodes)}
-    A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=None, dtype=np.float64, format="csr")
+    A = A.copy()
+    A.data[:] = 1.0  # hop counts: weights do not make a path shorter
     total = np.zeros(n)
     for start in range(0, len(sources), _BATCH):
         idx = np.fromiter((position[s] for s in sources[start : start + _BATCH]), dtype=np.int64)
@@ -303,25 +328,36 @@ def eigenvector(G: nx.Graph, *, weight: str | None = "weight") -> dict[str, floa
     >>> {v: round(x, 3) for v, x in eigenvector(G).items()}
     {'a': 0.523, 'b': 0.523, 'c': 0.612, 'd': 0.282}
     """
+    nodes, A = _adjacency(G, weight)
+    return _eigenvector(nodes, A)
+
+
+def _eigenvector(nodes: list, A) -> dict[str, float]:
+    from scipy.sparse.csgraph import connected_components
     from scipy.sparse.linalg import eigsh
 
-    out = dict.fromkeys(G, 0.0)
-    components = [sorted(c) for c in nx.connected_components(G) if len(c) > 1]
-    covered = sum(len(c) for c in components)
-    for nodes in components:
-        if len(nodes) == 2:
+    out = dict.fromkeys(nodes, 0.0)
+    if not nodes:
+        return out
+    _, labels = connected_components(A, directed=False)
+    order = np.argsort(labels, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(labels[order])) + 1)
+    groups = [g for g in groups if len(g) > 1]
+    covered = sum(len(g) for g in groups)
+    for idx in groups:
+        if len(idx) == 2:
             vector = np.ones(2)
         else:
-            A = nx.to_scipy_sparse_array(G, nodelist=nodes, weight=weight, dtype=np.float64)
-            if len(nodes) <= 500:
-                _, vectors = np.linalg.eigh(A.toarray())
+            block = A[idx][:, idx]
+            if len(idx) <= 500:
+                _, vectors = np.linalg.eigh(block.toarray())
                 vector = vectors[:, -1]
             else:
-                _, vectors = eigsh(A, k=1, which="LA", v0=np.ones(len(nodes)))
+                _, vectors = eigsh(block, k=1, which="LA", v0=np.ones(len(idx)))
                 vector = vectors[:, 0]
         vector = np.clip(vector * np.sign(vector.sum()), 0.0, None)
-        vector *= math.sqrt(len(nodes) / covered) / np.linalg.norm(vector)
-        out.update(zip(nodes, vector.tolist(), strict=True))
+        vector *= math.sqrt(len(idx) / covered) / np.linalg.norm(vector)
+        out.update(zip((nodes[i] for i in idx), vector.tolist(), strict=True))
     return out
 
 
@@ -346,9 +382,12 @@ def centralities(
     >>> c.degree, c.weighted_degree, c.betweenness
     (3, 4, 1.0)
     """
+    if G.is_directed():
+        raise nx.NetworkXNotImplemented("centralities here are for undirected graphs")
     k = _betweenness_k(G, betweenness_k)
-    between = betweenness(G, k=k, seed=seed)
-    eigen = eigenvector(G)
+    nodes, A = _adjacency(G, "weight")  # built once for both
+    between = _betweenness(nodes, A, k=k, seed=seed)
+    eigen = _eigenvector(nodes, A)
     weighted = dict(G.degree(weight="weight"))
     return {
         v: Centrality(v, G.degree(v), int(weighted[v]), between[v], eigen[v])

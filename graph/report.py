@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import functools
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -32,7 +31,8 @@ import networkx as nx
 
 from data.models import Organisation, Participation, Project
 from graph.build import _collaboration_graph, _index, project_years
-from graph.metrics import YearActivity, _activity, network_metrics
+from graph.draw import text_width as _width_in
+from graph.metrics import YearActivity, YearMetrics, _activity, network_metrics
 from graph.suggest import suggest_introductions
 from graph.terms import name_words, organisation_terms, profile_terms, project_terms
 from graph.text import format_number, kind_label, printable, t
@@ -119,6 +119,14 @@ def _count_row(lang, key, this, previous, *, decimals=0, **kw):
     )
 
 
+def _as_it_stood(G: nx.Graph, year: int) -> nx.Graph:
+    """The cumulative network ``G`` cut back to the end of ``year`` (by first years), without attributes."""
+    H = nx.Graph()
+    H.add_nodes_from(v for v, first in G.nodes(data="first_year") if first is not None and first <= year)
+    H.add_edges_from((u, v) for u, v, first in G.edges(data="first_year") if first is not None and first <= year)
+    return H
+
+
 def _network_counts(G: nx.Graph) -> tuple[int, int, float, int, int]:
     sizes = [len(c) for c in nx.connected_components(G)]
     density = nx.density(G) if len(G) > 1 else 0.0
@@ -136,6 +144,7 @@ def build_report(
     today: dt.date | None = None,
     seed: int = 0,
     top: int = 12,
+    metrics: YearMetrics | None = None,
 ) -> Report:
     """Compute the annual report of ``year``.
 
@@ -154,11 +163,16 @@ def build_report(
         Seed of Louvain, sampled betweenness and the layout.
     top : int
         Rows in the longer tables.
+    metrics : YearMetrics, optional
+        This year's metrics of the network up to the year, when the caller
+        has them already (:func:`graph.metrics.yearly_metrics` with
+        ``cumulative=True``); computed here otherwise.
 
     Raises
     ------
     ValueError
-        For a year outside the data, an unknown language or bad records.
+        For a year outside the data, an unknown language, bad records, or
+        ``metrics`` of another year or not cumulative.
     """
     from graph.draw import stable_layout
 
@@ -175,13 +189,19 @@ def build_report(
     network = _collaboration_graph(index, None, year)
     year_graph = _collaboration_graph(index, year, year)
     everything = network if year == years[-1] else _collaboration_graph(index, None, years[-1])
-    metrics = network_metrics(
-        network,
-        project_terms=project_terms(index.projects, exclude=name_words(index.organisations.values())),
-        profile_terms=profile_terms(index.organisations.values()),
-        seed=seed,
-    )
-    previous_counts = _network_counts(_collaboration_graph(index, None, year - 1)) if prev else None
+    if metrics is None:
+        metrics = network_metrics(
+            network,
+            project_terms=project_terms(index.projects, exclude=name_words(index.organisations.values())),
+            profile_terms=profile_terms(index.organisations.values()),
+            seed=seed,
+        )
+    elif metrics.year != year or not metrics.cumulative:
+        raise ValueError(f"metrics are for {metrics.year}{'' if metrics.cumulative else ' alone'}; "
+                         f"the report of {year} needs those of the network up to {year}")
+    else:
+        metrics = metrics.network
+    previous_counts = _network_counts(_as_it_stood(network, year - 1)) if prev else None
     pos = stable_layout(everything, seed=seed)
     terms = organisation_terms(index.organisations.values(), index.projects, participations, until=year)
     intros = suggest_introductions(network, similarity=similarity, org_terms=terms, k=10, lang=lang)
@@ -239,7 +259,7 @@ def build_report(
              format_number(c.betweenness, lang, decimals=3), format_number(c.eigenvector, lang, decimals=3))
             for i, c in enumerate(metrics.centrality[:top], start=1)
         ),
-        (0.45, 3.4, 1.3, 1.1, 1.8, 1.5, 1.5),
+        (0.45, 3.2, 1.3, 1.1, 2.0, 1.5, 1.5),
         ("right", "left", "left", "right", "right", "right", "right"),
     ))
     # Brokers.
@@ -286,7 +306,7 @@ def build_report(
         (t(lang, "report.col.pair"), t(lang, "report.col.kinds"), t(lang, "report.col.joint")),
         tuple(
             (f"{_name(network, u)} — {_name(network, v)}",
-             f"{kind_label(lang, network.nodes[u].get('kind', ''))}–{kind_label(lang, network.nodes[v].get('kind', ''))}",
+             "–".join(kind_label(lang, network.nodes[x].get("kind", "")) for x in (u, v)),
              format_number(year_graph[u][v].get("weight", 1), lang))
             for u, v in new_sorted
         ) or ((t(lang, "report.none"), "", ""),),
@@ -404,23 +424,6 @@ _SMALL = 7.5
 _TABLE = 7.5
 
 
-@functools.lru_cache(maxsize=1)
-def _measurer():
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    return RendererAgg(10, 10, 72)  # at 72 dpi, pixels are points
-
-
-@functools.lru_cache(maxsize=65536)
-def _width_in(text: str, fontsize: float, bold: bool = False) -> float:
-    """Rendered width of ``text`` in inches (DejaVu Sans, as drawn)."""
-    from matplotlib.font_manager import FontProperties
-
-    prop = FontProperties(family="DejaVu Sans", size=fontsize, weight="bold" if bold else "normal")
-    width, _, _ = _measurer().get_text_width_height_descent(text, prop, ismath=False)
-    return width / 72
-
-
 def _fit(text: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
     """``text``, cut with "…" so it fits ``width_in``."""
     if _width_in(text, fontsize, bold) <= width_in:
@@ -494,8 +497,15 @@ class _PdfFlow:
         if self.y + height > _A4[1] - _MARGIN - 0.2 and self.y > _MARGIN + 0.01:
             self._new_page()
 
-    def heading(self, block: Heading) -> None:
-        self._room(0.9)
+    def heading(self, block: Heading, following=None) -> None:
+        # Keep a heading with the start of what it heads.
+        if isinstance(following, Chart):
+            after = following.min_height or following.height
+        elif isinstance(following, Table):
+            after = 3 * _TABLE * 1.8 / 72
+        else:
+            after = 0.45
+        self._room(0.5 + after)
         self.y += 0.12
         self._text(block.text, 13 if block.level <= 2 else 11, weight="bold", colour="#0B3C5D")
         self.y += 0.3
@@ -594,9 +604,12 @@ def write_pdf(report: Report, path: str | Path) -> int:
 
     with mpl.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}), _quiet_glyphs():
         flow = _PdfFlow(report)
-        for block in report.blocks:
+        for i, block in enumerate(report.blocks):
             if isinstance(block, Heading):
-                flow.heading(block)
+                following = report.blocks[i + 1 : i + 3]
+                # A small caption may sit between a heading and its table or chart.
+                nxt = next((b for b in following if not (isinstance(b, Paragraph) and b.small)), None)
+                flow.heading(block, nxt)
             elif isinstance(block, Paragraph):
                 flow.paragraph(block)
             elif isinstance(block, Table):

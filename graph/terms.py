@@ -90,7 +90,8 @@ def tokenize(text: str) -> list[str]:
 
 
 _LEGAL_FORMS = frozenset(
-    "as asa sa ab oy oyj gmbh ltd limited bv nv srl spa sl sas ag ev kg plc inc llc ug sarl sprl aps iks da ba ks".split()
+    "as asa sa ab oy oyj gmbh ltd limited bv nv srl spa sl sas ag ev kg plc inc llc ug sarl sprl aps iks da ba ks"
+    .split()
 )
 
 
@@ -293,7 +294,9 @@ def distinctive_terms(
     return [t for _, t in sorted(scored)[:top]]
 
 
-def top_terms(counter: Counter, weights: Mapping[str, float], *, top: int = 5, exclude: Iterable[str] = ()) -> list[str]:
+def top_terms(
+    counter: Counter, weights: Mapping[str, float], *, top: int = 5, exclude: Iterable[str] = ()
+) -> list[str]:
     """One organisation's most characteristic terms by TF-IDF (count × :func:`idf` weight).
 
     >>> top_terms(Counter(wind=3, energy=5, steel=1), {"wind": 2.0, "energy": 1.0, "steel": 2.5}, top=2)

@@ -328,7 +328,8 @@ def test_quiet_by_hand(quiet_after, expected):
 
 def test_unknown_kind_ties_are_not_cross_kind():
     orgs = [Organisation("a", "A", "company"), Organisation("b", "B", "")]
-    act = activity_by_year(orgs, [Project("p", "P", start_year=2020)], [Participation("p", "a"), Participation("p", "b")])
+    parts = [Participation("p", "a"), Participation("p", "b")]
+    act = activity_by_year(orgs, [Project("p", "P", start_year=2020)], parts)
     assert act[2020].kind_ties[0].kind_a == "" and act[2020].cross_kind_ties == 0
 
 
