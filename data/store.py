@@ -22,7 +22,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 from pathlib import Path
@@ -102,9 +102,7 @@ _CONFLICT_MARKERS = ("Conflict", "conflict")
 
 
 def _is_conflict(exc: Exception) -> bool:
-    return isinstance(exc, duckdb.TransactionException) or any(
-        marker in str(exc) for marker in _CONFLICT_MARKERS
-    )
+    return isinstance(exc, duckdb.TransactionException) or any(marker in str(exc) for marker in _CONFLICT_MARKERS)
 
 
 class PartnerStore:
@@ -300,12 +298,7 @@ class PartnerStore:
 
     @staticmethod
     def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
-        return (
-            cur.execute(
-                "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]
-            ).fetchone()
-            is not None
-        )
+        return bool(cur.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())
 
     # -- register: writes ----------------------------------------------------
 
@@ -409,9 +402,10 @@ class PartnerStore:
                 if row is not None:
                     idea_id = row[0]
                     return self._idea_from_row(cur.execute(SELECT_IDEA, [idea_id]).fetchone())
-            if org_id is not None and cur.execute(
-                "SELECT 1 FROM organisations WHERE org_id = ?", [org_id]
-            ).fetchone() is None:
+            if (
+                org_id is not None
+                and cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone() is None
+            ):
                 raise OrganisationNotFound(f"no organisation with id {org_id!r}")
             idea_id = cur.execute(
                 INSERT_IDEA,
@@ -505,8 +499,7 @@ class PartnerStore:
         """Per organisation: useful and contacted verdicts minus not-useful ones."""
         with self.read() as cur:
             rows = cur.execute(
-                "SELECT org_id, sum(CASE WHEN verdict = 'not_useful' THEN -1 ELSE 1 END) "
-                "FROM feedback GROUP BY org_id"
+                "SELECT org_id, sum(CASE WHEN verdict = 'not_useful' THEN -1 ELSE 1 END) FROM feedback GROUP BY org_id"
             ).fetchall()
         return {org_id: int(n) for org_id, n in rows}
 
@@ -566,54 +559,57 @@ class PartnerStore:
             ).fetchall()
         return dict(rows)
 
-    def save_embeddings(
-        self,
-        item_type: str,
-        item_ids: Sequence[str],
-        content_hashes: Sequence[str],
-        vectors: np.ndarray,
-        *,
-        delete_others: bool = False,
+    def replace_embeddings(
+        self, changes: Mapping[str, tuple[Sequence[str], Sequence[str], np.ndarray, Sequence[str]]]
     ) -> None:
-        """Store vectors (one row each), replacing older ones for the same items.
+        """Write new vectors and drop vanished ones, for several item types, in one transaction.
 
-        With ``delete_others``, vectors of this type whose item is not in
-        ``item_ids`` are removed in the same transaction (items that vanished).
+        ``changes`` maps an item type to ``(item_ids, content_hashes, vectors, keep_ids)``:
+        the rows to insert or replace, and every id of that type that should remain
+        (stored vectors of other ids are deleted).
         """
         space = self.embedding_space()
         if space is None:
             raise StoreError("no embedding space: call ensure_embedding_space first")
-        vectors = np.asarray(vectors, dtype=np.float32)
-        if vectors.shape != (len(item_ids), space[1]):
-            raise StoreError(
-                f"vectors of shape {vectors.shape} do not fit {len(item_ids)} items of dim {space[1]}"
-            )
         import pyarrow as pa
 
-        table = pa.table(
-            {
-                "item_type": pa.array([item_type] * len(item_ids), pa.string()),
-                "item_id": pa.array(list(item_ids), pa.string()),
-                "content_hash": pa.array(list(content_hashes), pa.string()),
-                "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), space[1]),
-            }
-        )
+        staged = []
+        for item_type, (item_ids, hashes, vectors, keep_ids) in changes.items():
+            vectors = np.asarray(vectors, dtype=np.float32).reshape(len(item_ids), -1) if len(item_ids) else None
+            if vectors is not None and vectors.shape != (len(item_ids), space[1]):
+                raise StoreError(
+                    f"{item_type} vectors of shape {vectors.shape} do not fit {len(item_ids)} items of dim {space[1]}"
+                )
+            if len(hashes) != len(item_ids):
+                raise StoreError(f"{len(hashes)} content hashes for {len(item_ids)} {item_type} items")
+            rows = None
+            if vectors is not None:
+                rows = pa.table(
+                    {
+                        "item_type": pa.array([item_type] * len(item_ids), pa.string()),
+                        "item_id": pa.array(list(item_ids), pa.string()),
+                        "content_hash": pa.array(list(hashes), pa.string()),
+                        "vector": pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1)), space[1]),
+                    }
+                )
+            keep = pa.table({"item_id": pa.array(list(keep_ids), pa.string())})
+            staged.append((item_type, rows, keep))
         with self.write() as cur:
-            if delete_others:
-                cur.register("keep_ids", pa.table({"item_id": pa.array(list(item_ids), pa.string())}))
+            for item_type, rows, keep in staged:
+                cur.register("keep_ids", keep)
                 cur.execute(
                     "DELETE FROM embeddings WHERE item_type = ? AND item_id NOT IN (SELECT item_id FROM keep_ids)",
                     [item_type],
                 )
                 cur.unregister("keep_ids")
-            if len(item_ids):
-                cur.register("staged_vectors", table)
-                cur.execute(
-                    "INSERT INTO embeddings SELECT item_type, item_id, content_hash, vector FROM staged_vectors "
-                    "ON CONFLICT (item_type, item_id) DO UPDATE SET content_hash = excluded.content_hash, "
-                    "vector = excluded.vector"
-                )
-                cur.unregister("staged_vectors")
+                if rows is not None:
+                    cur.register("staged_vectors", rows)
+                    cur.execute(
+                        "INSERT INTO embeddings SELECT item_type, item_id, content_hash, vector FROM staged_vectors "
+                        "ON CONFLICT (item_type, item_id) DO UPDATE SET content_hash = excluded.content_hash, "
+                        "vector = excluded.vector"
+                    )
+                    cur.unregister("staged_vectors")
 
     def load_embeddings(self, item_type: str) -> tuple[list[str], np.ndarray]:
         """All stored vectors of one type as (ids, matrix of shape (n, dim)), ids sorted."""

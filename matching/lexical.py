@@ -1,0 +1,113 @@
+"""Lexical similarity: TF-IDF over the same texts the model embeds (scikit-learn).
+
+Keyword matching earns its place next to the model: on the long English H2020
+abstracts it beats plain embeddings (see README, "Evaluation"), and it gives the
+"shared terms" reason. Stop words cover English and Norwegian bokmål because the
+cluster writes in both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+NORWEGIAN_STOP_WORDS = frozenset(
+    """
+    alle andre at av bare blant blir bli bort både da de dem den denne der deres det dette disse du
+    eller en ene enn er et ett etter for fordi fra før ha hadde han hans har hennes her hos hun hva
+    hvem hver hvilke hvis hvor hvordan i ikke inn inni innen jeg kan kom kun kunne man mange med meg
+    mellom men mer mest mot mye må ned nå når noe noen nok og også om opp oss over på samme seg selv
+    sin sine sitt skal skulle slik som så sånn til uten ut var ved vi vil ville vår våre være vært
+    nye ny nytt gjennom blant annet både bedre godt gode stor store ulike egen eget egne vårt våre
+    samt hele dermed slik sammen
+    """.split()
+)
+
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NORWEGIAN_STOP_WORDS
+
+# Words frequent in one language and absent from the other, to tell bokmål from English.
+_NB_MARKERS = frozenset("og av til med på er som det en et å ikke fra vi har skal ved kan også mellom".split())
+_EN_MARKERS = frozenset("the and of to with on is are that this we from by an be will which".split())
+_WORD = re.compile(r"[a-zæøåé]+")
+
+
+def guess_language(text: str) -> str:
+    """``"nb"``, ``"en"`` or ``""`` (too short or mixed), from marker words.
+
+    Shared words only mean something within one language; the matcher uses this
+    to let the model stand in for word overlap across languages.
+    """
+    words = _WORD.findall(text.casefold())
+    nb = sum(w in _NB_MARKERS for w in words)
+    en = sum(w in _EN_MARKERS for w in words)
+    if nb >= 2 and nb > 1.5 * en:
+        return "nb"
+    if en >= 2 and en > 1.5 * nb:
+        return "en"
+    return ""
+
+
+# Letters incl. æøå and digits; two characters or more (keeps "co2", "h2").
+TOKEN_PATTERN = r"(?u)\b[^\W_][\w-]*[^\W_]\b"
+
+
+def make_vectorizer(n_documents: int) -> TfidfVectorizer:
+    """The one TF-IDF configuration used for matching and for the baseline.
+
+    Sublinear tf so one long abstract that repeats a word does not dominate;
+    ``min_df=2`` only on large corpora (on a 60-project cluster it would drop
+    most of the vocabulary).
+    """
+    return TfidfVectorizer(
+        stop_words=sorted(STOP_WORDS),
+        token_pattern=TOKEN_PATTERN,
+        sublinear_tf=True,
+        ngram_range=(1, 2),  # "fuel cell", "heat pump": measured +2-4% MRR on the validation split
+        min_df=2 if n_documents >= 500 else 1,
+        dtype=np.float32,
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class LexicalIndex:
+    """A fitted vectorizer and the TF-IDF rows of the project documents and profile passages."""
+
+    vectorizer: TfidfVectorizer
+    projects: sp.csr_matrix  # (n_projects, n_terms), rows L2-normalised
+    passages: sp.csr_matrix  # (n_passages, n_terms)
+
+    @classmethod
+    def fit(cls, project_texts: Sequence[str], passage_texts: Sequence[str]) -> LexicalIndex:
+        texts = list(project_texts) + list(passage_texts)
+        vectorizer = make_vectorizer(len(texts))
+        try:
+            matrix = vectorizer.fit_transform(texts).tocsr()
+        except ValueError:  # empty vocabulary: no texts, or nothing but stop words
+            vectorizer = make_vectorizer(0).set_params(stop_words=None).fit(["empty"])
+            matrix = vectorizer.transform(texts).tocsr()
+        n = len(project_texts)
+        return cls(vectorizer, matrix[:n], matrix[n:])
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        return self.vectorizer.transform(list(texts)).tocsr()
+
+    def vocabulary(self) -> np.ndarray:
+        return self.vectorizer.get_feature_names_out()
+
+
+def shared_terms(
+    query_row: sp.csr_matrix, document_rows: sp.csr_matrix, vocabulary: np.ndarray, k: int = 5
+) -> list[str]:
+    """The terms that contribute most to the match between a query and some documents."""
+    if query_row.nnz == 0 or document_rows.shape[0] == 0:
+        return []
+    weights = np.asarray(document_rows.max(axis=0).todense()).ravel()
+    cols = query_row.indices
+    contrib = query_row.data * weights[cols]
+    order = np.argsort(-contrib, kind="stable")
+    return [str(vocabulary[cols[i]]) for i in order[:k] if contrib[i] > 0]

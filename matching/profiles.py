@@ -1,0 +1,91 @@
+"""What gets embedded: the texts that make up an organisation's competence profile.
+
+A profile is learned from two sources, each embedded separately so that one long
+history does not drown in a 512-token window:
+
+* **profile passages**: the organisation's own description and competences, cut
+  into sentence-sized passages (``org_id#n``). Scoring takes the best passage, and
+  the reason shown to the user quotes it.
+* **project documents**: ``title. summary`` of every project it took part in,
+  shared by all participants (most real profiles start with no description,
+  so the history is all there is).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+
+from data.models import Organisation, Project
+
+PASSAGE_SEPARATOR = "#"
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ0-9«\"(])")
+_MIN_PASSAGE_WORDS = 12
+
+
+def project_document(project: Project) -> str:
+    """The text that stands for a project: its title, then its summary."""
+    title = project.title.strip()
+    summary = project.summary.strip()
+    if not summary:
+        return title
+    if title and title[-1] not in ".!?:":
+        title += "."
+    return f"{title} {summary}".strip()
+
+
+def split_passages(text: str, *, min_words: int = _MIN_PASSAGE_WORDS) -> list[str]:
+    """Cut a description into sentences, joining short neighbours so each carries meaning."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    passages: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        current = f"{current} {sentence}".strip()
+        if len(current.split()) >= min_words:
+            passages.append(current)
+            current = ""
+    if current:
+        if passages and len(current.split()) < min_words // 2:
+            passages[-1] = f"{passages[-1]} {current}"
+        else:
+            passages.append(current)
+    return passages
+
+
+def organisation_passages(org: Organisation) -> list[str]:
+    """The organisation's own words about what it does: description sentences, then competences."""
+    passages = split_passages(org.description)
+    keywords = [k.strip() for k in org.competences.split(";") if k.strip()]
+    if keywords:
+        passages.append(", ".join(keywords))
+    return passages
+
+
+def passage_id(org_id: str, n: int) -> str:
+    return f"{org_id}{PASSAGE_SEPARATOR}{n}"
+
+
+def org_of_passage(item_id: str) -> str:
+    return item_id.rsplit(PASSAGE_SEPARATOR, 1)[0]
+
+
+def iter_profile_items(
+    organisations: Iterable[Organisation], projects: Iterable[Project]
+) -> Iterator[tuple[str, str, str]]:
+    """Every text to embed, as ``(item_type, item_id, text)``; item types ``passage`` and ``project``."""
+    for org in organisations:
+        for n, text in enumerate(organisation_passages(org)):
+            yield "passage", passage_id(org.org_id, n), text
+    for project in projects:
+        text = project_document(project)
+        if text:
+            yield "project", project.project_id, text
+
+
+def content_hash(model_id: str, text: str) -> str:
+    """Changes when the text or the model changes, so only those items are embedded again."""
+    return hashlib.sha256(f"{model_id}\x00{text}".encode()).hexdigest()[:32]
