@@ -67,6 +67,7 @@ import numpy as np
 from data.models import Organisation, Participation, Project
 from graph.build import _collaboration_graph, _Index, _index
 from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
+from graph.text import printable
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX_NODES",
@@ -559,7 +560,7 @@ def communities(
                     documents, background, n_background, top=terms, min_documents=2 if len(documents) >= 3 else 1
                 )
             )
-        names = ", ".join(str(G.nodes[v].get("name", v)) for v in top)
+        names = ", ".join(printable(str(G.nodes[v].get("name", v))) for v in top)
         label = f"{names} — {', '.join(words)}" if words else names
         found.append(Community(members, top, words, label))
     found.sort(key=lambda c: (-c.size, str(c.members[0])))

@@ -200,3 +200,13 @@ def test_h2020_graph_size(shared_data):
     assert (len(year), year.number_of_edges()) == (1742, 31213)
     B = build_bipartite_graph(orgs, projects, parts)
     assert B.number_of_edges() == len({(p.project_id, p.org_id) for p in parts})
+
+
+def test_importing_graph_leaves_matplotlib_alone():
+    import subprocess
+    import sys
+
+    code = "import sys, graph, graph.report, graph.export; print('matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
