@@ -27,7 +27,21 @@ The defaults (Adamic–Adar, ``alpha`` = :data:`DEFAULT_ALPHA`, rank fusion)
 were chosen on the H2020 set predicting the ties of 2017 from the network up
 to 2016, among common neighbours / Adamic–Adar / resource allocation, raw /
 log / rank normalisation and alpha 0.3 / 0.5 / 0.7; ``bench/bench_graph.py``
-reports the held-out ties of 2018 predicted from the network up to 2017.
+reports the held-out ties of 2018 predicted from the network up to 2017, with
+a TF-IDF competence similarity built in the bench script. Precision@k:
+
+=====================================  ======  ======  ======  ======
+2018 ties from the network up to 2017   P@10    P@50   P@100   P@500
+=====================================  ======  ======  ======  ======
+common neighbours (baseline)            0.40    0.28    0.26    0.126
+Adamic–Adar                             0.50    0.32    0.24    0.122
+resource allocation                     0.50    0.42    0.33    0.126
+Adamic–Adar + similarity (default)      0.70    0.48    0.40    0.250
+=====================================  ======  ======  ======  ======
+
+On the 2017 validation split the default scores 0.50 / 0.38 / 0.36 / 0.228
+against the baseline's 0.30 / 0.22 / 0.25 / 0.180. Without a similarity the
+three structural scores are close and swap places between the two splits.
 """
 
 from __future__ import annotations

@@ -59,6 +59,9 @@ way ways whole wide will year years action actions case cases end european europ
 partner consortium led leading market markets solution solutions process processes product products service
 services application applications implementation implement implemented management method methods
 efficient efficiency performance cost costs value
+strategic strategy terms producing produced selected highly knowledge scientific skills emphasise utilize utilise
+achieve achieved aims addressing address addresses enable enables enabling experience expertise exploit
+exploitation dissemination communication stakeholders activities objectives ensure overall partners
 """
 
 _NORWEGIAN = """
@@ -70,6 +73,12 @@ under ved vi vil ville vår våre være vært å ett ei
 prosjekt prosjektet prosjekter prosjektene utvikle utvikling utviklet nye løsning løsninger basert bedre økt øke
 mål målet gjennom blant bidra skal arbeid arbeidet del deler første andre tredje år året årene ny nytt nye
 samarbeid samarbeidet partnere partner teknologi teknologien metode metoder innovasjon
+dokumentere dokumenterer dokumentert teste tester testet bygge bygger bruke bruker brukes gjøre gjør gir får
+etablere etablerer kartlegge kartlegger vurdere vurderer sikre sikrer redusere reduserer øker forbedre styrke
+demonstrere demonstrerer gjennomføre gjennomfører ønsker viktig viktige ulike flere både blant annet
+utvikler utvikles utviklingen forprosjekt forprosjektet hovedprosjekt hovedprosjektet
+hovedkontor kontor ansatte selskap selskapet bedrift bedrifter bedriftene kunder kundene marked markedet
+leverer leverandør tjenester produkter region regionen
 """
 
 #: Stop words: common Norwegian (bokmål) and English words plus the generic
@@ -89,6 +98,11 @@ def tokenize(text: str) -> list[str]:
     return [w for w in words if len(w) >= 3 and w not in STOP_WORDS]
 
 
+# Words that say what kind of body an organisation is, not who it is.
+_BODY_WORDS = frozenset(
+    "universitet university universitetet kommune fylkeskommune institutt institute høgskole høgskolen skole "
+    "videregående sykehus klynge cluster forening stiftelse foundation group gruppen holding næringsforum".split()
+)
 _LEGAL_FORMS = frozenset(
     "as asa sa ab oy oyj gmbh ltd limited bv nv srl spa sl sas ag ev kg plc inc llc ug sarl sprl aps iks da ba ks"
     .split()
@@ -98,21 +112,24 @@ _LEGAL_FORMS = frozenset(
 def name_words(organisations: Iterable[Organisation]) -> frozenset[str]:
     """Words that are organisations' names rather than competences.
 
-    A one-word name ("SINTEF", "Proneo AS") and the acronyms in a mixed-case
-    name ("NTNU – Norges teknisk-naturvitenskapelige universitet"). Longer
-    names are left alone: "Hydrogen Mareld AS" must not cost the cluster the
-    word "hydrogen".
+    A one-word name ("SINTEF", "Proneo AS"), the one distinctive word of a
+    name that is otherwise a kind of body ("Nord universitet", "Verdal
+    kommune") and the acronyms in a mixed-case name ("NTNU – Norges
+    teknisk-naturvitenskapelige universitet"). Longer names are left alone:
+    "Hydrogen Mareld AS" must not cost the cluster the word "hydrogen".
 
     >>> sorted(name_words([Organisation("s", "SINTEF"), Organisation("p", "Proneo AS"),
     ...     Organisation("n", "NTNU – Norges teknisk-naturvitenskapelige universitet"),
-    ...     Organisation("h", "Hydrogen Mareld AS"), Organisation("f", "FUNDACION TECNALIA RESEARCH")]))
-    ['ntnu', 'proneo', 'sintef']
+    ...     Organisation("h", "Hydrogen Mareld AS"), Organisation("f", "FUNDACION TECNALIA RESEARCH"),
+    ...     Organisation("u", "Nord universitet")]))
+    ['nord', 'ntnu', 'proneo', 'sintef']
     """
     out = set()
     for org in organisations:
         words = [w for w in _WORD.findall(org.name or "") if w.lower() not in _LEGAL_FORMS]
-        if len(words) == 1:
-            out.add(words[0].lower())
+        own = [w for w in words if w.lower() not in _BODY_WORDS]
+        if len(own) == 1:
+            out.add(own[0].lower())
         elif not (org.name or "").isupper():
             out.update(w.lower() for w in words if len(w) >= 3 and w.isupper())
     return frozenset(out)
@@ -299,9 +316,14 @@ def top_terms(
 ) -> list[str]:
     """One organisation's most characteristic terms by TF-IDF (count × :func:`idf` weight).
 
+    Terms it used in at least two texts (or wrote as a keyword) come first: a
+    word from a single abstract is weak evidence of a competence.
+
     >>> top_terms(Counter(wind=3, energy=5, steel=1), {"wind": 2.0, "energy": 1.0, "steel": 2.5}, top=2)
     ['wind', 'energy']
+    >>> top_terms(Counter(wind=3, steel=1), {"wind": 1.0, "steel": 9.0}, top=2)
+    ['wind', 'steel']
     """
     skip = set(exclude)
-    scored = sorted((-n * weights.get(t, 1.0), t) for t, n in counter.items() if t not in skip)
-    return [t for _, t in scored[:top]]
+    scored = sorted((n < 2, -n * weights.get(t, 1.0), t) for t, n in counter.items() if t not in skip)
+    return [t for _, _, t in scored[:top]]
