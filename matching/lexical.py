@@ -43,11 +43,11 @@ def guess_language(text: str) -> str:
     to let the model stand in for word overlap across languages.
     """
     words = _WORD.findall(text.casefold())
-    nb = sum(w in _NB_MARKERS for w in words)
+    nb = sum(w in _NB_MARKERS or any(c in w for c in "æøå") for w in words)
     en = sum(w in _EN_MARKERS for w in words)
-    if nb >= 2 and nb > 1.5 * en:
+    if nb and nb > 1.5 * en:
         return "nb"
-    if en >= 2 and en > 1.5 * nb:
+    if en and en > 1.5 * nb:
         return "en"
     return ""
 
