@@ -259,7 +259,7 @@ def build_report(
              format_number(c.betweenness, lang, decimals=3), format_number(c.eigenvector, lang, decimals=3))
             for i, c in enumerate(metrics.centrality[:top], start=1)
         ),
-        (0.45, 3.2, 1.3, 1.1, 2.0, 1.5, 1.5),
+        (0.45, 3.0, 1.2, 1.1, 2.0, 1.75, 1.6),
         ("right", "left", "left", "right", "right", "right", "right"),
     ))
     # Brokers.
