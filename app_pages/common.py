@@ -17,6 +17,9 @@ from matching.types import MatchingError, Suggestion
 #: Set by the inbox to open an idea on the Find partners page.
 OPEN_IDEA_KEY = "find_partners_open_idea"
 
+#: The "all" choice of filter boxes (a selectbox shows None as "nothing chosen").
+ALL = "*"
+
 #: The library's own errors: their messages are written for users.
 LIBRARY_ERRORS = (StoreError, MatchingError, ModelUnavailable)
 

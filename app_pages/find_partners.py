@@ -13,6 +13,7 @@ import streamlit as st
 
 from app_pages import auth
 from app_pages.common import (
+    ALL,
     LIBRARY_ERRORS,
     OPEN_IDEA_KEY,
     library_errors,
@@ -23,7 +24,7 @@ from app_pages.common import (
     show_reasons,
     suggestion_heading,
 )
-from app_pages.i18n import kind_label, lang, number, status_label, t, verdict_label
+from app_pages.i18n import kind_label, labels, lang, number, status_label, t, verdict_label
 from app_pages.resources import get_matcher, get_store
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
 from data.models import KINDS, VERDICTS
@@ -52,7 +53,7 @@ def page() -> None:
     source = st.segmented_control(
         t("fp.source"),
         options=["write", "inbox"],
-        format_func=lambda s: t(f"fp.source_{s}"),
+        format_func=labels(["write", "inbox"], lambda s: t(f"fp.source_{s}")),
         key="find_partners_source",
     ) or "write"
     idea = None
@@ -84,12 +85,14 @@ def page() -> None:
     regions = sorted({o.region for o in organisations if o.region})
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     kind = c1.selectbox(
-        t("fp.kind"), options=[None, *KINDS],
-        format_func=lambda k: t("orgs.all_kinds") if k is None else kind_label(k), key="find_partners_kind",
+        t("fp.kind"), options=[ALL, *KINDS],
+        format_func=labels([ALL, *KINDS], lambda k: t("orgs.all_kinds") if k == ALL else kind_label(k)),
+        key="find_partners_kind",
     )
     region = c2.selectbox(
-        t("fp.region"), options=[None, *regions],
-        format_func=lambda r: t("fp.all_regions") if r is None else r, key="find_partners_region",
+        t("fp.region"), options=[ALL, *regions],
+        format_func=labels([ALL, *regions], lambda r: t("fp.all_regions") if r == ALL else r),
+        key="find_partners_region",
     )
     as_org = c3.selectbox(
         t("fp.we_are"), options=[o.org_id for o in organisations],
@@ -111,7 +114,8 @@ def page() -> None:
                 matcher = get_matcher()
                 with st.spinner(t("fp.matching")):
                     result = matcher.match(
-                        MatchQuery(text=text, top=int(top), kind=kind, region=region, as_org=seed,
+                        MatchQuery(text=text, top=int(top), kind=None if kind == ALL else kind,
+                                   region=None if region == ALL else region, as_org=seed,
                                    exclude=(seed,) if seed else ())
                     )
             if not outcome.failed:

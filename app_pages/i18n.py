@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app_pages.locales import LANGUAGES, STRINGS
@@ -41,6 +43,17 @@ def number(value: float | int | None, decimals: int = 0) -> str:
     if lang() == "nb":
         text = text.replace(",", "\u00a0").replace(".", ",")
     return text
+
+
+def labels(options, label) -> Callable:
+    """A ``format_func`` for ``options`` worded now, in the current language.
+
+    Streamlit may call a format function outside the script run (AppTest does),
+    where the session's language cannot be read; a lookup table made during
+    the run always answers in the language the page was drawn in.
+    """
+    table = {option: label(option) for option in options}
+    return table.__getitem__
 
 
 def language_switch() -> None:

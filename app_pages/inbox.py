@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages import auth, routes
 from app_pages.common import OPEN_IDEA_KEY, library_errors, md
-from app_pages.i18n import kind_label, status_label, t, verdict_label
+from app_pages.i18n import kind_label, labels, status_label, t, verdict_label
 from app_pages.resources import get_store
 from data.models import IDEA_STATUSES
 
@@ -23,7 +23,7 @@ def page() -> None:
     statuses = st.pills(
         t("inbox.filter_status"),
         options=list(IDEA_STATUSES),
-        format_func=status_label,
+        format_func=labels(IDEA_STATUSES, status_label),
         selection_mode="multi",
         default=["new", "in_progress"],
         key="inbox_status_filter",
@@ -94,7 +94,7 @@ def page() -> None:
             t("inbox.status"),
             options=list(IDEA_STATUSES),
             index=IDEA_STATUSES.index(idea.status) if idea.status in IDEA_STATUSES else 0,
-            format_func=status_label,
+            format_func=labels(IDEA_STATUSES, status_label),
             key=f"inbox_status_{idea.idea_id}",
         )
         notes = st.text_area(t("inbox.notes"), value=idea.notes, key=f"inbox_notes_{idea.idea_id}", height=120)

@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from app_pages.common import md
-from app_pages.i18n import kind_label, lang, number, t
+from app_pages.i18n import kind_label, labels, lang, number, t
 from app_pages.network_data import KIND_COLOURS, layout, network_view, project_years
 from app_pages.resources import get_store, workspace
 
@@ -19,7 +19,7 @@ SIZE_METRICS = ("weighted_degree", "betweenness", "eigenvector")
 CHART_KEY = "network_chart"
 ORG_KEY = "network_org"
 LAST_CLICK_KEY = "network_last_click"
-LABELS = 12
+LABELS = 8
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -57,7 +57,7 @@ def page() -> None:
     size_by = c3.segmented_control(
         t("net.size_by"),
         options=list(SIZE_METRICS),
-        format_func=lambda m: t(f"net.metric.{m}"),
+        format_func=labels(SIZE_METRICS, lambda m: t(f"net.metric.{m}")),
         default="weighted_degree",
         key="network_size_by",
     ) or "weighted_degree"
@@ -71,36 +71,33 @@ def page() -> None:
 
     _sync_chart_click()
     active = [n for n in view.nodes if n["active"]]
-    chart_col, side = st.columns([3, 2], gap="large")
-    with side:
-        options = sorted((n["org_id"] for n in active), key=lambda v: view.names.get(v, v).lower())
-        if st.session_state.get(ORG_KEY) not in options:
-            st.session_state[ORG_KEY] = None
-        selected = st.selectbox(
-            t("net.pick_org"),
-            options=options,
-            format_func=lambda v: view.names.get(v, v),
-            index=None,
-            placeholder=t("net.pick_org_placeholder"),
-            key=ORG_KEY,
+    options = sorted((n["org_id"] for n in active), key=lambda v: view.names.get(v, v).lower())
+    if st.session_state.get(ORG_KEY) not in options:
+        st.session_state[ORG_KEY] = None
+    selected = st.columns([2, 3])[0].selectbox(
+        t("net.pick_org"),
+        options=options,
+        format_func=labels(options, lambda v: view.names.get(v, v)),
+        index=None,
+        placeholder=t("net.pick_org_placeholder"),
+        key=ORG_KEY,
+    )
+    if not view.nodes:
+        st.info(t("net.empty_year", year=year))
+    else:
+        st.altair_chart(
+            _chart(view, size_by, selected),
+            on_select="rerun",
+            selection_mode="org",
+            key=CHART_KEY,
+            width="stretch",
         )
-        if selected:
-            _show_ties(view, selected)
-        else:
-            st.caption(t("net.pick_hint"))
-    with chart_col:
-        if not view.nodes:
-            st.info(t("net.empty_year", year=year))
-        else:
-            st.altair_chart(
-                _chart(view, size_by, selected),
-                on_select="rerun",
-                selection_mode="org",
-                key=CHART_KEY,
-                width="stretch",
-            )
-            caption = t("net.caption_cumulative" if cumulative else "net.caption_year", year=year)
-            st.caption(caption + " " + t("net.caption_size", metric=t(f"net.metric.{size_by}").lower()))
+        caption = t("net.caption_cumulative" if cumulative else "net.caption_year", year=year)
+        st.caption(caption + " " + t("net.caption_size", metric=t(f"net.metric.{size_by}").lower()))
+    if selected:
+        _show_ties(view, selected)
+    else:
+        st.caption(t("net.pick_hint"))
 
     _metrics_panel(view)
     _introductions(view)
@@ -138,9 +135,9 @@ def _chart(view, size_by: str, selected: str | None) -> alt.LayerChart:
         "kind_label:N",
         title=t("net.legend_kind"),
         scale=alt.Scale(domain=[kind_label(k) for k in kinds], range=[KIND_COLOURS[k] for k in kinds]),
-        legend=alt.Legend(orient="bottom", columns=4),
+        legend=alt.Legend(orient="right", symbolSize=160, labelFontSize=12, titleFontSize=12),
     )
-    domain = alt.Scale(domain=[-1.25, 1.25], nice=False, zero=False)
+    domain = alt.Scale(domain=[-1.2, 1.2], nice=False, zero=False)
     x = alt.X("x:Q", axis=None, scale=domain)
     y = alt.Y("y:Q", axis=None, scale=domain)
 
@@ -193,12 +190,11 @@ def _chart(view, size_by: str, selected: str | None) -> alt.LayerChart:
     if selected and selected not in set(label_rows["org_id"]):
         label_rows = pd.concat([label_rows, active[active["org_id"] == selected]])
     label_rows = label_rows.assign(short=label_rows["name"].map(lambda s: s if len(s) <= 28 else s[:27] + "…"))
-    layers.append(
-        alt.Chart(label_rows)
-        .mark_text(dy=-13, fontSize=11, color="#1D2A33")
-        .encode(x=x, y=y, text="short:N")
-    )
-    return alt.layer(*layers).properties(height=640).configure_view(stroke=None)
+    for style in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": "#1D2A33"}):  # halo, then text
+        layers.append(
+            alt.Chart(label_rows).mark_text(dy=-14, fontSize=11, **style).encode(x=x, y=y, text="short:N")
+        )
+    return alt.layer(*layers).properties(width="container", height=660).configure_view(stroke=None)
 
 
 # -- panels ----------------------------------------------------------------------------------
@@ -275,17 +271,11 @@ def _introductions(view) -> None:
         st.caption(t("net.no_introductions"))
         return
     st.caption(t("net.introductions_help"))
-    st.dataframe(
-        [
-            {
-                t("col.org_a"): view.names.get(i.org_a, i.org_a),
-                t("col.org_b"): view.names.get(i.org_b, i.org_b),
-                t("col.why"): i.reason,
-            }
+    st.markdown(
+        "\n".join(
+            f"- **{md(view.names.get(i.org_a, i.org_a))}** ↔ **{md(view.names.get(i.org_b, i.org_b))}**: {md(i.reason)}"
             for i in view.introductions
-        ],
-        hide_index=True,
-        width="stretch",
+        )
     )
 
 
@@ -334,8 +324,10 @@ def _downloads(store, year: int, cumulative: bool) -> None:
     with left:
         st.markdown(t("net.export_heading"))
         formats = [f for f in EXPORT_FORMATS if f != "mp4"]
-        fmt = st.selectbox(t("net.export_format"), options=formats, format_func=lambda f: t(f"net.fmt.{f}"),
-                           key="network_export_format")
+        fmt = st.selectbox(
+            t("net.export_format"), options=formats, format_func=labels(formats, lambda f: t(f"net.fmt.{f}")),
+            key="network_export_format",
+        )
         suffix = {"kumu": "json"}.get(fmt, fmt)
         span = "til-og-med-" if cumulative else ""
         st.download_button(

@@ -102,7 +102,7 @@ def network_view(
                 "kind": data.get("kind", ""),
                 "x": x,
                 "y": y,
-                "projects": data.get("projects", 0) if v in G else 0,
+                "projects": G.nodes[v].get("projects", 0) if v in G else 0,  # in the window, not in total
                 "partners": c.degree if c else 0,
                 "weighted_degree": c.weighted_degree if c else 0,
                 "betweenness": round(c.betweenness, 4) if c else 0.0,
@@ -143,10 +143,12 @@ def network_view(
         rows.sort(key=lambda r: (-r.joint_projects, r.name))
         ties[v] = rows
 
+    # Introductions look at everything up to the year: a pair that worked together
+    # three years ago is no introduction, even if the year's own graph lacks the tie.
     intros: list[Introduction] = []
-    if G.number_of_edges():
+    if background.number_of_edges():
         terms = organisation_terms(organisations, projects, participations, until=year)
-        intros = suggest_introductions(G, similarity=similarity, org_terms=terms, k=introductions, lang=lang)
+        intros = suggest_introductions(background, similarity=similarity, org_terms=terms, k=introductions, lang=lang)
     net = metrics.network
     return NetworkView(
         year=year,

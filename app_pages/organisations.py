@@ -12,8 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import library_errors, md, org_option_label, show_profile
-from app_pages.i18n import kind_label, number, t
+from app_pages.common import ALL, library_errors, md, org_option_label, show_profile
+from app_pages.i18n import kind_label, labels, number, t
 from app_pages.resources import get_store, refresh_index
 from data.models import KINDS
 from data.store import StoreError
@@ -46,13 +46,14 @@ def _browse(store) -> None:
     query = left.text_input(t("orgs.search"), key="organisations_search", placeholder=t("orgs.search_placeholder"))
     kind = right.selectbox(
         t("orgs.kind"),
-        options=[None, *KINDS],
-        format_func=lambda k: t("orgs.all_kinds") if k is None else kind_label(k),
+        options=[ALL, *KINDS],
+        format_func=labels([ALL, *KINDS], lambda k: t("orgs.all_kinds") if k == ALL else kind_label(k)),
         key="organisations_kind",
     )
     found = store.search_organisations(query, limit=500) if query.strip() else store.organisations()
-    if kind is not None:
+    if kind != ALL:
         found = [o for o in found if o.kind == kind]
+    found = sorted(found, key=lambda o: o.name.lower())
     st.caption(t("orgs.found", n=number(len(found))))
     if not found:
         return
@@ -90,13 +91,14 @@ def _browse(store) -> None:
 def _edit_form(store, org_id: str) -> None:
     org = store.organisation(org_id)
     st.subheader(t("orgs.edit"))
+    kinds = list(KINDS) + ([org.kind] if org.kind not in KINDS else [])
     with st.form(f"organisations_edit_{org_id}"):
         name = st.text_input(t("col.name"), value=org.name, key=f"organisations_name_{org_id}")
         kind = st.selectbox(
             t("col.kind"),
-            options=list(KINDS) + ([org.kind] if org.kind not in KINDS else []),
-            index=(list(KINDS) + [org.kind]).index(org.kind),
-            format_func=kind_label,
+            options=kinds,
+            index=kinds.index(org.kind),
+            format_func=labels(kinds, kind_label),
             key=f"organisations_kind_{org_id}",
         )
         c1, c2, c3 = st.columns(3)

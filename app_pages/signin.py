@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import auth
+from app_pages.common import md
 from app_pages.i18n import t
 from app_pages.resources import get_store
 from data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_active
@@ -30,7 +31,8 @@ def page() -> None:
                 st.login(name or None)
         st.subheader(t("signin.local_heading"))
 
-    with st.form("signin_form"):
+    form_col, _ = st.columns([3, 2])
+    with form_col.form("signin_form"):
         username = st.text_input(t("signin.username"), key="signin_username", autocomplete="username")
         password = st.text_input(
             t("signin.password"), type="password", key="signin_password", autocomplete="current-password"
@@ -45,16 +47,16 @@ def page() -> None:
             st.rerun()
 
     if _demo_active(store.path):
-        with st.container(border=True):
+        with form_col.container(border=True):
             st.markdown(t("signin.demo_heading"))
             st.markdown(t("signin.demo_intro"))
-            st.markdown(
-                "\n".join(
-                    f"- `{a.username}` – {t('signin.demo_' + a.role)}" for a in DEMO_ACCOUNTS
-                )
-                + "\n\n"
-                + t("signin.demo_password", password=DEMO_PASSWORD)
-            )
+            lines = []
+            for account in DEMO_ACCOUNTS:
+                org_id = (store.account(account.username) or (None, None, None))[2]
+                known = bool(org_id) and store.has_organisation(org_id)
+                org = md(store.organisation(org_id).name) if known else t("role.company")
+                lines.append(f"- `{account.username}` – {t('signin.demo_' + account.role, org=org)}")
+            st.markdown("\n".join(lines) + "\n\n" + t("signin.demo_password", password=DEMO_PASSWORD))
     elif not store.counts()["accounts"] and providers is None:
         st.info(t("signin.no_accounts"), icon=":material/person_add:")
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import auth
 from app_pages.common import library_errors, md, org_option_label, require_data, show_reasons, suggestion_heading
-from app_pages.i18n import kind_label, t
+from app_pages.i18n import kind_label, labels, t
 from app_pages.resources import get_matcher, get_store
 from data.models import KINDS
 from matching.types import MatchQuery
@@ -20,6 +20,7 @@ from matching.types import MatchQuery
 RECEIPT_KEY = "submit_receipt"
 REQUEST_KEY = "submit_request_key"
 FIRST_SUGGESTIONS = 5
+WANTED_KINDS = [k for k in KINDS if k != "other"]
 
 
 def page() -> None:
@@ -65,15 +66,15 @@ def page() -> None:
         )
         wanted = st.multiselect(
             t("submit.wanted"),
-            options=[k for k in KINDS if k != "other"],
-            format_func=kind_label,
+            options=WANTED_KINDS,
+            format_func=labels(WANTED_KINDS, kind_label),
             key="submit_wanted",
             placeholder=t("submit.wanted_placeholder"),
         )
         confidential = st.radio(
             t("submit.confidential"),
             options=[True, False],
-            format_func=lambda c: t("submit.confidential_yes") if c else t("submit.confidential_no"),
+            format_func=labels([True, False], lambda c: t(f"submit.confidential_{'yes' if c else 'no'}")),
             key="submit_confidential",
         )
         submitted = st.form_submit_button(

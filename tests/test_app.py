@@ -163,6 +163,28 @@ def test_empty_database_says_import_first(tmp_path, monkeypatch):
         assert at.info, page  # a clear message, not a traceback or a blank page
 
 
+def test_missing_index_is_built_on_first_use(tmp_path, monkeypatch):
+    from data.models import Organisation
+
+    db = tmp_path / "fresh.duckdb"
+    with PartnerStore(db) as store:
+        store.upsert([
+            Organisation("havlys", "Havlys AS", kind="company", description="Undervannslys for oppdrettsmerder."),
+            Organisation("fjordlab", "Fjordlab", kind="research", description="Forskning på fiskevelferd og lys."),
+            Organisation("stallaget", "Stållaget AS", kind="company", description="Sveising av stålkonstruksjoner."),
+        ])
+        create_account(store, "kari", "et-ordentlig-passord", "adviser")
+        assert store.embedding_space() is None  # never indexed
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    at = ok(new_app().run())
+    at.text_input(key="signin_username").input("kari")
+    at.text_input(key="signin_password").input("et-ordentlig-passord")
+    at.button(key="signin_submit").click()
+    ok(at.run())
+    find_partners(at, "Lys i merdene for bedre fiskevelferd.")
+    assert suggestion_names(at)[:2] in (["Havlys AS", "Fjordlab"], ["Fjordlab", "Havlys AS"])
+
+
 # -- companies and advisers ---------------------------------------------------------------------
 
 
@@ -274,7 +296,7 @@ def test_find_partners_filters_and_we_are_mode(app_db):
     kinds = [m.value.split(" · ")[1] for m in at.markdown if re.match(r"^\d+\. \*\*", m.value)]
     assert kinds and set(kinds) == {"forskning"}
 
-    at.selectbox(key="find_partners_kind").set_value(None)
+    at.selectbox(key="find_partners_kind").set_value("*")
     at.selectbox(key="find_partners_as_org").set_value("verdal-stalmontasje")
     at.button(key="find_partners_run").click()
     ok(at.run())

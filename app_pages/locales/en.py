@@ -62,8 +62,8 @@ STRINGS: dict[str, str] = {
     "signin.failed": "Wrong username or password.",
     "signin.demo_heading": "**Try Samspill with the demo accounts**",
     "signin.demo_intro": "This database has demo accounts for trying the app on the sample cluster:",
-    "signin.demo_adviser": "cluster adviser (finds partners, reads the inbox)",
-    "signin.demo_company": "company (submits ideas, sees only its own)",
+    "signin.demo_adviser": "cluster adviser: finds partners and reads the ideas inbox",
+    "signin.demo_company": "{org}: submits ideas and sees only its own",
     "signin.demo_password": "Password for all three: `{password}`. Never use them for real data.",
     "signin.no_accounts": (
         "No accounts yet. Create one on the command line: "

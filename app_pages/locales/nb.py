@@ -62,8 +62,8 @@ STRINGS: dict[str, str] = {
     "signin.failed": "Feil brukernavn eller passord.",
     "signin.demo_heading": "**Prøv Samspill med demokontoene**",
     "signin.demo_intro": "Denne databasen har demokontoer for å prøve appen på eksempelklyngen:",
-    "signin.demo_adviser": "rådgiver i klyngen (finner partnere, ser innboksen)",
-    "signin.demo_company": "bedrift (sender inn idéer, ser bare sine egne)",
+    "signin.demo_adviser": "rådgiver i klyngen: finner partnere og ser idéinnboksen",
+    "signin.demo_company": "{org}: sender inn idéer og ser bare sine egne",
     "signin.demo_password": "Passord for alle tre: `{password}`. Bruk dem aldri til ekte data.",
     "signin.no_accounts": (
         "Ingen kontoer ennå. Opprett en fra kommandolinjen: "
