@@ -8,7 +8,7 @@ DB     ?= data/samspill.duckdb
 PORT   ?= 8501
 STAMP  := $(VENV)/.samspill-installed
 
-.PHONY: setup run test bench evaluate browser lint clean
+.PHONY: setup run test bench evaluate system-packages lint clean
 
 setup: $(STAMP)
 
@@ -34,17 +34,21 @@ $(DB): | $(STAMP)
 run: setup $(DB)
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
 
-# The browser test drives Debian's Chromium; install it when we can (root + apt), else it skips.
-browser:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+# Debian packages some tests use: Chromium (the real-browser test) and poppler-utils (report PDFs
+# turned into PNG pages). Installed when we can (root + apt); otherwise those tests skip and say why.
+system-packages:
+	@missing=""; command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser test"; \
-	    (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null 2>&1 || true; \
+	    echo "installing Debian packages:$$missing"; \
+	    (apt-get update -qq && apt-get install -y -qq $$missing) >/dev/null 2>&1 || true; \
+	  else \
+	    echo "note: missing$$missing (needs root and apt); the tests that need them will be skipped"; \
 	  fi; \
-	  command -v chromium >/dev/null 2>&1 || echo "note: chromium is not installed; the browser test will be skipped"; \
 	fi
 
-test: setup browser
+test: setup system-packages
 	$(BIN)/python -m pytest
 
 bench: setup
