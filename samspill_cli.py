@@ -18,14 +18,15 @@ from data.store import PartnerStore, StoreError, default_db_path
 class Context:
     """What every command shares: where the database is, opened on first use."""
 
-    def __init__(self, db: Path):
+    def __init__(self, db: Path, wait: float = 0.0):
         self.db = db
+        self.wait = wait
         self._store: PartnerStore | None = None
 
     def store(self, *, read_only: bool = False) -> PartnerStore:
         if self._store is None:
             try:
-                self._store = PartnerStore(self.db, read_only=read_only)
+                self._store = PartnerStore(self.db, read_only=read_only, wait=self.wait)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._store
@@ -50,11 +51,19 @@ class Context:
     default=None,
     help="DuckDB file (default: $SAMSPILL_DB or data/samspill.duckdb).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=5.0,
+    show_default=True,
+    envvar="SAMSPILL_WAIT",
+    help="Seconds to wait while another process (the app, another command) holds the database.",
+)
 @click.version_option(package_name="samspill")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None) -> None:
+def main(ctx: click.Context, db: Path | None, wait: float) -> None:
     """Samspill: find the partners for a project idea in an industry cluster."""
-    state = Context(db or default_db_path())
+    state = Context(db or default_db_path(), wait)
     ctx.obj = state
     ctx.call_on_close(state.close)
 

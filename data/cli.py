@@ -1,4 +1,4 @@
-"""Data commands: import files into the store and show what it holds."""
+"""Data commands: import files into the store, show what it holds, check it, back it up and restore it."""
 
 from __future__ import annotations
 
@@ -51,6 +51,75 @@ def stats_command(ctx) -> None:
     space = store.embedding_space()
     if space:
         click.echo(f"vectors: {space[0]} ({space[1]} dimensions)")
+
+
+@click.command("check")
+@click.pass_obj
+def check_command(ctx) -> None:
+    """Check the database: references between tables, values, and that every profile
+    text has a vector of the stored model for its current content. Exit code 1 lists
+    the problems."""
+    from matching.index import stale_items
+
+    store = ctx.store()
+    try:
+        problems = store.integrity_problems()
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+    counts = store.counts()
+    click.echo(f"database: {store.path}")
+    click.echo("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
+    space = store.embedding_space()
+    if space is None:
+        click.echo("vectors: none yet (`samspill index` or the app's first match embeds the profiles)")
+    else:
+        stale = stale_items(store, space[0])
+        if stale:
+            by_problem: dict[str, list[str]] = {}
+            for item in stale:
+                by_problem.setdefault(item.problem, []).append(f"{item.item_type} {item.item_id}")
+            for problem, items in by_problem.items():
+                shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+                problems.append(f"{len(items)} {problem} vector(s) of {space[0]}: {shown} (run `samspill index`)")
+        else:
+            click.echo(f"vectors: {counts['embeddings']:,} of {space[0]}, all current")
+    if problems:
+        click.echo(f"{len(problems)} problem(s):")
+        for problem in problems:
+            click.echo(f"  - {problem}")
+        raise click.ClickException("the database is not consistent")
+    click.echo("ok")
+
+
+@click.command("backup")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def backup_command(ctx, directory: Path) -> None:
+    """Write a backup of the database into the new folder DIRECTORY (Parquet files, the
+    schema and a manifest with the counts). The folder appears only once it is complete."""
+    from data.store import write_backup
+
+    try:
+        counts = write_backup(ctx.store(), directory)
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {directory}: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
+
+
+@click.command("restore")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace a database that holds content.")
+@click.pass_obj
+def restore_command(ctx, directory: Path, force: bool) -> None:
+    """Replace the database by the backup in DIRECTORY, all or nothing. Stop the app first.
+    A database with content is only replaced with --force."""
+    from data.store import restore_database
+
+    try:
+        counts = restore_database(directory, ctx.db, force=force, wait=ctx.wait)
+    except (StoreError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {ctx.db} from {directory}: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))
 
 
 @click.group("account")
@@ -109,4 +178,12 @@ def demo_accounts_command(ctx) -> None:
         click.echo(f"  {viewer.username:<10} {viewer.role}{org}")
 
 
-commands = [import_command, stats_command, account_group, demo_accounts_command]
+commands = [
+    import_command,
+    stats_command,
+    check_command,
+    backup_command,
+    restore_command,
+    account_group,
+    demo_accounts_command,
+]

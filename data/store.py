@@ -11,8 +11,12 @@ DuckDB resolves concurrent writers optimistically, so a write that loses a race
 raises a transaction conflict; :meth:`PartnerStore.write` retries those with
 backoff so callers never see them.
 
-Processes: DuckDB lets one process hold a file for writing. A second process
-that opens the same file gets :class:`StoreBusy` (see README, "Many users").
+Processes: DuckDB lets one process hold a file for writing, and no other
+process may then open it at all, not even to read. A second process that opens
+the same file waits up to ``wait`` seconds (retrying with backoff) and then gets
+:class:`StoreBusy`. So there is one writer path per file: the app (or one
+command) holds it, short-lived commands queue behind each other
+(docs/reliability.md has the design and the measured behaviour).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -98,6 +103,63 @@ FEEDBACK_COLUMNS = "feedback_id, org_id, verdict, given_by, CAST(given_at AS VAR
 # Tables that hold content, in the order a user thinks of them (for stats).
 CONTENT_TABLES = ("organisations", "projects", "participations", "ideas", "feedback", "accounts")
 
+# Integrity: (what is wrong, query returning the offending keys). Each query
+# lists rows that break a rule the schema cannot state (DuckDB foreign keys
+# would forbid the upserts the importers do).
+INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "participation names a project that does not exist",
+        "SELECT pa.project_id, pa.org_id FROM participations pa"
+        " WHERE NOT EXISTS (SELECT 1 FROM projects p WHERE p.project_id = pa.project_id)",
+    ),
+    (
+        "participation names an organisation that does not exist",
+        "SELECT pa.project_id, pa.org_id FROM participations pa"
+        " WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.org_id = pa.org_id)",
+    ),
+    (
+        "idea names an organisation that does not exist",
+        "SELECT i.idea_id, i.org_id FROM ideas i WHERE i.org_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM organisations o WHERE o.org_id = i.org_id)",
+    ),
+    (
+        "feedback names an organisation that does not exist",
+        "SELECT f.feedback_id, f.org_id FROM feedback f"
+        " WHERE NOT EXISTS (SELECT 1 FROM organisations o WHERE o.org_id = f.org_id)",
+    ),
+    (
+        "feedback names an idea that does not exist",
+        "SELECT f.feedback_id, f.idea_id FROM feedback f WHERE f.idea_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM ideas i WHERE i.idea_id = f.idea_id)",
+    ),
+    (
+        "account names an organisation that does not exist",
+        "SELECT a.username, a.org_id FROM accounts a WHERE a.org_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT 1 FROM organisations o WHERE o.org_id = a.org_id)",
+    ),
+    (
+        "participation has an unknown role",
+        "SELECT project_id, org_id, role FROM participations WHERE role NOT IN ('coordinator', 'partner')",
+    ),
+    (
+        "idea has an unknown status",
+        f"SELECT idea_id, status FROM ideas WHERE status NOT IN ({', '.join(repr(s) for s in IDEA_STATUSES)})",
+    ),
+    (
+        "feedback has an unknown verdict",
+        f"SELECT feedback_id, verdict FROM feedback WHERE verdict NOT IN ({', '.join(repr(v) for v in VERDICTS)})",
+    ),
+    (
+        "idea suggestions are not a JSON list",
+        "SELECT idea_id FROM ideas WHERE suggestions <> ''"
+        " AND coalesce(json_type(TRY_CAST(suggestions AS JSON)), '') <> 'ARRAY'",
+    ),
+)
+#: Listed per rule in a problem report; the rest is counted.
+MAX_LISTED_KEYS = 5
+
+BACKUP_MANIFEST = "samspill-backup.json"
+
 _CONFLICT_MARKERS = ("Conflict", "conflict")
 
 
@@ -111,27 +173,19 @@ class PartnerStore:
     Args:
         path: database file, or ``":memory:"``. Parent folders are created.
         read_only: open without write access (several processes may do so).
+        wait: seconds to keep retrying (with backoff) while another process
+            holds the file; 0 fails at once.
 
     Raises:
-        StoreBusy: another process has the file open for writing.
+        StoreBusy: another process still holds the file after ``wait`` seconds.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False):
+    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: float = 0.0):
         self.path = str(path)
         self.read_only = read_only
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreBusy(
-                    f"{self.path} is in use by another process (DuckDB allows one writer); "
-                    "close the other Samspill process or use a copy of the file"
-                ) from exc
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
-        except duckdb.Error as exc:
-            raise StoreError(f"cannot open database {self.path}: {exc}") from exc
+        self._conn = _connect(self.path, read_only=read_only, wait=wait)
         self._closed = False
         self._write_lock = threading.Lock()
         if not read_only:
@@ -273,15 +327,16 @@ class PartnerStore:
 
     def counts(self) -> dict[str, int]:
         """Rows per content table, plus stored vectors."""
-        out = {}
         with self.read() as cur:
-            for table in CONTENT_TABLES:  # fixed names, never user input
-                out[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-            out["embeddings"] = (
-                cur.execute("SELECT count(*) FROM embeddings").fetchone()[0]
-                if self._has_table(cur, "embeddings")
-                else 0
-            )
+            return self._counts(cur)
+
+    def _counts(self, cur) -> dict[str, int]:
+        out = {}
+        for table in CONTENT_TABLES:  # fixed names, never user input
+            out[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["embeddings"] = (
+            cur.execute("SELECT count(*) FROM embeddings").fetchone()[0] if self._has_table(cur, "embeddings") else 0
+        )
         return out
 
     def counts_by_kind(self) -> dict[str, int]:
@@ -299,6 +354,51 @@ class PartnerStore:
     @staticmethod
     def _has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
         return bool(cur.execute("SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]).fetchall())
+
+    # -- integrity and backups ------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """Broken references and impossible values, one readable line per rule broken.
+
+        Every table is also read in full (``hash`` over each row), so a damaged
+        block fails here, as :class:`StoreError`, rather than in the middle of a
+        page. An empty list means the register is consistent.
+        """
+        problems = []
+        with self.read() as cur:
+            try:
+                for table in (*CONTENT_TABLES, "embedding_space"):  # fixed names, never user input
+                    cur.execute(f"SELECT count(*), bit_xor(hash({table})) FROM {table}").fetchone()
+                if self._has_table(cur, "embeddings"):
+                    cur.execute("SELECT count(*), bit_xor(hash(embeddings)) FROM embeddings").fetchone()
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot read every row of {self.path}: {exc}") from exc
+            for what, sql in INTEGRITY_CHECKS:
+                rows = cur.execute(sql).fetchall()
+                if rows:
+                    shown = "; ".join(" / ".join(map(repr, row)) for row in rows[:MAX_LISTED_KEYS])
+                    more = f" and {len(rows) - MAX_LISTED_KEYS} more" if len(rows) > MAX_LISTED_KEYS else ""
+                    problems.append(f"{len(rows)} {what}: {shown}{more}")
+            spaces = cur.execute("SELECT count(*) FROM embedding_space").fetchone()[0]
+            has_vectors = self._has_table(cur, "embeddings")
+        if spaces > 1:
+            problems.append(f"embedding_space holds {spaces} rows; expected at most one model")
+        if bool(spaces) != has_vectors:
+            problems.append("embedding_space and the embeddings table disagree: run `samspill index`")
+        return problems
+
+    def export_database(self, directory: str | Path) -> dict[str, int]:
+        """Write every table as Parquet plus the schema (DuckDB ``EXPORT DATABASE``) into
+        ``directory``, from one consistent snapshot; returns the counts of that snapshot."""
+        target = Path(directory)
+        with self.read() as cur:
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                counts = self._counts(cur)
+                cur.execute(f"EXPORT DATABASE {_sql_path(target)} (FORMAT parquet)")
+            finally:
+                cur.execute("ROLLBACK")
+        return counts
 
     # -- register: writes ----------------------------------------------------
 
@@ -624,6 +724,150 @@ class PartnerStore:
         ids = table.column("item_id").to_pylist()
         flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), dim)
+
+
+def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
+    """Open ``path``, retrying with jittered backoff while another process holds its lock."""
+    deadline = time.monotonic() + max(wait, 0.0)
+    delay = 0.005
+    while True:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open database {path}: {exc}") from exc
+            left = deadline - time.monotonic()
+            if left <= 0:
+                waited = f" after waiting {wait:g} s" if wait > 0 else ""
+                raise StoreBusy(
+                    f"{path} is in use by another process{waited} (DuckDB allows one process per file); "
+                    "stop the other Samspill process (app or command) or use a copy of the file"
+                ) from exc
+            time.sleep(min(delay * (0.5 + random.random()), left))
+            delay = min(delay * 2, 0.25)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}") from exc
+
+
+def _sql_path(path: Path) -> str:
+    """A file path as a SQL string literal (EXPORT/IMPORT DATABASE take no parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def restore_database(
+    backup: str | Path, path: str | Path, *, force: bool = False, wait: float = 0.0
+) -> dict[str, int]:
+    """Replace the database at ``path`` by the backup in folder ``backup``; all or nothing.
+
+    The backup is imported into a scratch file next to ``path``, checked against
+    the counts its manifest recorded, migrated, and only then renamed over
+    ``path``. A database holding any content is only replaced with ``force``.
+    Returns the restored counts.
+
+    Raises:
+        StoreError: not a Samspill backup, counts that disagree, a non-empty
+            target without ``force``; the target is then untouched.
+        StoreBusy: another process holds ``path``.
+    """
+    backup, path = Path(backup), Path(path)
+    manifest = _read_manifest(backup)
+    if path.exists():
+        with PartnerStore(path, wait=wait) as current:  # takes the lock, replays and empties any WAL
+            held = {t: n for t, n in current.counts().items() if n and t != "embeddings"}
+        if held and not force:
+            shown = ", ".join(f"{n:,} {t}" for t, n in held.items())
+            raise StoreError(f"{path} is not empty ({shown}); restore with --force to replace it")
+    scratch = path.with_name(path.name + ".restoring")
+    for leftover in (scratch, Path(f"{scratch}.wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        conn = duckdb.connect(str(scratch))
+        try:
+            conn.execute(f"IMPORT DATABASE {_sql_path(backup)}")
+            conn.execute("CHECKPOINT")
+        except duckdb.Error as exc:
+            raise StoreError(f"{backup} cannot be restored: {exc}") from exc
+        finally:
+            conn.close()
+        with PartnerStore(scratch) as restored:  # applies migrations newer than the backup
+            counts = restored.counts()
+            problems = restored.integrity_problems()
+        expected = manifest.get("counts", {})
+        differ = {t: (expected[t], counts.get(t)) for t in expected if counts.get(t) != expected[t]}
+        if differ:
+            shown = ", ".join(f"{t}: {want:,} in the manifest, {got} restored" for t, (want, got) in differ.items())
+            raise StoreError(f"{backup} is incomplete ({shown})")
+        if problems:
+            raise StoreError(f"{backup} holds an inconsistent database: {problems[0]}")
+        if Path(f"{path}.wal").exists():
+            raise StoreBusy(f"{path} was opened while restoring; nothing was replaced")
+        _fsync(scratch)
+        os.replace(scratch, path)
+        _fsync(path.parent)
+    finally:
+        for leftover in (scratch, Path(f"{scratch}.wal")):
+            leftover.unlink(missing_ok=True)
+    return counts
+
+
+def write_backup(store: PartnerStore, directory: str | Path) -> dict[str, int]:
+    """Export ``store`` into the new folder ``directory`` with a manifest; all or nothing.
+
+    The export goes to a scratch folder that is renamed into place once complete,
+    so ``directory`` either holds a whole backup or does not exist.
+    """
+    directory = Path(directory)
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise StoreError(f"{directory} exists and is not an empty folder; give a new folder for the backup")
+    scratch = directory.with_name(f".{directory.name}.partial-{os.getpid()}")
+    if scratch.exists():
+        shutil.rmtree(scratch)
+    scratch.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        counts = store.export_database(scratch)
+        manifest = {
+            "format": 1,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "source": str(store.path),
+            "duckdb": duckdb.__version__,
+            "migrations": store.migrations(),
+            "counts": counts,
+        }
+        (scratch / BACKUP_MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        for item in scratch.iterdir():
+            _fsync(item)
+        if directory.exists():
+            directory.rmdir()  # empty, checked above
+        os.replace(scratch, directory)
+        _fsync(directory.parent)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return counts
+
+
+def _read_manifest(backup: Path) -> dict:
+    if not backup.is_dir():
+        raise StoreError(f"{backup} is not a backup folder (expected the folder `samspill backup` wrote)")
+    missing = [name for name in (BACKUP_MANIFEST, "schema.sql", "load.sql") if not (backup / name).is_file()]
+    if missing:
+        raise StoreError(f"{backup} is not a complete Samspill backup: {', '.join(missing)} missing")
+    try:
+        manifest = json.loads((backup / BACKUP_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{backup / BACKUP_MANIFEST} is not readable: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != 1 or not isinstance(manifest.get("counts"), dict):
+        raise StoreError(f"{backup / BACKUP_MANIFEST} is not a Samspill backup manifest (format 1)")
+    return manifest
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder to disk (a rename is only durable once its folder is)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _as_arrow(columns: Sequence[str], rows: Sequence[tuple], schema):

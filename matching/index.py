@@ -101,6 +101,38 @@ def index_store(store, embedder: Embedder, *, progress: Progress | None = None, 
     return IndexReport(model_id, total, unchanged, removed, time.perf_counter() - started)
 
 
+@dataclass(frozen=True)
+class StaleItem:
+    """A profile item whose stored vector does not fit its current text (see :func:`stale_items`)."""
+
+    item_type: str  # "passage" or "project"
+    item_id: str
+    problem: str  # "missing", "outdated" (text or model changed) or "orphaned" (the item is gone)
+
+
+def stale_items(store, model_id: str | None = None) -> list[StaleItem]:
+    """Profile items without a vector of ``model_id`` for their current text, and vectors of vanished items.
+
+    ``model_id`` defaults to the model of the stored vectors; vectors of another
+    model count as missing. Empty after a complete :func:`index_store` run.
+    """
+    space = store.embedding_space()
+    model_id = model_id or (space[0] if space else "")
+    current = space is not None and space[0] == model_id
+    stored = {t: store.embedding_hashes(t) if current else {} for t in ITEM_TYPES}
+    out, seen = [], {t: set() for t in ITEM_TYPES}
+    for item_type, item_id, text in iter_profile_items(store.organisations(), store.projects()):
+        seen[item_type].add(item_id)
+        digest = stored[item_type].get(item_id)
+        if digest is None:
+            out.append(StaleItem(item_type, item_id, "missing"))
+        elif digest != content_hash(model_id, text):
+            out.append(StaleItem(item_type, item_id, "outdated"))
+    for item_type in ITEM_TYPES:
+        out.extend(StaleItem(item_type, i, "orphaned") for i in sorted(set(stored[item_type]) - seen[item_type]))
+    return out
+
+
 @dataclass(frozen=True, eq=False)
 class MatchIndex:
     """Everything ranking needs, aligned by row; built once, never mutated."""
