@@ -206,7 +206,7 @@ def _show_result(store, viewer, state: dict) -> None:
             st.caption(t("fp.no_pairs"))
         for i, p in enumerate(result.pairings):
             with st.container(border=True):
-                st.markdown(f"{suggestion_heading(p.company)}  \n＋ {suggestion_heading(p.partner)}")
+                st.markdown(f"{suggestion_heading(p.company)}  \n:material/add: {suggestion_heading(p.partner)}")
                 st.caption(t("fp.score", score=number(p.score, 2)))
                 show_reasons(p.reasons)
                 st.button(t("fp.add_pair"), key=f"find_partners_pair_{i}", on_click=_add_all,
@@ -256,8 +256,15 @@ def _shortlist(store, state, verdicts) -> None:
     worded = {o: verdict_label(v[0]) for o, v in verdicts.items()}
     rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label)
     headers = {c: t(f"fp.col.{c}") for c in SHORTLIST_COLUMNS}
-    st.dataframe([{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
-                 hide_index=True, width="stretch")
+    st.dataframe(
+        [{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            headers["name"]: st.column_config.TextColumn(width="medium"),
+            headers["reasons"]: st.column_config.TextColumn(width="large"),
+        },
+    )
     subject = f"#{state['idea_id']} {state['idea_title']}" if state["idea_id"] is not None else state["query"][:300]
     stamp = date.today().isoformat()
     c1, c2, c3, c4 = st.columns(4)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -323,7 +325,9 @@ def _downloads(store, year: int, cumulative: bool) -> None:
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(t("net.export_heading"))
-        formats = [f for f in EXPORT_FORMATS if f != "mp4"]
+        # MP4 needs an ffmpeg (imageio-ffmpeg ships one); without it, leave the format out.
+        has_ffmpeg = importlib.util.find_spec("imageio_ffmpeg") is not None or shutil.which("ffmpeg") is not None
+        formats = [f for f in EXPORT_FORMATS if f != "mp4" or has_ffmpeg]
         fmt = st.selectbox(
             t("net.export_format"), options=formats, format_func=labels(formats, lambda f: t(f"net.fmt.{f}")),
             key="network_export_format",

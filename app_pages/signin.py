@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.util
+
 import streamlit as st
 
 from app_pages import auth
@@ -28,7 +30,10 @@ def page() -> None:
         for name in providers or [None]:
             label = t("signin.oidc_button", provider=name.title()) if name else t("signin.oidc_default")
             if st.button(label, key=f"signin_oidc_{name or 'default'}", type="primary"):
-                st.login(name or None)
+                if importlib.util.find_spec("authlib") is None:  # st.login needs it; say so instead of a traceback
+                    st.error(t("signin.oidc_needs_authlib"))
+                else:
+                    st.login(name or None)
         st.subheader(t("signin.local_heading"))
 
     form_col, _ = st.columns([3, 2])

@@ -7,6 +7,7 @@ per test while the embedding model is loaded once per process.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import shutil
@@ -135,6 +136,58 @@ def test_sign_in_bad_then_good_password(app_db):
     at.sidebar.button(key="app_sign_out").click()
     ok(at.run())
     assert at.title[0].value == "Velkommen til Samspill"
+
+
+OIDC = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "not-a-secret-just-a-test-value-000",
+    "client_id": "samspill",
+    "client_secret": "test",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
+
+
+def oidc_app(user: dict, advisers=()) -> AppTest:
+    at = new_app()
+    at.secrets["auth"] = OIDC
+    if advisers:
+        at.secrets["samspill"] = {"advisers": list(advisers)}
+    at.user = user
+    return ok(at.run())
+
+
+def test_oidc_sign_in_page_offers_the_provider(app_db):
+    at = oidc_app({"is_logged_in": False})
+    assert at.subheader[0].value == "Logg inn med organisasjonskontoen din"
+    at.button(key="signin_oidc_default").click()
+    ok(at.run())
+    if importlib.util.find_spec("authlib") is None:
+        assert "Authlib" in at.error[0].value  # a readable message, not a traceback
+
+
+def test_oidc_roles_from_secrets_and_accounts(app_db):
+    at = oidc_app({"is_logged_in": True, "email": "Kari@Klynge.no", "email_verified": True}, advisers=["@klynge.no"])
+    assert at.title[0].value == "Finn partnere"
+    at = oidc_app({"is_logged_in": True, "email": "ola@firma.no", "email_verified": True}, advisers=["@klynge.no"])
+    assert at.title[0].value == "Send inn en prosjektidé"
+    assert at.selectbox(key="submit_org").value is None  # no organisation yet: pick one or name a new one
+    at.text_input(key="submit_new_org").input("Fjordtang AS")
+    submit_idea(at, "Tang som fôr", "Vi vil dyrke tang ved siden av laksemerdene og bruke den som fôrråstoff.")
+    assert at.success[0].value.startswith("Takk!")
+    goto(at, "my_ideas")
+    assert "Tang som fôr" in at.expander[0].label
+    at = oidc_app({"is_logged_in": True, "email": "ola@firma.no", "email_verified": False}, advisers=["@firma.no"])
+    assert at.title[0].value == "Velkommen til Samspill"  # unverified addresses get nothing
+
+
+def test_oidc_account_row_gives_role_and_organisation(tmp_path, sample_db_file, monkeypatch):
+    db = tmp_path / "oidc.duckdb"
+    shutil.copy(sample_db_file, db)
+    with PartnerStore(db) as store:
+        create_account(store, "per@titranlaks.no", None, "company", "titran-laks")
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    at = oidc_app({"is_logged_in": True, "email": "per@titranlaks.no", "email_verified": True})
+    assert "Titran Laks AS" in texts(at)
 
 
 def test_demo_credentials_hidden_without_demo_accounts(tmp_path, monkeypatch):
