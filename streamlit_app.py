@@ -11,10 +11,16 @@ from app_pages import auth, routes
 from app_pages.common import md
 from app_pages.i18n import language_switch, t
 from app_pages.resources import get_store
+from data.store import StoreError
 
 st.set_page_config(page_title="Samspill", page_icon=":material/handshake:", layout="wide")
 language_switch()
-viewer = auth.current_viewer(get_store())
+try:
+    store = get_store()
+except StoreError as exc:  # e.g. another process holds the file: say so; the next page load tries again
+    st.error(t("error.library", message=str(exc)), icon=":material/database:")
+    st.stop()
+viewer = auth.current_viewer(store)
 
 if viewer is not None:
     with st.sidebar:

@@ -2,8 +2,9 @@
 
 ``st.cache_resource`` holds them, keyed by the database path and model name so a
 test (or a second configuration) gets its own. Configuration is read from the
-environment: ``SAMSPILL_DB`` (default ``data/samspill.duckdb``) and
-``SAMSPILL_MODEL`` (default multilingual-e5-small).
+environment: ``SAMSPILL_DB`` (default ``data/samspill.duckdb``),
+``SAMSPILL_MODEL`` (default multilingual-e5-small) and ``SAMSPILL_WAIT``
+(seconds to wait while another process holds the database, default 5).
 
 The store and matcher are shared by every session; they are thread-safe (the
 store takes a cursor per operation, the matcher swaps its index atomically).
@@ -31,7 +32,8 @@ class Workspace:
     def __init__(self, db_path: str, model: str):
         self.db_path = db_path
         self.model = model
-        self.store = PartnerStore(db_path)
+        # A command (import, backup) may hold the file for a moment: wait for it, then give up with a message.
+        self.store = PartnerStore(db_path, wait=float(os.environ.get("SAMSPILL_WAIT", "5")))
         self.revision = 0
         self.indexed = False
         self._matchers: dict = {}
