@@ -35,9 +35,12 @@ class Context:
         """A ``(org_a, org_b) -> float`` competence similarity for graph/ commands, or None.
 
         graph/ takes similarity as a function and never imports a model; this is
-        where the matching side supplies it.
+        where the matching side supplies it, from the stored vectors (None before
+        the first ``samspill index``).
         """
-        return None
+        from matching.similarity import competence_similarity
+
+        return competence_similarity(self.store(read_only=True))
 
     def close(self) -> None:
         if self._store is not None:

@@ -4,8 +4,10 @@ graph/ takes similarity as a function and never imports a model; this module
 builds that function from the vectors already stored by ``samspill index``, so
 asking "how alike are A and B" never loads the model either.
 
-An organisation's competence vector is the normalised mean of its profile
-passages and the projects it took part in.
+An organisation's competence vector is the mean of its profile passages and
+the projects it took part in, minus the mean over all organisations, normalised.
+The centring matters: e5 vectors share a large common component, so raw cosines
+of such means all sit near 0.97 and barely tell organisations apart.
 """
 
 from __future__ import annotations
@@ -35,8 +37,12 @@ def competence_vectors(store) -> tuple[dict[str, int], np.ndarray]:
         i = row.get(org_of_passage(item_id))
         if i is not None:
             sums[i] += passage_vectors[k]
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return row, np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
+    counts = np.linalg.norm(sums, axis=1) > 0
+    means = sums / np.maximum(np.linalg.norm(sums, axis=1, keepdims=True), 1e-12)
+    if counts.sum() > 1:
+        means[counts] -= means[counts].mean(axis=0)
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    return row, np.divide(means, norms, out=np.zeros_like(means), where=(norms > 1e-9) & counts[:, None])
 
 
 def competence_similarity(store) -> Callable[[str, str], float] | None:
