@@ -82,7 +82,7 @@ def server(tmp_path_factory, sample_db_file):
         )
     try:
         _wait_healthy(url, proc, log)
-        yield url
+        yield url, log
     finally:
         proc.terminate()
         try:
@@ -145,13 +145,22 @@ def _shot(page, name: str) -> None:
     page.set_viewport_size({"width": 1440, "height": 1000})
 
 
+IDEA_TEXT = (
+    "Vi vil erstatte dieselaggregatene på fôrflåtene med hydrogen og brenselceller, "
+    "og trenger en partner på hydrogensikkerhet og en som kan havbruk."
+)
+
+
 def test_browser_submit_idea_find_partners_network(server, page):
+    url, log = server
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        _journey(server, page)
+        _journey(url, page)
     except Exception:
         page.screenshot(path=ARTIFACTS / "failure.png", full_page=True)
         raise
+    server_log = log.read_text()
+    assert DEMO_PASSWORD not in server_log and "fôrflåtene" not in server_log
 
 
 def _journey(server, page) -> None:
@@ -161,10 +170,7 @@ def _journey(server, page) -> None:
     page.get_by_role("heading", name="Send inn en prosjektidé").wait_for()
     page.get_by_role("textbox", name="Kontaktperson").fill("Kari Nordmann, kari@example.no")
     page.get_by_role("textbox", name="Tittel på idéen").fill("Hydrogen på fôrflåter")
-    page.get_by_role("textbox", name="Idéen med egne ord").fill(
-        "Vi vil erstatte dieselaggregatene på fôrflåtene med hydrogen og brenselceller, "
-        "og trenger en partner på hydrogensikkerhet og en som kan havbruk."
-    )
+    page.get_by_role("textbox", name="Idéen med egne ord").fill(IDEA_TEXT)
     page.get_by_role("button", name="Send inn idéen").click()
     page.get_by_text("Takk! Idé nr. 1").wait_for(timeout=SLOW)
     page.get_by_text("Første forslag til partnere").wait_for()
