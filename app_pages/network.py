@@ -16,6 +16,7 @@ from app_pages.common import md
 from app_pages.i18n import kind_label, labels, lang, number, t
 from app_pages.network_data import KIND_COLOURS, layout, network_view, project_years
 from app_pages.resources import get_store, workspace
+from matching.similarity import competence_similarity
 
 SIZE_METRICS = ("weighted_degree", "betweenness", "eigenvector")
 CHART_KEY = "network_chart"
@@ -35,7 +36,8 @@ def _view(db_path: str, revision: int, counts: tuple, year: int, cumulative: boo
     store = get_store()
     records = store.organisations(), store.projects(), store.participations()
     pos = _layout(db_path, revision, counts)
-    return network_view(*records, year=year, cumulative=cumulative, pos=pos, lang=language)
+    return network_view(*records, year=year, cumulative=cumulative, pos=pos, lang=language,
+                        similarity=competence_similarity(store))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -300,7 +302,8 @@ def _report_bytes(db_path: str, fmt: str, year: int, language: str) -> bytes:
     from graph.report import build_report, write_report
 
     store = get_store()
-    report = build_report(store.organisations(), store.projects(), store.participations(), year=year, lang=language)
+    report = build_report(store.organisations(), store.projects(), store.participations(), year=year, lang=language,
+                          similarity=competence_similarity(store))
     with tempfile.TemporaryDirectory(prefix="samspill-report-") as tmp:
         path = Path(tmp) / f"report.{fmt}"
         write_report(report, path, fmt=fmt)
