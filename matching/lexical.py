@@ -100,6 +100,17 @@ class LexicalIndex:
         return self.vectorizer.get_feature_names_out()
 
 
+# Words that match everywhere in a cluster's texts and explain nothing as a "shared term".
+GENERIC_TERMS = frozenset(
+    """
+    partner partnere partners prosjekt prosjekter project projects samarbeid samarbeide
+    samarbeider cooperation collaboration utvikle utvikler utvikling develop developing
+    development ønsker want need trenger bedrift bedrifter company companies nye new
+    innovasjon innovation løsning løsninger solution solutions
+    """.split()
+)
+
+
 def shared_terms(
     query_row: sp.csr_matrix, document_rows: sp.csr_matrix, vocabulary: np.ndarray, k: int = 5
 ) -> list[str]:
@@ -110,4 +121,5 @@ def shared_terms(
     cols = query_row.indices
     contrib = query_row.data * weights[cols]
     order = np.argsort(-contrib, kind="stable")
-    return [str(vocabulary[cols[i]]) for i in order[:k] if contrib[i] > 0]
+    terms = (str(vocabulary[cols[i]]) for i in order if contrib[i] > 0)
+    return [t for t in terms if not set(t.split()) <= GENERIC_TERMS][:k]

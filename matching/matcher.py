@@ -177,7 +177,7 @@ class Matcher:
         store: a :class:`data.store.PartnerStore`.
         embedder: any :class:`matching.embedder.Embedder`.
         weights: how evidence is fused.
-        lang: language of the reasons, ``"nb"`` or ``"en"``.
+        lang: default language of the reasons, ``"nb"`` or ``"en"`` (a query's ``lang`` wins).
 
     The index is loaded on first use (embedding whatever is missing) and kept
     until :meth:`refresh`. Thread-safe: matching reads an immutable snapshot.
@@ -218,7 +218,7 @@ class Matcher:
 
     def match_many(self, queries: Sequence[MatchQuery]) -> list[MatchResult]:
         """Several ideas with one call to the model (the batch CLI uses this)."""
-        checked = [_check_query(q) for q in queries]
+        checked = [_check_query(q, q.lang or self.lang) for q in queries]
         index = self.index
         for q, _ in checked:
             if q.as_org is not None:
@@ -248,7 +248,7 @@ class Matcher:
         )
         allowed = _allowed(index, query, as_row) & evidence.has_signal
         top = rank.top_k(evidence.scores, query.top, allowed)
-        context = _ReasonContext(index, evidence, qterms, as_row, self.lang)
+        context = _ReasonContext(index, evidence, qterms, as_row, query.lang or self.lang)
         organisations = tuple(context.suggestion(r) for r in top)
         pool_allowed = _allowed(index, replace(query, kind=None), as_row) & evidence.has_signal
         pool = rank.top_k(evidence.scores, 40, pool_allowed)
@@ -258,7 +258,7 @@ class Matcher:
         return MatchResult(query, organisations, pairings, consortia, tuple(notes))
 
 
-def _check_query(query: MatchQuery) -> tuple[MatchQuery, list[str]]:
+def _check_query(query: MatchQuery, lang: str) -> tuple[MatchQuery, list[str]]:
     if not isinstance(query.text, str):
         raise MatchingError(f"the idea must be text, not {type(query.text).__name__}")
     text = query.text.replace("\x00", " ")
@@ -270,7 +270,7 @@ def _check_query(query: MatchQuery) -> tuple[MatchQuery, list[str]]:
         raise MatchingError(f"top must be between 1 and {MAX_TOP}, not {query.top}")
     notes = []
     if len(text) > MAX_IDEA_CHARS:
-        notes.append(phrase("en", "truncated", n=len(text), limit=MAX_IDEA_CHARS))
+        notes.append(phrase(lang, "truncated", n=len(text), limit=MAX_IDEA_CHARS))
         text = text[:MAX_IDEA_CHARS]
     return replace(query, text=text.strip()), notes
 

@@ -23,9 +23,10 @@ TEXT: dict[str, dict[str, str]] = {
         "pair_covers": "{name} dekker «{aspect}»",
         "consortium_kinds": "Blander {kinds}",
         "consortium_covers": "Dekker {covered} av {total} deler av idéen",
-        "consortium_ties": "{n} av medlemmene har samarbeidet før",
+        "consortium_ties": "{n} par i konsortiet har samarbeidet før",
         "plural_prosjekt": "er",
         "plural_gang": "er",
+        "plural_par": "",
         "truncated": "Idéen var {n:,} tegn lang; bare de første {limit:,} ble brukt",
     },
     "en": {
@@ -42,9 +43,10 @@ TEXT: dict[str, dict[str, str]] = {
         "pair_covers": "{name} covers “{aspect}”",
         "consortium_kinds": "Mixes {kinds}",
         "consortium_covers": "Covers {covered} of the idea's {total} parts",
-        "consortium_ties": "{n} of the members have worked together before",
+        "consortium_ties": "{n} pair{plural} in the consortium have worked together before",
         "plural_prosjekt": "s",
         "plural_gang": "s",
+        "plural_par": "s",
         "truncated": "The idea was {n:,} characters long; only the first {limit:,} were used",
     },
 }
@@ -76,7 +78,9 @@ LANGUAGES = tuple(TEXT)
 def phrase(lang: str, key: str, **values) -> str:
     table = TEXT.get(lang, TEXT["en"])
     if "n" in values and "plural" not in values:
-        plural_key = "plural_gang" if key in ("feedback",) else "plural_prosjekt"
+        plural_key = (
+            "plural_gang" if key in ("feedback",) else "plural_par" if key == "consortium_ties" else "plural_prosjekt"
+        )
         values["plural"] = "" if values["n"] == 1 else table[plural_key]
     return table[key].format(**values)
 

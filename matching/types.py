@@ -54,6 +54,7 @@ class MatchQuery:
     country: str | None = None
     as_org: str | None = None
     exclude: tuple[str, ...] = ()
+    lang: str | None = None  # language of the reasons; None = the matcher's default
 
 
 @dataclass(frozen=True)

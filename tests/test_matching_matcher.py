@@ -180,3 +180,10 @@ def test_match_many_embeds_all_ideas_in_one_call(matcher):
     )
     assert [ids(r)[0] for r in results] == ["hydro", "salmon", "robot"]
     assert len(calls) == 1
+
+
+def test_a_query_can_ask_for_reasons_in_norwegian(matcher):
+    result = matcher.match(MatchQuery("hydrogen fuel for ferries and ships", top=1, lang="nb"))
+    reasons = result.organisations[0].reasons
+    assert any(r.startswith("Har deltatt i") for r in reasons)
+    assert not any(r.startswith("Took part in") for r in reasons)
