@@ -116,7 +116,7 @@ def page() -> None:
                     result = matcher.match(
                         MatchQuery(text=text, top=int(top), kind=None if kind == ALL else kind,
                                    region=None if region == ALL else region, as_org=seed,
-                                   exclude=(seed,) if seed else ())
+                                   exclude=(seed,) if seed else (), lang=lang())
                     )
             if not outcome.failed:
                 st.session_state[RESULT_KEY] = {

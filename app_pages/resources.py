@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages.i18n import lang, t
+from app_pages.i18n import t
 from data.store import PartnerStore, default_db_path
 
 Progress = Callable[[int, int, str], None]
@@ -36,35 +36,26 @@ class Workspace:
         self.store = PartnerStore(db_path, wait=float(os.environ.get("SAMSPILL_WAIT", "5")))
         self.revision = 0
         self.indexed = False
-        self._matchers: dict = {}
+        self._matcher = None
         self._lock = threading.RLock()
 
     def embedder(self):
         return _embedder(self.model)
 
-    def matcher(self, lang: str = "nb"):
-        """The matcher whose reasons are written in ``lang``.
-
-        The Matcher takes its language at construction, so each language used
-        gets its own (the second reuses the stored vectors; only the in-memory
-        index is loaded again).
-        """
-        matcher = self._matchers.get(lang)
-        if matcher is None:
+    def matcher(self):
+        """The one matcher of this database (pages pass the reasons' language per query)."""
+        if self._matcher is None:
             with self._lock:
-                matcher = self._matchers.get(lang)
-                if matcher is None:
+                if self._matcher is None:
                     from matching.matcher import Matcher
 
-                    matcher = self._matchers[lang] = Matcher(self.store, self.embedder(), lang=lang)
-        return matcher
+                    self._matcher = Matcher(self.store, self.embedder())
+        return self._matcher
 
     def refresh(self, progress: Progress | None = None) -> None:
-        """Re-embed changed profiles and reload every matcher's index (one refresh at a time)."""
+        """Re-embed changed profiles and reload the matcher's index (one refresh at a time)."""
         with self._lock:
-            matchers = list(self._matchers.values()) or [self.matcher()]
-            for i, matcher in enumerate(matchers):
-                matcher.refresh(progress=progress if i == 0 else None)  # the first one embeds; the rest reload
+            self.matcher().refresh(progress=progress)
             self.indexed = True
 
     def changed(self) -> None:
@@ -118,7 +109,7 @@ def get_matcher():
             ws.refresh(progress=update)
         finally:
             done()
-    return ws.matcher(lang())
+    return ws.matcher()
 
 
 def refresh_index() -> None:

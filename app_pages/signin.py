@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from app_pages import auth
 from app_pages.common import md
@@ -33,7 +34,10 @@ def page() -> None:
                 if importlib.util.find_spec("authlib") is None:  # st.login needs it; say so instead of a traceback
                     st.error(t("signin.oidc_needs_authlib"))
                 else:
-                    st.login(name or None)
+                    try:
+                        st.login(name or None)
+                    except StreamlitAuthError as exc:  # incomplete [auth] settings: say what Streamlit said
+                        st.error(t("signin.oidc_misconfigured", detail=str(exc)))
         st.subheader(t("signin.local_heading"))
 
     form_col, _ = st.columns([3, 2])

@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_pages import auth
 from app_pages.common import library_errors, md, org_option_label, require_data, show_reasons, suggestion_heading
-from app_pages.i18n import kind_label, labels, t
+from app_pages.i18n import kind_label, labels, lang, t
 from app_pages.resources import get_matcher, get_store
 from data.models import KINDS
 from matching.types import MatchQuery
@@ -125,6 +125,7 @@ def page() -> None:
                     kind=wanted[0] if len(wanted) == 1 else None,
                     as_org=org_id,
                     exclude=(org_id,) if org_id else (),
+                    lang=lang(),
                 )
             )
         found = [s for s in result.organisations if not wanted or s.kind in wanted]

@@ -55,6 +55,7 @@ STRINGS: dict[str, str] = {
     "signin.oidc_button": "Sign in with {provider}",
     "signin.oidc_default": "Continue to sign-in",
     "signin.oidc_needs_authlib": "Sign-in with an organisation account is configured, but the Authlib package is missing on the server (`pip install Authlib`).",
+    "signin.oidc_misconfigured": "Sign-in with an organisation account is not set up correctly on the server: {detail}",
     "signin.local_heading": "Or with username and password",
     "signin.username": "Username",
     "signin.password": "Password",

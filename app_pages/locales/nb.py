@@ -55,6 +55,7 @@ STRINGS: dict[str, str] = {
     "signin.oidc_button": "Logg inn med {provider}",
     "signin.oidc_default": "Fortsett til innlogging",
     "signin.oidc_needs_authlib": "Innlogging med organisasjonskonto er satt opp, men pakken Authlib mangler på serveren (`pip install Authlib`).",
+    "signin.oidc_misconfigured": "Innlogging med organisasjonskonto er ikke satt opp riktig på serveren: {detail}",
     "signin.local_heading": "Eller med brukernavn og passord",
     "signin.username": "Brukernavn",
     "signin.password": "Passord",
