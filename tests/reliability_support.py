@@ -9,6 +9,14 @@ multi-process tests start and kill::
 Every worker prints ``ready`` once its imports (and model) are loaded and it is about to
 start the operation, then one line per acknowledged write (``ack <kind> <key>``), flushed
 at once, so the parent knows exactly which writes were acknowledged before a kill.
+
+Starting Python and importing the matcher (scikit-learn, SciPy) takes seconds on a busy
+2-core machine, more than the operations being killed. So the crash tests start one
+*zygote* (``python tests/reliability_support.py zygote``) that imports everything once,
+opens no database, and forks a fresh child per round; the child is a whole process of
+its own, with its own DuckDB instance, and it is the child that gets SIGKILL. For the
+real-model rounds a second zygote also imports torch and sentence-transformers; each child
+builds the model itself after the fork (torch's thread pools must not cross a fork).
 """
 
 from __future__ import annotations
@@ -30,6 +38,17 @@ ADVISER = ("radgiver", "adviser", None)
 COMPANY_A = ("bedrift-a", "company", "innherred-hydrogen")
 COMPANY_B = ("bedrift-b", "company", "titran-laks")
 PASSWORD = "reliability-test-password"
+
+
+FIGURES = Path(__file__).resolve().parent / "artifacts" / "reliability.json"
+
+
+def record_figures(name: str, figures: dict) -> None:
+    """Keep the measured figures of a run (tests/artifacts is not committed)."""
+    FIGURES.parent.mkdir(exist_ok=True)
+    data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
+    data[name] = figures
+    FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 # -- snapshots -------------------------------------------------------------------------------------
@@ -103,28 +122,36 @@ def build_db(path: str | Path, *, index: bool = True, accounts: bool = True) -> 
     return path
 
 
-def write_org_file(path: Path, n: int, *, prefix: str = "bulk") -> Path:
-    """An interchange organisations file with ``n`` new organisations (for all-or-none imports)."""
+def write_bulk_set(folder: Path, n: int, *, prefix: str = "bulk") -> Path:
+    """An interchange folder with ``n`` new organisations, ``n // 2`` projects and ``n``
+    participations, all new: an import adds exactly those rows or nothing."""
     import csv
 
-    with open(path, "w", encoding="utf-8", newline="") as f:
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "organisations.csv", "w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
         w.writerow(["org_id", "name", "kind", "country", "region", "org_number", "description", "competences"])
         for i in range(n):
             w.writerow(
                 [
-                    f"{prefix}-{i:06d}",
-                    f"{prefix.title()} {i} AS",
-                    "company",
-                    "NO",
-                    "Trøndelag",
-                    "",
+                    f"{prefix}-{i:06d}", f"{prefix.title()} {i} AS", "company", "NO", "Trøndelag", "",
                     f"{prefix} organisation {i} makes sensors for aquaculture and hydrogen ferries. "
                     f"It has worked on batch {i % 17} of the cluster's pilots.",
                     "sensorer; havbruk",
                 ]
             )
-    return path
+    with open(folder / "projects.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["project_id", "title", "summary", "start_year", "programme"])
+        for j in range(n // 2):
+            w.writerow([f"{prefix}-p{j:06d}", f"Pilot {j} of {prefix}", f"Sensors in pilot {j}.", 2020 + j % 6, "RIA"])
+    with open(folder / "participations.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["project_id", "org_id", "role"])
+        for i in range(n):
+            role = "coordinator" if i < n // 2 else "partner"
+            w.writerow([f"{prefix}-p{i % (n // 2):06d}", f"{prefix}-{i:06d}", role])
+    return folder
 
 
 # -- workers (run in subprocesses) -------------------------------------------------------------------
@@ -140,7 +167,12 @@ def worker_import(db: str, file: str) -> None:
     from data.importers import import_path
     from data.store import PartnerStore
 
-    with PartnerStore(db) as store:
+    class Store(PartnerStore):
+        def upsert(self, *args, **kwargs):
+            _say("writing")  # parsed and reconciled; the one transaction starts
+            return super().upsert(*args, **kwargs)
+
+    with Store(db) as store:
         _say("ready")
         import_path(store, file)
         _say(f"ack import {file}")
@@ -160,9 +192,13 @@ def worker_index(db: str, model: str) -> None:
 
         embedder = e5_embedder()
         embedder.embed_passages(["warm-up"])  # load the model before saying ready
+    def progress(done: int, total: int, _label: str) -> None:
+        if done == total:
+            _say("writing")  # everything embedded; the one transaction with the vectors starts
+
     with PartnerStore(db) as store:
         _say("ready")
-        report = index_store(store, embedder, batch_size=16)
+        report = index_store(store, embedder, batch_size=16, progress=progress)
         _say(f"ack index {report.embedded}")
 
 
@@ -232,6 +268,59 @@ def worker_writer(db: str, prefix: str, seconds: str, wait: str, org_id: str) ->
 
 WORKERS = {"import": worker_import, "index": worker_index, "ideas": worker_ideas, "writer": worker_writer}
 
+
+def zygote(heavy: str = "") -> None:
+    """Import the library once, then fork a worker per command read from stdin.
+
+    ``heavy`` also imports torch and sentence-transformers (most of a model's start-up
+    time); the model itself is built in each child, after the fork, as torch needs.
+
+    Commands are JSON lines: ``{"run": [worker, args...], "out": path}`` answers
+    ``{"pid": n}`` (the child writes its stdout to ``path`` and stderr to ``path.err``);
+    ``{"wait": pid}`` answers ``{"status": code}`` (negative: killed by that signal).
+    """
+    import data.importers  # noqa: F401 - imported once, before any fork
+    import matching.index  # noqa: F401
+    import matching.testing  # noqa: F401
+
+    if heavy:
+        import sentence_transformers  # noqa: F401
+        import torch  # noqa: F401
+    _say("zygote ready")
+    for line in sys.stdin:
+        command = json.loads(line)
+        if "wait" in command:
+            _, status = os.waitpid(command["wait"], 0)
+            _say(json.dumps({"status": os.waitstatus_to_exitcode(status)}))
+            continue
+        pid = os.fork()
+        if pid == 0:  # the child: a worker with its own output files, never back in this loop
+            code = 0
+            try:
+                out = os.open(command["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                err = os.open(command["out"] + ".err", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+                os.dup2(out, 1)
+                os.dup2(err, 2)
+                sys.stdout = open(1, "w", buffering=1, closefd=False)
+                sys.stderr = open(2, "w", buffering=1, closefd=False)
+                sys.stdin = open(os.devnull)
+                name, *args = command["run"]
+                WORKERS[name](*args)
+            except BaseException:  # noqa: BLE001 - reported through the exit code and .err
+                import traceback
+
+                traceback.print_exc()
+                code = 1
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _say(json.dumps({"pid": pid}))
+
+
 if __name__ == "__main__":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    WORKERS[sys.argv[1]](*sys.argv[2:])
+    if sys.argv[1] == "zygote":
+        zygote(*sys.argv[2:])
+    else:
+        WORKERS[sys.argv[1]](*sys.argv[2:])
