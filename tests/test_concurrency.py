@@ -13,8 +13,8 @@ holding it briefly (open, write, close), waiting with backoff while another hold
 same accounting applies. And a second app process on a file the first holds shows a clear
 message instead of a traceback, and recovers once the file is free.
 
-Durations: ``SAMSPILL_STRESS_SECONDS`` (default 20) scales the runs; figures are written to
-``tests/artifacts/reliability.json`` for docs/reliability.md.
+Durations: ``SAMSPILL_STRESS_SECONDS`` (default 20) scales the runs; the figures of each run
+go to ``tests/artifacts/reliability.json`` (see docs/reliability.md).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from reliability_support import ADVISER, COMPANY_A, COMPANY_B, WORKER, build_db
+from reliability_support import ADVISER, COMPANY_A, COMPANY_B, WORKER, build_db, record_figures
 
 from data.models import Viewer
 from data.store import PartnerStore
@@ -44,7 +44,6 @@ from matching.testing import HashingEmbedder
 from samspill_cli import main
 
 STRESS_SECONDS = float(os.environ.get("SAMSPILL_STRESS_SECONDS", "20"))
-FIGURES = Path(__file__).resolve().parent / "artifacts" / "reliability.json"
 
 IDEAS = [
     "Hydrogen og brenselceller på fôrflåter i havbruket",
@@ -53,14 +52,6 @@ IDEAS = [
     "Recycling of aluminium from offshore structures",
     "Batteries for work boats and feed barges",
 ]
-
-
-def record_figures(name: str, figures: dict) -> None:
-    """Keep the measured figures of a run (read by hand into docs/reliability.md)."""
-    FIGURES.parent.mkdir(exist_ok=True)
-    data = json.loads(FIGURES.read_text()) if FIGURES.exists() else {}
-    data[name] = figures
-    FIGURES.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
 
 
 @dataclass
