@@ -93,12 +93,19 @@ INSERT_IDEA = """
 """
 SELECT_IDEA = f"SELECT {IDEA_COLUMNS} FROM ideas WHERE idea_id = ?"
 SELECT_IDEA_BY_KEY = "SELECT idea_id FROM ideas WHERE request_key = ?"
+SELECT_IDEA_EXISTS = "SELECT 1 FROM ideas WHERE idea_id = ?"
 INSERT_FEEDBACK = """
     INSERT INTO feedback (idea_id, query, org_id, verdict, given_by)
     VALUES (?, ?, ?, ?, ?)
     RETURNING feedback_id
 """
 FEEDBACK_COLUMNS = "feedback_id, org_id, verdict, given_by, CAST(given_at AS VARCHAR), idea_id, query"
+
+#: Longest idea title and description accepted (the app's form has the same limits).
+MAX_IDEA_TITLE = 200
+MAX_IDEA_TEXT = 20_000
+#: INTEGER columns (head counts) hold at most this.
+MAX_INTEGER = 2**31 - 1
 
 # Tables that hold content, in the order a user thinks of them (for stats).
 CONTENT_TABLES = ("organisations", "projects", "participations", "ideas", "feedback", "accounts")
@@ -469,6 +476,10 @@ class PartnerStore:
 
     def update_organisation(self, org: Organisation) -> None:
         """Replace one organisation's profile (it must exist)."""
+        if not org.name.strip():
+            raise StoreError(f"organisation {org.org_id!r} needs a name")
+        if org.employees is not None and not 0 <= org.employees <= MAX_INTEGER:
+            raise StoreError(f"bad head count {org.employees} for {org.org_id!r}: expected 0–{MAX_INTEGER:,}")
         with self.write() as cur:
             found = cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org.org_id]).fetchone()
             if found is None:
@@ -491,11 +502,22 @@ class PartnerStore:
         request_key: str | None = None,
     ) -> Idea:
         """Store a submitted idea. A repeated ``request_key`` returns the first one instead
-        of storing a duplicate, so a client may safely retry a submission."""
-        if not title.strip():
+        of storing a duplicate, so a client may safely retry a submission.
+
+        Titles and descriptions are bounded (:data:`MAX_IDEA_TITLE`, :data:`MAX_IDEA_TEXT`
+        characters, as the app's form is): the form's limit is only advice to a browser.
+        """
+        if not isinstance(title, str) or not title.strip():
             raise StoreError("an idea needs a title")
-        if not text.strip():
+        if not isinstance(text, str) or not text.strip():
             raise StoreError("an idea needs a description")
+        if len(title.strip()) > MAX_IDEA_TITLE:
+            raise StoreError(f"the title has {len(title.strip()):,} characters; at most {MAX_IDEA_TITLE:,} are kept")
+        if len(text) > MAX_IDEA_TEXT:
+            raise StoreError(
+                f"the description has {len(text):,} characters; at most {MAX_IDEA_TEXT:,} are kept "
+                "(describe the idea in a page or two)"
+            )
         with self.write() as cur:
             if request_key is not None:
                 row = cur.execute(SELECT_IDEA_BY_KEY, [request_key]).fetchone()
@@ -583,6 +605,8 @@ class PartnerStore:
         with self.write() as cur:
             if cur.execute("SELECT 1 FROM organisations WHERE org_id = ?", [org_id]).fetchone() is None:
                 raise OrganisationNotFound(f"no organisation with id {org_id!r}")
+            if idea_id is not None and cur.execute(SELECT_IDEA_EXISTS, [idea_id]).fetchone() is None:
+                raise IdeaNotFound(f"no idea {idea_id}")
             fid = cur.execute(INSERT_FEEDBACK, [idea_id, query, org_id, verdict, given_by]).fetchone()[0]
             row = cur.execute(f"SELECT {FEEDBACK_COLUMNS} FROM feedback WHERE feedback_id = ?", [fid]).fetchone()
         return Feedback(*row)

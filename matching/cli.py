@@ -122,7 +122,13 @@ def match_command(ctx, text, top, kind, region, country, as_org, exclude, batch,
 
 def _read_batch(handle, **common) -> tuple[list, list[MatchQuery]]:
     ids, queries = [], []
-    for n, line in enumerate(handle, start=1):
+    try:
+        lines = list(handle)
+    except UnicodeDecodeError as exc:
+        raise click.ClickException(
+            f"{handle.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
+        ) from exc
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:

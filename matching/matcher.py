@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from data.models import RESEARCH_KINDS
+from data.models import KINDS, RESEARCH_KINDS
 from matching import rank
 from matching.embedder import Embedder
 from matching.index import IndexReport, MatchIndex, Progress, index_store, load_match_index
@@ -268,6 +268,8 @@ def _check_query(query: MatchQuery, lang: str) -> tuple[MatchQuery, list[str]]:
         raise MatchingError("the idea has no words in it: describe the project in a sentence or more")
     if not 1 <= query.top <= MAX_TOP:
         raise MatchingError(f"top must be between 1 and {MAX_TOP}, not {query.top}")
+    if query.kind is not None and query.kind not in KINDS:
+        raise MatchingError(f"unknown kind {query.kind!r}; expected one of {', '.join(KINDS)}")
     notes = []
     if len(text) > MAX_IDEA_CHARS:
         notes.append(phrase(lang, "truncated", n=len(text), limit=MAX_IDEA_CHARS))

@@ -30,6 +30,9 @@ from data.store import StoreError
 #: At most this many problems are listed in one error message.
 MAX_LISTED_PROBLEMS = 10
 
+#: Head counts above this do not fit the store's INTEGER column (and no organisation has them).
+MAX_COUNT = 2**31 - 1
+
 
 @dataclass(frozen=True)
 class Location:
@@ -243,6 +246,9 @@ def parse_count(text: str, where: Location, problems: Problems) -> int | None:
         return None
     if not math.isfinite(number) or number != int(number) or number < 0:
         problems.add(where, f"bad count {text!r}: expected a whole number ≥ 0")
+        return None
+    if number > MAX_COUNT:
+        problems.add(where, f"bad count {text!r}: larger than {MAX_COUNT:,} (the store keeps 32-bit counts)")
         return None
     return int(number)
 

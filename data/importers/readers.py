@@ -184,6 +184,10 @@ def read_json(path: Path) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise fail(path.name, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from exc
+    except RecursionError as exc:  # "[[[[…" thousands deep: no export nests like that
+        raise fail(path.name, "not importable JSON: nested too deeply") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        raise fail(path.name, f"not importable JSON: {exc}") from exc
 
 
 def json_items(records: list, file: str, key: str) -> list[tuple[Location, object]]:
