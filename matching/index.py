@@ -14,7 +14,9 @@ every array is aligned to ``orgs`` (rows) or ``projects`` (columns). Shapes:
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -49,12 +51,31 @@ class IndexReport:
         )
 
 
+_INDEX_LOCKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_INDEX_LOCKS_GUARD = threading.Lock()
+
+
+def _index_lock(store) -> threading.Lock:
+    with _INDEX_LOCKS_GUARD:
+        lock = _INDEX_LOCKS.get(store)
+        if lock is None:
+            lock = _INDEX_LOCKS[store] = threading.Lock()
+        return lock
+
+
 def index_store(store, embedder: Embedder, *, progress: Progress | None = None, batch_size: int = 64) -> IndexReport:
     """Embed every profile passage and project text whose content hash changed.
 
     The new vectors are written in one transaction at the end, so an interrupted
     run leaves the previous index intact. A model change re-embeds everything.
+    Runs over one store take turns: two overlapping runs could otherwise write an
+    older text's vector after a newer one (the app's matchers may overlap).
     """
+    with _index_lock(store):
+        return _index_store(store, embedder, progress=progress, batch_size=batch_size)
+
+
+def _index_store(store, embedder: Embedder, *, progress: Progress | None, batch_size: int) -> IndexReport:
     started = time.perf_counter()
     model_id = embedder.model_id
     store.ensure_embedding_space(model_id, embedder.dim)

@@ -348,3 +348,34 @@ def test_second_app_process_on_the_same_file_says_so_and_recovers(tmp_path, monk
     at.run()  # the next page load opens the file, now free
     assert not at.exception and not at.error
     assert at.text_input(key="signin_username") is not None
+
+
+def test_overlapping_index_runs_never_leave_an_older_vector_last(tmp_path):
+    """Two index runs over one store (the app's matchers for two languages may overlap): the
+    second sees a newer profile text; the first, slower one must not write its older vector last."""
+    db = build_db(tmp_path / "overlap.duckdb")
+    first_embedding, release = threading.Event(), threading.Event()
+
+    class Slow(HashingEmbedder):
+        def embed_passages(self, texts):
+            if any("versjon 1" in t for t in texts):
+                first_embedding.set()
+                assert release.wait(30)
+            return super().embed_passages(texts)
+
+    from matching.index import index_store
+
+    with PartnerStore(db) as store:
+        org = store.organisation("sintef")
+        store.update_organisation(replace(org, description="SINTEF versjon 1: hydrogen og havbruk."))
+        slow = threading.Thread(target=index_store, args=(store, Slow()))
+        slow.start()
+        assert first_embedding.wait(30)
+        store.update_organisation(replace(org, description="SINTEF versjon 2: batterier og landstrøm."))
+        fast = threading.Thread(target=index_store, args=(store, HashingEmbedder()))
+        fast.start()
+        fast.join(timeout=2)  # with one index run at a time per store it waits for the slow one
+        release.set()
+        slow.join(timeout=60)
+        fast.join(timeout=60)
+        assert stale_items(store) == []
