@@ -553,7 +553,8 @@ def catalogue_markdown() -> str:
     lines = ["| # | entry point | input | expected message (fragment) |", "|---|---|---|---|"]
     for n, c in enumerate(CATALOGUE, start=1):
         expect = c.expect.replace("|", "\\|").replace("\t", "⇥").replace("\n", " ")
-        lines.append(f"| {n} | {c.entry} | {c.input.replace('|', chr(92) + '|')} | `{expect}` |")
+        given = c.input.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")  # markup shown, not run
+        lines.append(f"| {n} | {c.entry} | {given} | `{expect}` |")
     return "\n".join(lines)
 
 

@@ -278,11 +278,12 @@ def test_killed_reindex_with_the_real_model(tmp_path, sample_db_file, real_embed
     phases = collections.Counter()
     heavy = Zygote("heavy")
     try:
+        _edit_profiles(db, rng, 20, "e5-warm")
+        duration, write_time = measure(tmp_path / "e5-warm.out", "index", str(db), "e5", zygote=heavy)
         for r in range(REAL_MODEL_ROUNDS):
             stale_before = _edit_profiles(db, rng, 20, f"e5-{r}")
             worker = Worker(tmp_path / f"e5-{r}.out", "index", str(db), "e5", zygote=heavy)
-            # first round anywhere in the embedding, then inside the write (30-odd vectors: well under 0.5 s)
-            kills += worker.kill_after(rng.uniform(0.2, 3.0)) if r == 0 else kill_round(worker, rng, 3.0, 0.4)
+            kills += kill_round(worker, rng, duration, write_time)
             acked = bool(worker.acks())
             assert_sound(db)
             with PartnerStore(db) as store:
