@@ -186,6 +186,16 @@ class MatchIndex:
         """(n_projects, n_orgs): the incidence seen from the projects."""
         return self.incidence.T.tocsr()
 
+    @cached_property
+    def passage_ptr(self) -> np.ndarray:
+        """(n_orgs + 1,): the passages of org row ``i`` are ``passage_ptr[i]:passage_ptr[i + 1]``
+        (``passage_org`` is sorted, because passages are laid out organisation by organisation)."""
+        return np.searchsorted(self.passage_org, np.arange(self.n_orgs + 1)).astype(np.int64)
+
+    def passages_of(self, row: int) -> np.ndarray:
+        """Passage indices of one organisation row."""
+        return np.arange(self.passage_ptr[row], self.passage_ptr[row + 1])
+
     def row(self, org_id: str) -> int:
         try:
             return self.org_row[org_id]
@@ -193,7 +203,41 @@ class MatchIndex:
             raise MatchingError(f"unknown organisation {org_id!r}") from None
 
     def kinds(self) -> np.ndarray:
-        return np.array([o.kind for o in self.orgs], dtype=object)
+        """Kind of every organisation row (read-only, built once)."""
+        return self._kinds
+
+    @cached_property
+    def _kinds(self) -> np.ndarray:
+        kinds = np.array([o.kind for o in self.orgs], dtype=object)
+        kinds.setflags(write=False)
+        return kinds
+
+    def rows_where(self, attribute: str, value: str) -> np.ndarray:
+        """Rows whose ``region`` or ``country`` equals ``value``, ignoring case (looked up, not scanned)."""
+        return self._by_value(attribute).get(value.casefold(), _NO_ROWS)
+
+    def _by_value(self, attribute: str) -> dict[str, np.ndarray]:
+        if attribute not in ("region", "country"):
+            raise ValueError(f"cannot look organisations up by {attribute!r}")
+        cache = self.__dict__.setdefault("_rows_by", {})
+        if attribute not in cache:
+            groups: dict[str, list[int]] = {}
+            for i, o in enumerate(self.orgs):
+                groups.setdefault(getattr(o, attribute).casefold(), []).append(i)
+            cache[attribute] = {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+        return cache[attribute]
+
+    def warm(self) -> MatchIndex:
+        """Build the lazily derived lookups now, so the first query does not pay for them."""
+        for name in ("members", "passage_ptr", "_kinds"):
+            getattr(self, name)
+        self.lexical.vocabulary()
+        for attribute in ("region", "country"):
+            self._by_value(attribute)
+        return self
+
+
+_NO_ROWS = np.zeros(0, np.int64)
 
 
 def build_match_index(
@@ -296,7 +340,7 @@ def _aligned(stored: tuple[Sequence[str], np.ndarray] | None, wanted: Sequence[s
 
 
 def load_match_index(store, model_id: str) -> MatchIndex:
-    """Build the snapshot from the store's current records and vectors."""
+    """Build the snapshot from the store's current records and vectors (lookups built, ready to serve)."""
     space = store.embedding_space()
     if space is None or space[0] != model_id:
         raise MatchingError(f"the store holds no vectors of {model_id}: run `samspill index`")
@@ -307,4 +351,4 @@ def load_match_index(store, model_id: str) -> MatchIndex:
         model_id=model_id,
         vectors={t: store.load_embeddings(t) for t in ITEM_TYPES},
         feedback=store.feedback_balance(),
-    )
+    ).warm()

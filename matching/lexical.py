@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import islice
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,6 +36,7 @@ STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NORWEGIAN_STOP_WORDS
 _NB_MARKERS = frozenset("og av til med på er som det en et å ikke fra vi har skal ved kan også mellom".split())
 _EN_MARKERS = frozenset("the and of to with on is are that this we from by an be will which".split())
 _WORD = re.compile(r"[a-zæøåé]+")
+_NB_LETTER = re.compile("[æøå]")
 
 
 def guess_language(text: str) -> str:
@@ -42,9 +45,13 @@ def guess_language(text: str) -> str:
     Shared words only mean something within one language; the matcher uses this
     to let the model stand in for word overlap across languages.
     """
-    words = _WORD.findall(text.casefold())
-    nb = sum(w in _NB_MARKERS or any(c in w for c in "æøå") for w in words)
-    en = sum(w in _EN_MARKERS for w in words)
+    folded = text.casefold()
+    words = _WORD.findall(folded)
+    # Counted without a Python loop per word: this runs once per indexed text at load.
+    nb = sum(map(_NB_MARKERS.__contains__, words))
+    if _NB_LETTER.search(folded):
+        nb += sum(1 for w in words if w not in _NB_MARKERS and _NB_LETTER.search(w))
+    en = sum(map(_EN_MARKERS.__contains__, words))
     if nb and nb > 1.5 * en:
         return "nb"
     if en and en > 1.5 * nb:
@@ -97,7 +104,17 @@ class LexicalIndex:
         return self.vectorizer.transform(list(texts)).tocsr()
 
     def vocabulary(self) -> np.ndarray:
-        return self.vectorizer.get_feature_names_out()
+        """Term of each column (built once: sklearn's ``get_feature_names_out`` sorts the whole
+        vocabulary on every call, which cost more than a whole match on a large register)."""
+        return self._terms
+
+    @cached_property
+    def _terms(self) -> np.ndarray:
+        vocabulary = self.vectorizer.vocabulary_
+        terms = np.empty(len(vocabulary), dtype=object)
+        terms[np.fromiter(vocabulary.values(), np.int64, len(vocabulary))] = list(vocabulary)
+        terms.setflags(write=False)
+        return terms
 
 
 # Words that match everywhere in a cluster's texts and explain nothing as a "shared term".
@@ -117,9 +134,11 @@ def shared_terms(
     """The terms that contribute most to the match between a query and some documents."""
     if query_row.nnz == 0 or document_rows.shape[0] == 0:
         return []
-    weights = np.asarray(document_rows.max(axis=0).todense()).ravel()
     cols = query_row.indices
-    contrib = query_row.data * weights[cols]
+    # only the query's columns: the documents' max over the whole vocabulary was a dense
+    # array of every term per suggestion
+    weights = np.asarray(document_rows[:, cols].max(axis=0).todense()).ravel()
+    contrib = query_row.data * weights
     order = np.argsort(-contrib, kind="stable")
     terms = (str(vocabulary[cols[i]]) for i in order if contrib[i] > 0)
-    return [t for t in terms if not set(t.split()) <= GENERIC_TERMS][:k]
+    return list(islice((t for t in terms if not set(t.split()) <= GENERIC_TERMS), k))

@@ -217,28 +217,31 @@ class Matcher:
         return self.match_many([query])[0]
 
     def match_many(self, queries: Sequence[MatchQuery]) -> list[MatchResult]:
-        """Several ideas with one call to the model (the batch CLI uses this)."""
+        """Several ideas with two calls to the model (the batch CLI uses this).
+
+        The ideas and their parts (:func:`idea_aspects`) go to the model separately: in one
+        call the short parts were padded to the length of the whole idea, which made
+        embedding one idea cost several times the idea alone.
+        """
         checked = [_check_query(q, q.lang or self.lang) for q in queries]
         index = self.index
         for q, _ in checked:
             if q.as_org is not None:
                 index.row(q.as_org)  # unknown id -> MatchingError before any work
-        texts, spans = [], []
-        for q, _ in checked:
-            aspects = idea_aspects(q.text)
-            spans.append((len(texts), len(aspects)))
-            texts.extend([q.text, *aspects])
-        vectors = self.embedder.embed_queries(texts) if texts else np.zeros((0, 0), np.float32)
+        aspects = [idea_aspects(q.text) for q, _ in checked]
+        vectors = self.embedder.embed_queries([q.text for q, _ in checked])
+        flat = [a for parts in aspects for a in parts]
+        aspect_vectors = self.embedder.embed_queries(flat) if flat else vectors[:0]
         terms = index.lexical.transform([q.text for q, _ in checked])
-        results = []
+        results, start = [], 0
         for i, (q, notes) in enumerate(checked):
-            start, n_aspects = spans[i]
-            aspects = texts[start + 1 : start + 1 + n_aspects]
+            n_aspects = len(aspects[i])
             results.append(
                 self._result(
-                    index, q, notes, vectors[start], terms[i], aspects, vectors[start + 1 : start + 1 + n_aspects]
+                    index, q, notes, vectors[i], terms[i], aspects[i], aspect_vectors[start : start + n_aspects]
                 )
             )
+            start += n_aspects
         return results
 
     def _result(self, index, query, notes, qvec, qterms, aspects, aspect_vectors) -> MatchResult:
@@ -253,8 +256,9 @@ class Matcher:
         pool_allowed = _allowed(index, replace(query, kind=None), as_row) & evidence.has_signal
         pool = rank.top_k(evidence.scores, 40, pool_allowed)
         coverage = _aspect_coverage(index, pool, aspects, aspect_vectors)
-        pairings = _pairings(context, pool, coverage, aspects)
-        consortia = _consortia(context, pool, coverage, aspects, as_row)
+        ties = index.collaboration[pool][:, pool].toarray()  # joint projects within the pool
+        pairings = _pairings(context, pool, coverage, aspects, ties)
+        consortia = _consortia(context, pool, coverage, aspects, as_row, ties)
         return MatchResult(query, organisations, pairings, consortia, tuple(notes))
 
 
@@ -287,12 +291,12 @@ def _allowed(index: MatchIndex, query: MatchQuery, as_row: int | None) -> np.nda
     allowed = np.ones(index.n_orgs, bool)
     if query.kind:
         allowed &= index.kinds() == query.kind
-    if query.region:
-        wanted = query.region.casefold()
-        allowed &= np.array([o.region.casefold() == wanted for o in index.orgs])
-    if query.country:
-        wanted = query.country.casefold()
-        allowed &= np.array([o.country.casefold() == wanted for o in index.orgs])
+    for attribute in ("region", "country"):
+        wanted = getattr(query, attribute)
+        if wanted:
+            match = np.zeros(index.n_orgs, bool)
+            match[index.rows_where(attribute, wanted)] = True
+            allowed &= match
     for org_id in query.exclude:
         if org_id in index.org_row:
             allowed[index.org_row[org_id]] = False
@@ -308,7 +312,7 @@ def _aspect_coverage(index: MatchIndex, pool: np.ndarray, aspects, aspect_vector
     out = np.zeros((pool.size, len(aspects)), np.float32)
     for i, row in enumerate(pool):
         projects = index.incidence.indices[index.incidence.indptr[row] : index.incidence.indptr[row + 1]]
-        passages = np.flatnonzero(index.passage_org == row)
+        passages = index.passages_of(row)
         vecs = [index.project_vectors[projects], index.passage_vectors[passages]]
         stacked = np.vstack([v for v in vecs if v.size]) if any(v.size for v in vecs) else None
         if stacked is not None:
@@ -322,6 +326,7 @@ class _ReasonContext:
     def __init__(self, index: MatchIndex, evidence: Evidence, qterms, as_row: int | None, lang: str):
         self.index, self.evidence, self.qterms, self.as_row, self.lang = index, evidence, qterms, as_row, lang
         self._cache: dict[int, Suggestion] = {}
+        self._typical_passage = float(np.median(evidence.semantic_passages)) if evidence.semantic_passages.size else 0.0
 
     def suggestion(self, row: int) -> Suggestion:
         if row not in self._cache:
@@ -341,7 +346,7 @@ class _ReasonContext:
         index, ev, lang = self.index, self.evidence, self.lang
         reasons = []
         passage = ev.best_passage[row]
-        if passage >= 0 and ev.semantic_passages[passage] > float(np.median(ev.semantic_passages)):
+        if passage >= 0 and ev.semantic_passages[passage] > self._typical_passage:
             reasons.append(phrase(lang, "profile", passage=shorten(index.passage_texts[passage])))
         projects = index.incidence.indices[index.incidence.indptr[row] : index.incidence.indptr[row + 1]]
         if projects.size:
@@ -350,7 +355,7 @@ class _ReasonContext:
                 p = index.projects[j]
                 role = phrase(lang, "coordinator") if (row, j) in index.coordinators else ""
                 reasons.append(phrase(lang, "project", title=shorten(p.title, 90), year=p.start_year or "?", role=role))
-        docs = [index.lexical.passages[np.flatnonzero(index.passage_org == row)]]
+        docs = [index.lexical.passages[index.passages_of(row)]]
         if projects.size:
             docs.append(index.lexical.projects[projects])
         import scipy.sparse as sp
@@ -381,14 +386,17 @@ class _ReasonContext:
             year = max((index.projects[j].start_year or 0) for j in shared) or "?"
             return [phrase(self.lang, "worked_with", name=index.orgs[seed].name, n=int(joint), year=year)]
         partners = index.collaboration[seed].indices
-        via = [p for p in partners if index.collaboration[p, row]]
+        # the tie counts are symmetric: row's own ties answer "has p worked with row?" for every p at once
+        ties = index.collaboration[row]
+        with_row = dict(zip(ties.indices.tolist(), ties.data.tolist(), strict=True))
+        via = [p for p in partners if with_row.get(int(p))]
         if via:
-            via = sorted(via, key=lambda p: -index.collaboration[p, row])[:3]
+            via = sorted(via, key=lambda p: -with_row[int(p)])[:3]
             return [phrase(self.lang, "via", names=", ".join(index.orgs[p].name for p in via))]
         return []
 
 
-def _pairings(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, aspects, *, limit: int = 5):
+def _pairings(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, aspects, ties, *, limit: int = 5):
     index, scores, lang = context.index, context.evidence.scores, context.lang
     kinds = index.kinds()
     companies = [i for i, r in enumerate(pool) if kinds[r] == "company"][:8]
@@ -401,7 +409,7 @@ def _pairings(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, a
     candidates = []
     for c in companies:
         for p in partners:
-            joint = int(index.collaboration[pool[c], pool[p]])
+            joint = int(ties[c, p])
             complement = 0.0
             if coverage.shape[1]:
                 complement = float(
@@ -439,7 +447,9 @@ def _pairings(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, a
     return tuple(out)
 
 
-def _consortia(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, aspects, as_row, *, limit: int = 3):
+def _consortia(
+    context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, aspects, as_row, pool_ties, *, limit: int = 3
+):
     """Greedy consortia: start from a strong company, add members that cover what is still
     uncovered, until 3-5 members hold at least one company and one research or education partner."""
     index, scores, lang = context.index, context.evidence.scores, context.lang
@@ -469,7 +479,7 @@ def _consortia(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, 
                 if n_aspects:
                     current = coverage[members].max(axis=0)
                     gain += 2.0 * float(np.maximum(coverage[i] - current, 0).sum())
-                gain += 0.05 * sum(1 for m in members if index.collaboration[pool[m], pool[i]])
+                gain += 0.05 * sum(1 for m in members if pool_ties[m, i])
                 if kinds[i] in have and kinds[i] != "company":
                     gain *= 0.7  # prefer a mix of kinds
                 if gain > best_gain:
@@ -486,7 +496,7 @@ def _consortia(context: _ReasonContext, pool: np.ndarray, coverage: np.ndarray, 
         seen.add(key)
         covered = int(covers[members].any(axis=0).sum()) if n_aspects else 0
         share = covered / n_aspects if n_aspects else 1.0
-        ties = sum(1 for a in members for b in members if a < b and index.collaboration[pool[a], pool[b]])
+        ties = sum(1 for a in members for b in members if a < b and pool_ties[a, b])
         suggestions = tuple(context.suggestion(int(pool[m])) for m in members)
         why = [phrase(lang, "consortium_kinds", kinds=", ".join(kind_name(lang, k) for k in sorted(has)))]
         if n_aspects:

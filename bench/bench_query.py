@@ -1,0 +1,207 @@
+"""Query latency: one match end to end, next to its floor and to sentence-transformers' semantic_search.
+
+For each register size (synthetic stores built from the real H2020 records, see
+bench/common.py), in one process with torch set to one thread (serving):
+
+match     ``Matcher.match(idea, top=10)``: embed the idea and its parts, rank, reasons,
+          pairings, consortia (the model and the index are loaded before timing)
+floor     ``embedder.embed_queries([idea])`` + one exact top-10 (``np.argpartition``)
+          over ``project_vectors @ q``: what any semantic search must at least do
+st        ``embed_queries([idea])`` + ``sentence_transformers.util.semantic_search`` over
+          the same stored vectors (projects and profile passages), organisations ranked by
+          their best hit, and the same reasons for the top 10 (``_ReasonContext``)
+
+The three are run back to back for each idea (real 2018 H2020 abstracts), ``--repeats``
+times; each idea's time is the median of its repeats, and the table gives p50/p95
+over ideas and the ratio to the floor measured the same way in the same run.
+
+Run:  .venv/bin/python bench/bench_query.py [--sizes 1000,10000,100000] [--ideas 20] [--repeats 3]
+      [--profile SIZE]   (cProfile of the match at that size, top functions)
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+TOP = 10
+
+
+def floor(embedder, index, idea: str) -> np.ndarray:
+    q = embedder.embed_queries([idea])[0]
+    scores = index.project_vectors @ q
+    part = np.argpartition(-scores, TOP - 1)[:TOP]
+    return part[np.argsort(-scores[part])]
+
+
+class SemanticSearchBaseline:
+    """Embed, ``util.semantic_search`` over the stored vectors, best hit per organisation, same reasons."""
+
+    def __init__(self, index, embedder):
+        import torch
+
+        from matching.matcher import Evidence, _ReasonContext
+
+        self.index, self.embedder, self._Evidence, self._Context = index, embedder, Evidence, _ReasonContext
+        self.corpus = torch.from_numpy(np.vstack([index.project_vectors, index.passage_vectors]))
+        self.n_projects = index.project_vectors.shape[0]
+        # organisation row of every corpus row's participants: projects through the incidence, passages directly
+        members = index.members
+        self.owner_ptr = np.r_[members.indptr, members.indptr[-1] + np.arange(1, index.passage_org.size + 1)]
+        self.owner = np.r_[members.indices, index.passage_org]
+
+    def __call__(self, idea: str):
+        import torch
+        from sentence_transformers import util
+
+        index = self.index
+        q = self.embedder.embed_queries([idea])
+        hits = util.semantic_search(torch.from_numpy(q), self.corpus, top_k=200)[0]
+        ids = np.array([h["corpus_id"] for h in hits], dtype=np.int64)
+        sims = np.array([h["score"] for h in hits], dtype=np.float32)
+        scores = np.zeros(index.n_orgs, np.float32)
+        counts = self.owner_ptr[ids + 1] - self.owner_ptr[ids]
+        rows = np.concatenate([self.owner[self.owner_ptr[i]:self.owner_ptr[i + 1]] for i in ids])
+        np.maximum.at(scores, rows, np.repeat(sims, counts))
+        sem_p = np.zeros(self.n_projects, np.float32)
+        sem_s = np.zeros(index.passage_org.size, np.float32)
+        proj, pas = ids < self.n_projects, ids >= self.n_projects
+        sem_p[ids[proj]] = sims[proj]
+        sem_s[ids[pas] - self.n_projects] = sims[pas]
+        best = np.full(index.n_orgs, -1, np.int64)
+        pas_ids = ids[pas] - self.n_projects
+        best[index.passage_org[pas_ids[::-1]]] = pas_ids[::-1]  # the best hit wins (written last)
+        top = np.argsort(-scores, kind="stable")[:TOP]
+        evidence = self._Evidence(scores, sem_p, np.zeros_like(sem_p), sem_s, best, scores > 0)
+        qterms = index.lexical.transform([idea])[0]
+        context = self._Context(index, evidence, qterms, None, "en")
+        return [context.suggestion(int(r)) for r in top]
+
+
+def measure_size(n_orgs: int, embedder, records, ideas, repeats: int, log=print) -> dict:
+    from data.store import PartnerStore
+    from matching.matcher import Matcher
+    from matching.types import MatchQuery
+
+    path, meta = common.synthetic_store(n_orgs, records=records, embedder=embedder, log=log)
+    store = PartnerStore(path, read_only=True)
+    matcher = Matcher(store, embedder, lang="en")
+    start = time.perf_counter()
+    index = matcher.index
+    load = time.perf_counter() - start
+    baseline = SemanticSearchBaseline(index, embedder)
+    for idea in ideas[:2]:  # warm-up: first calls allocate, fill caches
+        matcher.match(MatchQuery(idea, top=TOP))
+        floor(embedder, index, idea)
+        baseline(idea)
+    per = {"match": [], "floor": [], "st": []}
+    runs = {
+        "match": lambda idea: matcher.match(MatchQuery(idea, top=TOP)),
+        "floor": lambda idea: floor(embedder, index, idea),
+        "st": lambda idea: baseline(idea),
+    }
+    for idea in ideas:
+        times = {k: [] for k in runs}
+        for _ in range(repeats):
+            for name, fn in runs.items():
+                gc.collect()
+                t = time.perf_counter()
+                fn(idea)
+                times[name].append(time.perf_counter() - t)
+        for name in runs:
+            per[name].append(common.median(times[name]))
+    store.close()
+    ratios = np.array(per["match"]) / np.array(per["floor"])
+    out = {
+        "size": n_orgs,
+        "meta": meta,
+        "load": load,
+        "p50": {k: common.percentile(v, 50) for k, v in per.items()},
+        "p95": {k: common.percentile(v, 95) for k, v in per.items()},
+        "ratio_floor": float(np.median(ratios)),
+        "ratio_st": float(np.median(np.array(per["match"]) / np.array(per["st"]))),
+    }
+    return out
+
+
+def report(results: list[dict], n_ideas: int, repeats: int) -> str:
+    rows = []
+    for r in results:
+        m = r["meta"]
+        rows.append([
+            f"{m['organisations']:,}", f"{m['projects']:,}", f"{m['passages']:,}",
+            f"{r['p50']['match'] * 1000:.0f} / {r['p95']['match'] * 1000:.0f}",
+            f"{r['p50']['floor'] * 1000:.0f} / {r['p95']['floor'] * 1000:.0f}",
+            f"{r['p50']['st'] * 1000:.0f} / {r['p95']['st'] * 1000:.0f}",
+            f"{r['ratio_floor']:.2f}x", f"{r['ratio_st']:.2f}x", f"{r['load']:.1f} s",
+        ])
+    head = (f"   {n_ideas} ideas (real 2018 H2020 abstracts), median of {repeats} runs per idea, torch 1 thread; "
+            "times in ms (p50 / p95 over ideas); ratios are medians over ideas of match/floor and match/st")
+    return head + "\n" + common.table(
+        ["organisations", "projects", "passages", "match p50/p95", "floor p50/p95", "st+reasons p50/p95",
+         "match/floor", "match/st", "index load"], rows)
+
+
+def profile(n_orgs: int, embedder, records, ideas) -> None:
+    import cProfile
+    import pstats
+
+    from data.store import PartnerStore
+    from matching.matcher import Matcher
+    from matching.types import MatchQuery
+
+    path, _ = common.synthetic_store(n_orgs, records=records, embedder=embedder)
+    matcher = Matcher(PartnerStore(path, read_only=True), embedder, lang="en")
+    _ = matcher.index
+    matcher.match(MatchQuery(ideas[0]))
+    prof = cProfile.Profile()
+    prof.enable()
+    for idea in ideas:
+        matcher.match(MatchQuery(idea, top=TOP))
+    prof.disable()
+    pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
+
+
+def main(argv=None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--ideas", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--profile", type=int, default=None, metavar="SIZE")
+    args = parser.parse_args(argv)
+    from matching.embedder import e5_embedder, set_torch_threads
+
+    records = common.load_h2020()
+    ideas = common.query_ideas(records[1], args.ideas)
+    embedder = e5_embedder()
+    common.real_project_vectors(records[1], embedder)  # before threads drop to 1: embeds only on the first run
+    set_torch_threads(1)  # serving
+    embedder.embed_queries(["warm-up"])
+    if args.profile:
+        profile(args.profile, embedder, records, ideas)
+        return []
+    common.print_machine("1. Query latency")
+    results = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        results.append(measure_size(size, embedder, records, ideas, args.repeats))
+        print(f"   ... {size:,} done (load average {os.getloadavg()[0]:.1f})", flush=True)
+    print(report(results, len(ideas), args.repeats))
+    last = results[-1]
+    print(f"   goal at {last['meta']['organisations']:,}: match within 1.5x of the floor -> "
+          f"{'met' if last['ratio_floor'] <= 1.5 else 'NOT met'} ({last['ratio_floor']:.2f}x); "
+          f"faster than semantic_search + reasons -> {'met' if last['ratio_st'] < 1 else 'NOT met'} "
+          f"({last['ratio_st']:.2f}x)")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Guard for performance work: the matcher's output must not change.
+
+Builds a store from the bundled sample cluster plus 3,000 synthetic organisations from
+the H2020 records (bench/common.py), indexes it with the deterministic hashing embedder
+(no model, seconds), and runs ideas in every mode (filters by kind, region and country,
+exclusions, seeded ``--as``). It records the fused scores and every evidence array of
+``score_organisations`` and the full JSON of each ``match`` (organisations, reasons,
+pairings, consortia).
+
+    .venv/bin/python bench/same_output.py save  /tmp/before.pkl   # before a change
+    .venv/bin/python bench/same_output.py check /tmp/before.pkl   # after: exit 1 on any difference
+
+Arrays must be bit-identical; JSON must be equal.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+
+def outputs() -> dict:
+    from data.importers import import_path
+    from data.store import PartnerStore
+    from matching.cli import result_as_json
+    from matching.lexical import guess_language
+    from matching.matcher import Matcher, score_organisations
+    from matching.testing import HashingEmbedder
+    from matching.types import MatchQuery
+
+    records = common.load_h2020()
+    orgs, projects, parts, _ = common.synthesise(records, 3000, seed=7)
+    store = PartnerStore()
+    import_path(store, common.REPO / "data" / "sample")
+    store.upsert(orgs, projects, parts)
+    embedder = HashingEmbedder(dim=64)
+    ideas = [
+        "Vi vil utvikle hydrogen som drivstoff for ferjer og hurtigbåter i Trøndelag, med lagring i havn. "
+        "Prosjektet skal teste brenselceller om bord og bygge en fyllestasjon for grønt hydrogen.",
+        "Sensorer og maskinlæring for å overvåke fiskehelse i oppdrettsanlegg.",
+        *common.query_ideas(records[1], 6, seed=3),
+    ]
+    some_org = sorted(o.org_id for o in orgs)[17]
+    sample_org = "proneo"
+    queries = []
+    for text in ideas:
+        queries += [
+            MatchQuery(text, top=10),
+            MatchQuery(text, top=25, kind="company"),
+            MatchQuery(text, top=10, region="Trøndelag"),
+            MatchQuery(text, top=10, country="DE", exclude=(some_org,)),
+            MatchQuery(text, top=10, as_org=some_org),
+            MatchQuery(text, top=5, as_org=sample_org, kind="research"),
+        ]
+    out = {"json": {}, "evidence": {}}
+    for lang in ("en", "nb"):
+        matcher = Matcher(store, embedder, lang=lang)
+        for n, result in enumerate(matcher.match_many(queries)):
+            out["json"][(lang, n)] = result_as_json(n, result)
+    index = matcher.index
+    vectors = embedder.embed_queries(ideas)
+    terms = index.lexical.transform(ideas)
+    for n, text in enumerate(ideas):
+        for as_row in (None, index.row(some_org), index.row(sample_org)):
+            ev = score_organisations(index, vectors[n], terms[n], query_language=guess_language(text), as_row=as_row)
+            out["evidence"][(n, as_row)] = {k: np.asarray(v) for k, v in vars(ev).items()}
+    return out
+
+
+def compare(before: dict, after: dict) -> list[str]:
+    problems = []
+    for key, ev in before["evidence"].items():
+        for name, value in ev.items():
+            new = after["evidence"][key][name]
+            if value.dtype != new.dtype or value.shape != new.shape or not np.array_equal(value, new):
+                problems.append(f"evidence {key} {name} differs")
+    for key, value in before["json"].items():
+        if after["json"][key] != value:
+            problems.append(f"match {key} differs")
+    return problems
+
+
+def main() -> None:
+    if len(sys.argv) != 3 or sys.argv[1] not in ("save", "check"):
+        sys.exit(__doc__)
+    result = outputs()
+    path = Path(sys.argv[2])
+    if sys.argv[1] == "save":
+        path.write_bytes(pickle.dumps(result))
+        print(f"saved {len(result['json'])} matches and {len(result['evidence'])} evidence sets to {path}")
+        return
+    problems = compare(pickle.loads(path.read_bytes()), result)
+    for p in problems[:20]:
+        print(p)
+    print(f"{len(problems)} differences in {len(result['json'])} matches and {len(result['evidence'])} evidence sets")
+    sys.exit(1 if problems else 0)
+
+
+if __name__ == "__main__":
+    main()
