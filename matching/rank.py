@@ -73,6 +73,17 @@ def best_passage(passage_org: np.ndarray, passage_scores: np.ndarray, n_orgs: in
     which = np.full(n_orgs, -1, np.int64)
     if passage_scores.size == 0:
         return best, which
+    if passage_org.size < 2 or bool((passage_org[1:] >= passage_org[:-1]).all()):
+        # grouped already (as in MatchIndex): no sort; the same pick (the last of tied bests)
+        starts = np.r_[0, np.flatnonzero(np.diff(passage_org)) + 1]
+        top = np.maximum.reduceat(passage_scores, starts)
+        at_top = np.flatnonzero(passage_scores == np.repeat(top, np.diff(np.r_[starts, passage_scores.size])))
+        group = passage_org[at_top]
+        last = at_top[np.r_[group[1:] != group[:-1], True]]
+        rows = passage_org[last]
+        best[rows] = np.maximum(passage_scores[last], 0)
+        which[rows] = last
+        return best, which
     order = np.lexsort((passage_scores, passage_org))  # last of each org group = its best
     last = np.r_[np.flatnonzero(np.diff(passage_org[order])), order.size - 1]
     rows = passage_org[order[last]]
