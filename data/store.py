@@ -162,6 +162,13 @@ INTEGRITY_CHECKS: tuple[tuple[str, str], ...] = (
         " AND coalesce(json_type(TRY_CAST(suggestions AS JSON)), '') <> 'ARRAY'",
     ),
 )
+SELECT_KEY_COLUMNS = (
+    "SELECT table_name, constraint_column_names FROM duckdb_constraints()"
+    " WHERE constraint_type IN ('PRIMARY KEY', 'UNIQUE') AND schema_name = 'main'"
+)
+SELECT_COLUMN_TYPES = (
+    "SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' AND table_name = ?"
+)
 #: Listed per rule in a problem report; the rest is counted.
 MAX_LISTED_KEYS = 5
 
@@ -196,7 +203,13 @@ class PartnerStore:
         self._closed = False
         self._write_lock = threading.Lock()
         if not read_only:
-            self._migrate()
+            try:
+                self._migrate()
+            except duckdb.Error as exc:  # e.g. a damaged block: say so instead of a DuckDB traceback
+                self.close()
+                raise StoreError(
+                    f"cannot open database {self.path}: {exc} (restore a backup with `samspill restore`)"
+                ) from exc
 
     # -- lifecycle ---------------------------------------------------------
 
@@ -367,10 +380,13 @@ class PartnerStore:
     def integrity_problems(self) -> list[str]:
         """Broken references and impossible values, one readable line per rule broken.
 
-        Every table is also read in full (``hash`` over each row), so a damaged
-        block fails here, as :class:`StoreError`, rather than in the middle of a
-        page. An empty list means the register is consistent.
+        Every table is also read in full (``hash`` over each row) and every key
+        index probed with every key, so a damaged block fails here, as
+        :class:`StoreError`, rather than in the middle of a page or an import.
+        An empty list means the register is consistent.
         """
+        if not self.read_only:
+            self._probe_indexes()
         problems = []
         with self.read() as cur:
             try:
@@ -393,6 +409,36 @@ class PartnerStore:
         if bool(spaces) != has_vectors:
             problems.append("embedding_space and the embeddings table disagree: run `samspill index`")
         return problems
+
+    def _probe_indexes(self) -> None:
+        """Exercise every key index inside a transaction that is rolled back (nothing is written):
+        look every key up (re-insert each table into itself, every row conflicting), then insert
+        one row with new keys (which reaches the index blocks new keys are written to)."""
+        with self._write_lock:
+            cur = self._cursor()
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                keys: dict[str, set[str]] = {}
+                for table, columns in cur.execute(SELECT_KEY_COLUMNS).fetchall():
+                    keys.setdefault(table, set()).update(columns)
+                for table, columns in sorted(keys.items()):  # names from the catalogue, never user input
+                    types = dict(cur.execute(SELECT_COLUMN_TYPES, [table]).fetchall())
+                    cur.execute(f'INSERT INTO "{table}" SELECT * FROM "{table}" ON CONFLICT DO NOTHING')
+                    fresh = ", ".join(_fresh_key(c, types[c]) for c in sorted(columns))
+                    cur.execute(f'INSERT INTO "{table}" SELECT * REPLACE ({fresh}) FROM "{table}" LIMIT 1')
+                # ideas' second unique index (request keys): new ids, the same keys
+                cur.execute(
+                    "INSERT INTO ideas SELECT * REPLACE (-idea_id AS idea_id) FROM ideas"
+                    " WHERE request_key IS NOT NULL ON CONFLICT DO NOTHING"
+                )
+            except duckdb.Error as exc:
+                raise StoreError(f"cannot look up every key of {self.path}: {exc}") from exc
+            finally:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass
+                cur.close()
 
     def export_database(self, directory: str | Path) -> dict[str, int]:
         """Write every table as Parquet plus the schema (DuckDB ``EXPORT DATABASE``) into
@@ -749,6 +795,45 @@ class PartnerStore:
         flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), dim)
 
+    def profile_fingerprint(self) -> tuple[str, str, int]:
+        """A cheap summary of everything the index depends on, computed inside DuckDB.
+
+        Returns ``(register, vectors, n_vectors)``: ``register`` covers the texts profiles
+        are made of (organisations' descriptions and competences, projects' titles and
+        summaries, with their ids), ``vectors`` the stored vectors' ids and content hashes.
+        Equal fingerprints mean an index run would find nothing to do; different ones only
+        mean "look item by item" (DuckDB's ``hash`` may change between versions).
+        """
+        with self.read() as cur:
+            orgs = cur.execute(
+                "SELECT count(*), coalesce(bit_xor(hash(org_id, description, competences)), 0) FROM organisations"
+            ).fetchone()
+            projects = cur.execute(
+                "SELECT count(*), coalesce(bit_xor(hash(project_id, title, summary)), 0) FROM projects"
+            ).fetchone()
+            vectors = (0, 0)
+            if self._has_table(cur, "embeddings"):
+                vectors = cur.execute(
+                    "SELECT count(*), coalesce(bit_xor(hash(item_type, item_id, content_hash)), 0) FROM embeddings"
+                ).fetchone()
+        register = f"{orgs[0]}:{orgs[1]}/{projects[0]}:{projects[1]}"
+        return register, f"{vectors[0]}:{vectors[1]}", int(vectors[0])
+
+    def index_state(self) -> str | None:
+        """The fingerprint recorded by the last complete index run (see :meth:`set_index_state`)."""
+        with self.read() as cur:
+            if not self._has_table(cur, "index_state"):
+                return None
+            row = cur.execute("SELECT fingerprint FROM index_state").fetchone()
+        return row[0] if row else None
+
+    def set_index_state(self, fingerprint: str) -> None:
+        """Record that the vectors are complete for the register with this fingerprint."""
+        with self.write() as cur:
+            cur.execute("CREATE TABLE IF NOT EXISTS index_state (fingerprint VARCHAR NOT NULL)")
+            cur.execute("DELETE FROM index_state")
+            cur.execute("INSERT INTO index_state VALUES (?)", [fingerprint])
+
 
 def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
     """Open ``path``, retrying with jittered backoff while another process holds its lock."""
@@ -771,6 +856,13 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
             delay = min(delay * 2, 0.25)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
+
+
+def _fresh_key(column: str, data_type: str) -> str:
+    """A REPLACE item giving ``column`` a value no stored row has (negative ids, a NUL suffix)."""
+    if data_type in ("INTEGER", "BIGINT"):
+        return f'(-abs("{column}") - 1) AS "{column}"'
+    return f'("{column}" || chr(0)) AS "{column}"'
 
 
 def _sql_path(path: Path) -> str:
