@@ -853,7 +853,7 @@ def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConne
                     "stop the other Samspill process (app or command) or use a copy of the file"
                 ) from exc
             time.sleep(min(delay * (0.5 + random.random()), left))
-            delay = min(delay * 2, 0.25)
+            delay = min(delay * 2, 0.1)
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
 
