@@ -209,10 +209,11 @@ def test_check_finds_damaged_blocks_and_what_it_passes_stays_usable(tmp_path, se
     """Overwrite 1 KiB at 20 spots spread over the file, one copy each: `check` never shows a
     traceback, names the damage where there is any, and a file it passes works for an import and
     a re-index afterwards (the spot was free space)."""
+    from reliability_support import SAMPLE, record_figures
+
     from data.importers import import_path
     from matching.index import index_store
     from matching.testing import HashingEmbedder
-    from reliability_support import SAMPLE, record_figures
 
     size = seeded.stat().st_size
     outcomes = {"found": 0, "passed and usable": 0}
