@@ -822,17 +822,20 @@ class PartnerStore:
     def index_state(self) -> str | None:
         """The fingerprint recorded by the last complete index run (see :meth:`set_index_state`)."""
         with self.read() as cur:
-            if not self._has_table(cur, "index_state"):
-                return None
-            row = cur.execute("SELECT fingerprint FROM index_state").fetchone()
-        return row[0] if row else None
+            row = cur.execute(
+                "SELECT comment FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'embeddings'"
+            ).fetchone()
+        return row[0] if row and row[0] else None
 
     def set_index_state(self, fingerprint: str) -> None:
-        """Record that the vectors are complete for the register with this fingerprint."""
+        """Record that the vectors are complete for the register with this fingerprint.
+
+        Kept as the comment of the embeddings table: it goes when the table is remade for
+        another model, and adds no table (nor data block) to the file.
+        """
+        literal = "'" + fingerprint.replace("'", "''") + "'"  # DDL takes no parameters
         with self.write() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS index_state (fingerprint VARCHAR NOT NULL)")
-            cur.execute("DELETE FROM index_state")
-            cur.execute("INSERT INTO index_state VALUES (?)", [fingerprint])
+            cur.execute(f"COMMENT ON TABLE embeddings IS {literal}")
 
 
 def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
