@@ -375,6 +375,9 @@ def draw_network(
     return Drawing(nodes=len(G), edges=G.number_of_edges(), background_nodes=extra, labels=labelled)
 
 
+_PATH_SEGMENTS = 200_000
+
+
 def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, gid: str) -> None:
     """Edges as a LineCollection; beyond a few thousand, as one compound path.
 
@@ -391,19 +394,27 @@ def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, 
     if len(segments) <= 4000:
         artist = LineCollection(segments, colors=colour, linewidths=widths, alpha=alpha, zorder=zorder)
         ax.add_collection(artist)
+        artists = [artist]
     else:
         vertices = np.asarray(segments, dtype=float).reshape(-1, 2)
-        codes = np.tile(np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), len(segments))
         width = float(np.median(widths)) if np.ndim(widths) else float(widths)
-        # One stroke: overlapping ties no longer add up, so give it more opacity.
-        artist = PathPatch(MplPath(vertices, codes), facecolor="none", edgecolor=colour, linewidth=width,
-                           alpha=max(alpha, 0.35), zorder=zorder, transform=ax.transData)
-        # add_artist, not add_patch: add_patch walks every segment to update the data limits
-        # (seconds for 100,000 ties), and the limits are set from the node positions anyway.
-        ax.add_artist(artist)
-        artist.set_clip_path(ax.patch)
-    artist.set_rasterized(len(segments) > 2000)
-    artist.set_gid(gid)
+        artists = []
+        # One path per _PATH_SEGMENTS ties: Agg refuses a single path beyond its cell limit
+        # ("Exceeded cell block limit" at ~750,000 ties, a 50k-organisation register).
+        for start in range(0, len(segments), _PATH_SEGMENTS):
+            block = vertices[2 * start : 2 * (start + _PATH_SEGMENTS)]
+            codes = np.tile(np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), len(block) // 2)
+            # One stroke: overlapping ties no longer add up, so give it more opacity.
+            artist = PathPatch(MplPath(block, codes), facecolor="none", edgecolor=colour, linewidth=width,
+                               alpha=max(alpha, 0.35), zorder=zorder, transform=ax.transData)
+            # add_artist, not add_patch: add_patch walks every segment to update the data limits
+            # (seconds for 100,000 ties), and the limits are set from the node positions anyway.
+            ax.add_artist(artist)
+            artist.set_clip_path(ax.patch)
+            artists.append(artist)
+    for artist in artists:
+        artist.set_rasterized(len(segments) > 2000)
+        artist.set_gid(gid)
 
 
 def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, fontsize: float) -> tuple:
