@@ -95,15 +95,22 @@ def _plain(value):
     return _xml_text(str(value))
 
 
+def _plain_attributes(data: dict) -> dict:
+    out = {}
+    for key, value in data.items():
+        plain = _plain(value)
+        if plain is not None:
+            out[key] = plain
+    return out
+
+
 def _xml_ready(G: nx.Graph) -> nx.Graph:
     H = nx.Graph()
-    H.graph.update({k: _plain(v) for k, v in G.graph.items() if _plain(v) is not None})
-    for v, data in G.nodes(data=True):
-        H.add_node(_xml_text(str(v)), **{k: _plain(x) for k, x in data.items() if _plain(x) is not None})
-    for u, v, data in G.edges(data=True):
-        H.add_edge(
-            _xml_text(str(u)), _xml_text(str(v)), **{k: _plain(x) for k, x in data.items() if _plain(x) is not None}
-        )
+    H.graph.update(_plain_attributes(G.graph))
+    H.add_nodes_from((_xml_text(str(v)), _plain_attributes(data)) for v, data in G.nodes(data=True))
+    H.add_edges_from(
+        (_xml_text(str(u)), _xml_text(str(v)), _plain_attributes(data)) for u, v, data in G.edges(data=True)
+    )
     return H
 
 
@@ -220,7 +227,8 @@ def write_kumu(G: nx.Graph, path: str | Path) -> None:
         if data.get("projects"):
             connection["project ids"] = list(data["projects"])
         connections.append(connection)
-    text = json.dumps({"elements": elements, "connections": connections}, ensure_ascii=False, indent=1)
+    # No indent: json's C encoder only serves compact output (indented, 50k organisations took minutes).
+    text = json.dumps({"elements": elements, "connections": connections}, ensure_ascii=False)
     Path(path).write_text(_json_safe(text), encoding="utf-8")
 
 
@@ -325,7 +333,8 @@ def export_network(
     if fmt in ("graphml", "kumu", "csv"):
         {"graphml": write_graphml, "kumu": write_kumu, "csv": write_edge_csv}[fmt](G, path)
         return fmt
-    everything = _collaboration_graph(index, None, years[-1])
+    # Up to the last year, the network exported is the whole one: build it once (seconds at 50k).
+    everything = G if (since, until) == (None, years[-1]) else _collaboration_graph(index, None, years[-1])
     pos = draw.stable_layout(everything, seed=seed)
     if fmt == "gexf":
         write_gexf(G, path, pos=pos)
