@@ -8,12 +8,20 @@ environment: ``SAMSPILL_DB`` (default ``data/samspill.duckdb``),
 
 The store and matcher are shared by every session; they are thread-safe (the
 store takes a cursor per operation, the matcher swaps its index atomically).
+
+Cold start: loading the model (importing torch and transformers) and the index takes
+seconds to a minute on a large register, so the first page view of a process starts
+both in a background thread (:meth:`Workspace.preload`); by the time an adviser has
+signed in and typed an idea they are usually ready. The first index is built with
+every core; after it torch runs one thread, so concurrent sessions share the cores
+with steady latency (BENCHMARKS.md has the measurements).
 The :class:`Workspace` also carries a *revision* number, bumped whenever this
 app changes the register, so cached network figures are recomputed.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable
@@ -38,6 +46,8 @@ class Workspace:
         self.indexed = False
         self._matcher = None
         self._lock = threading.RLock()
+        self._preload: threading.Thread | None = None
+        self._preload_guard = threading.Lock()
 
     def embedder(self):
         return _embedder(self.model)
@@ -55,8 +65,35 @@ class Workspace:
     def refresh(self, progress: Progress | None = None) -> None:
         """Re-embed changed profiles and reload the matcher's index (one refresh at a time)."""
         with self._lock:
+            first = not self.indexed
             self.matcher().refresh(progress=progress)
+            if first:
+                _serving_threads()
             self.indexed = True
+
+    def ensure_indexed(self, progress: Progress | None = None) -> None:
+        """Build the index unless it is built (waits for a preload that is building it)."""
+        with self._lock:
+            if not self.indexed:
+                self.refresh(progress=progress)
+
+    def preload(self) -> None:
+        """Start loading the model and the index in a background thread (once per workspace)."""
+        with self._preload_guard:
+            if self._preload is not None:
+                return
+            embedder = self.embedder()  # resolved here: cache_resource wants the script thread
+            self._preload = threading.Thread(
+                target=self._warm, args=(embedder,), name="samspill-preload", daemon=True
+            )
+            self._preload.start()
+
+    def _warm(self, embedder) -> None:
+        try:
+            embedder.embed_queries(["warm-up"])  # the model loads here, once per process
+            self.ensure_indexed()
+        except Exception:  # noqa: BLE001 - the page that needs the matcher retries and shows the error
+            logging.getLogger(__name__).warning("preloading the matcher failed", exc_info=True)
 
     def changed(self) -> None:
         """The register changed (import, profile edit): cached figures are stale."""
@@ -76,7 +113,16 @@ def _embedder(model: str):
 
 
 def workspace() -> Workspace:
-    return _workspace(str(default_db_path()), os.environ.get("SAMSPILL_MODEL", ""))
+    ws = _workspace(str(default_db_path()), os.environ.get("SAMSPILL_MODEL", ""))
+    ws.preload()
+    return ws
+
+
+def _serving_threads() -> None:
+    """One torch thread per query from now on (the first index, built before, used every core)."""
+    from matching.embedder import set_torch_threads
+
+    set_torch_threads(1)
 
 
 def get_store() -> PartnerStore:
@@ -106,7 +152,7 @@ def get_matcher():
             ws.embedder().embed_queries(["warm-up"])  # the model loads here, once per process
         update, done = progress_bar(t("index.building"))
         try:
-            ws.refresh(progress=update)
+            ws.ensure_indexed(progress=update)
         finally:
             done()
     return ws.matcher()

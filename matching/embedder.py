@@ -89,8 +89,10 @@ def check_texts(texts: Sequence[str]) -> list[str]:
 def set_torch_threads(n: int) -> int:
     """Set torch's intra-op thread count for this process; return the previous value.
 
-    Threads are process-wide in torch. One thread keeps a web server's single-query latency steady
-    next to other work; all cores suit bulk indexing. Imports torch (only when called).
+    torch keeps the count per OS thread and gives new threads the last value set, so call it
+    before the threads that should use it start (Streamlit runs each script run in a new one).
+    One thread keeps a web server's single-query latency steady next to other work; all cores
+    suit bulk indexing. Imports torch (only when called).
     """
     if n < 1:
         raise ValueError(f"thread count must be >= 1, got {n}")

@@ -12,6 +12,7 @@ import logging
 import re
 import shutil
 import string
+import threading
 from pathlib import Path
 
 import pytest
@@ -216,6 +217,46 @@ def test_empty_database_says_import_first(tmp_path, monkeypatch):
     for page in ("inbox", "organisations", "network", "submit_idea"):
         goto(at, page)
         assert at.info, page  # a clear message, not a traceback or a blank page
+
+
+@pytest.fixture(autouse=True)
+def keep_torch_threads():
+    """The app drops torch to one thread once it has indexed (serving); give the rest of the
+    test session its threads back."""
+    import torch
+
+    threads = torch.get_num_threads()
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_preload_builds_the_index_in_the_background_then_serves_on_one_thread(tmp_path, monkeypatch):
+    import torch
+
+    from app_pages.resources import Workspace
+    from data.models import Organisation
+
+    db = tmp_path / "fresh.duckdb"
+    with PartnerStore(db) as store:
+        store.upsert([Organisation("havlys", "Havlys AS", kind="company", description="Undervannslys for merder.")])
+    torch.set_num_threads(2)
+    ws = Workspace(str(db), "")
+    assert not ws.indexed
+    ws.preload()
+    thread = ws._preload
+    ws.preload()  # a second page view starts nothing new
+    assert ws._preload is thread
+    thread.join(timeout=TIMEOUT)
+    assert ws.indexed and not thread.is_alive()
+    assert ws.store.embedding_space() is not None
+    # torch keeps a thread count per OS thread, and new threads take the last one set: every
+    # Streamlit script run is a new thread, so sessions from now on serve on one thread.
+    seen = []
+    probe = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
+    probe.start()
+    probe.join()
+    assert seen == [1]
+    ws.store.close()
 
 
 def test_missing_index_is_built_on_first_use(tmp_path, monkeypatch):
