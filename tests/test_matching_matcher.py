@@ -15,12 +15,18 @@ from matching.matcher import MAX_IDEA_CHARS, Matcher
 from matching.types import MatchingError, MatchQuery
 
 ORGS = [
-    Organisation("hydro", "Hydro Fuel AS", "company", "NO", "Trøndelag", description="Hydrogen electrolysis plants for ferries and ships."),
-    Organisation("salmon", "Salmon Farm AS", "company", "NO", "Nordland", description="Salmon farming at sea, fish health and feed."),
-    Organisation("robot", "Robot Vision AS", "company", "SE", "Jämtland", description="Robot cells with machine vision for quality control."),
-    Organisation("sintef", "SINTEF", "research", "NO", "Trøndelag", description="Applied research in hydrogen, electrolysis and aquaculture."),
-    Organisation("ntnu", "NTNU", "education", "NO", "Trøndelag", description="University research and teaching in engineering."),
-    Organisation("proneo", "Proneo", "support", "NO", "Trøndelag", description="Incubator for start-ups and innovation projects."),
+    Organisation("hydro", "Hydro Fuel AS", "company", "NO", "Trøndelag",
+                 description="Hydrogen electrolysis plants for ferries and ships."),
+    Organisation("salmon", "Salmon Farm AS", "company", "NO", "Nordland",
+                 description="Salmon farming at sea, fish health and feed."),
+    Organisation("robot", "Robot Vision AS", "company", "SE", "Jämtland",
+                 description="Robot cells with machine vision for quality control."),
+    Organisation("sintef", "SINTEF", "research", "NO", "Trøndelag",
+                 description="Applied research in hydrogen, electrolysis and aquaculture."),
+    Organisation("ntnu", "NTNU", "education", "NO", "Trøndelag",
+                 description="University research and teaching in engineering."),
+    Organisation("proneo", "Proneo", "support", "NO", "Trøndelag",
+                 description="Incubator for start-ups and innovation projects."),
 ]
 PROJECTS = [
     Project("p1", "Hydrogen ferry pilot", "Electrolysis and hydrogen storage on a ferry.", 2019),

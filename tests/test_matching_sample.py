@@ -123,7 +123,8 @@ def cli(sample_db_file, real_embedder, tmp_path, monkeypatch):
 
 def test_match_json_contract(cli):
     result = cli(
-        "match", "--top", "4", "--json", "--kind", "company", "kamera og kunstig intelligens for telling av lakselus i merd"
+        "match", "--top", "4", "--json", "--kind", "company",
+        "kamera og kunstig intelligens for telling av lakselus i merd",
     )
     assert result.exit_code == 0, result.output
     line = json.loads(result.output)
