@@ -129,9 +129,9 @@ def write_graphml(G: nx.Graph, path: str | Path) -> None:
     nx.write_graphml(_xml_ready(G), path, encoding="utf-8", prettyprint=True)
 
 
-def _hex_to_rgb(colour: str) -> dict:
+def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
-    return {"r": int(colour[0:2], 16), "g": int(colour[2:4], 16), "b": int(colour[4:6], 16), "a": 1.0}
+    return int(colour[0:2], 16), int(colour[2:4], 16), int(colour[4:6], 16)
 
 
 def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
@@ -146,37 +146,105 @@ def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
     pos : mapping, optional
         node -> (x, y) written as ``viz`` positions (scaled ×1000) so Gephi
         opens with Samspill's stable layout.
+
+    Written line by line rather than with ``nx.write_gexf``, which builds the whole XML tree
+    in memory first: at 50,000 organisations and 780,000 ties that took minutes and gigabytes
+    (BENCHMARKS.md). The file is what ``nx.write_gexf`` writes and reads back with
+    ``nx.read_gexf`` (tests/test_graph_export.py).
     """
     from graph.draw import KIND_COLOURS
 
-    H = _xml_ready(G)
     strength = dict(G.degree(weight="weight"))
-    for v, data in H.nodes(data=True):
-        original = _original_node(G, v)
-        data["label"] = data.get("name", v)
-        if "first_year" in data:
-            data["start"] = f"{data['first_year']:04d}-01-01"
-        viz = {
-            "color": _hex_to_rgb(KIND_COLOURS.get(data.get("kind", ""), KIND_COLOURS[""])),
-            "size": 2.0 + float(strength.get(original, 0)) ** 0.5 * 2,
-        }
-        if pos is not None and original in pos:
-            x, y = pos[original]
-            viz["position"] = {"x": round(1000 * x, 2), "y": round(1000 * y, 2), "z": 0.0}
-        data["viz"] = viz
-    for _, _, data in H.edges(data=True):
-        if "first_year" in data:
-            data["start"] = f"{data['first_year']:04d}-01-01"
-    nx.write_gexf(H, path, encoding="utf-8", prettyprint=True, version="1.2draft")
+    node_attrs = _gexf_attributes(data for _, data in G.nodes(data=True))
+    edge_attrs = _gexf_attributes(
+        ({k: v for k, v in data.items() if k != "weight"} for _, _, data in G.edges(data=True))
+    )
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        write = out.write
+        write("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<gexf xmlns="http://www.gexf.net/1.2draft" xmlns:viz="http://www.gexf.net/1.2draft/viz" '
+              'version="1.2">\n  <meta>\n    <creator>Samspill</creator>\n  </meta>\n'
+              '  <graph defaultedgetype="undirected" mode="dynamic" timeformat="date">\n')
+        for cls, attrs in (("node", node_attrs), ("edge", edge_attrs)):
+            write(f'    <attributes class="{cls}" mode="static">\n')
+            for key, (number, kind) in attrs.items():
+                write(f'      <attribute id="{number}" title={_attr(key)} type="{kind}" />\n')
+            write("    </attributes>\n")
+        write("    <nodes>\n")
+        for v, data in G.nodes(data=True):
+            label = _plain(data.get("name"))
+            write(f"      <node id={_attr(v)} label={_attr(v if label is None else label)}{_start(data)}>\n")
+            r, g, b = _hex_to_rgb(KIND_COLOURS.get(data.get("kind", ""), KIND_COLOURS[""]))
+            size = 2.0 + float(strength.get(v, 0)) ** 0.5 * 2
+            write(f'        <viz:color r="{r}" g="{g}" b="{b}" a="1.0" />\n        <viz:size value="{size!r}" />\n')
+            if pos is not None and v in pos:
+                x, y = pos[v]
+                write(f'        <viz:position x="{round(1000 * x, 2)!r}" y="{round(1000 * y, 2)!r}" z="0.0" />\n')
+            _write_attvalues(write, data, node_attrs)
+            write("      </node>\n")
+        write("    </nodes>\n    <edges>\n")
+        for number, (u, v, data) in enumerate(G.edges(data=True)):
+            weight = data.get("weight")
+            weight = f' weight="{weight!r}"' if isinstance(weight, int | float) and weight is not True else ""
+            write(f'      <edge id="{number}" source={_attr(u)} target={_attr(v)}{weight}{_start(data)}>\n')
+            _write_attvalues(write, data, edge_attrs)
+            write("      </edge>\n")
+        write("    </edges>\n  </graph>\n</gexf>\n")
 
 
-def _original_node(G: nx.Graph, cleaned: str):
-    if cleaned in G:
-        return cleaned
-    for v in G:  # only when a control character was dropped from an id
-        if _xml_text(str(v)) == cleaned:
-            return v
-    return cleaned
+_XML_SPECIAL = re.compile('[&<>"\n\r\t]')
+
+
+def _attr(value) -> str:
+    """An XML attribute value in double quotes, escaped, with what XML cannot carry dropped."""
+    text = value if isinstance(value, str) else str(value)
+    text = _xml_text(text)
+    if _XML_SPECIAL.search(text):
+        text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+                .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
+    return f'"{text}"'
+
+
+def _start(data: dict) -> str:
+    year = data.get("first_year")
+    return f' start="{year:04d}-01-01"' if isinstance(year, int) and not isinstance(year, bool) else ""
+
+
+def _gexf_type(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    return "string"  # text, and lists joined with ';' (see _plain)
+
+
+def _gexf_attributes(rows) -> dict[str, tuple[int, str]]:
+    """Attribute key -> (id, GEXF type), in first-seen order; a key with mixed types is a string."""
+    kinds: dict[str, str] = {}
+    for data in rows:
+        for key, value in data.items():
+            kind = _gexf_type(value)
+            if kind is None:
+                continue
+            seen = kinds.setdefault(key, kind)
+            if seen != kind:
+                kinds[key] = "double" if {seen, kind} == {"long", "double"} else "string"
+    return {key: (number, kind) for number, (key, kind) in enumerate(kinds.items())}
+
+
+def _write_attvalues(write, data: dict, attrs: dict[str, tuple[int, str]]) -> None:
+    values = [(attrs[k][0], _plain(v)) for k, v in data.items() if k in attrs and v is not None]
+    if not values:
+        return
+    write("        <attvalues>\n")
+    for number, value in values:
+        text = ("true" if value else "false") if isinstance(value, bool) else value
+        write(f'          <attvalue for="{number}" value={_attr(text)} />\n')
+    write("        </attvalues>\n")
 
 
 def _json_safe(text: str) -> str:
