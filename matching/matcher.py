@@ -14,6 +14,7 @@ README's evaluation table shows what each source adds on the reported split.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -32,6 +33,9 @@ from matching.types import Consortium, MatchingError, MatchQuery, MatchResult, P
 #: anyway; the cut keeps lexical scoring and aspect splitting bounded.
 MAX_IDEA_CHARS = 20_000
 MAX_TOP = 200
+#: Recent ideas whose vectors are kept: asking again with another filter or "we are X" then
+#: costs only the ranking (the model is ~90% of a match; BENCHMARKS.md).
+IDEA_CACHE_SIZE = 64
 PARTNER_KINDS = (*RESEARCH_KINDS, "support")
 
 
@@ -202,6 +206,8 @@ class Matcher:
         self.lang = lang
         self._index: MatchIndex | None = None
         self._lock = threading.Lock()
+        self._ideas: OrderedDict[str, tuple[np.ndarray, list[str], np.ndarray]] = OrderedDict()
+        self._ideas_lock = threading.Lock()
 
     @property
     def index(self) -> MatchIndex:
@@ -229,7 +235,7 @@ class Matcher:
         return self.match_many([query])[0]
 
     def match_many(self, queries: Sequence[MatchQuery]) -> list[MatchResult]:
-        """Several ideas with two calls to the model (the batch CLI uses this).
+        """Several ideas with at most two calls to the model (the batch CLI uses this).
 
         The ideas and their parts (:func:`idea_aspects`) go to the model separately: in one
         call the short parts were padded to the length of the whole idea, which made
@@ -240,21 +246,36 @@ class Matcher:
         for q, _ in checked:
             if q.as_org is not None:
                 index.row(q.as_org)  # unknown id -> MatchingError before any work
-        aspects = [idea_aspects(q.text) for q, _ in checked]
-        vectors = self.embedder.embed_queries([q.text for q, _ in checked])
-        flat = [a for parts in aspects for a in parts]
-        aspect_vectors = self.embedder.embed_queries(flat) if flat else vectors[:0]
+        embedded = self._embed_ideas([q.text for q, _ in checked])
         terms = index.lexical.transform([q.text for q, _ in checked])
-        results, start = [], 0
-        for i, (q, notes) in enumerate(checked):
-            n_aspects = len(aspects[i])
-            results.append(
-                self._result(
-                    index, q, notes, vectors[i], terms[i], aspects[i], aspect_vectors[start : start + n_aspects]
-                )
-            )
-            start += n_aspects
-        return results
+        return [
+            self._result(index, q, notes, vector, terms[i], aspects, aspect_vectors)
+            for i, ((q, notes), (vector, aspects, aspect_vectors)) in enumerate(zip(checked, embedded, strict=True))
+        ]
+
+    def _embed_ideas(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str], np.ndarray]]:
+        """Each idea's vector, its parts and their vectors; recent ideas come from a small cache."""
+        with self._ideas_lock:
+            found = {t: self._ideas[t] for t in texts if t in self._ideas}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            aspects = [idea_aspects(t) for t in missing]
+            vectors = self.embedder.embed_queries(missing)
+            flat = [a for parts in aspects for a in parts]
+            aspect_vectors = self.embedder.embed_queries(flat) if flat else vectors[:0]
+            for shared in (vectors, aspect_vectors):
+                shared.setflags(write=False)  # cached and handed to every later query
+            start = 0
+            for text, vector, parts in zip(missing, vectors, aspects, strict=True):
+                found[text] = (vector, parts, aspect_vectors[start : start + len(parts)])
+                start += len(parts)
+        with self._ideas_lock:
+            for text in dict.fromkeys(texts):
+                self._ideas[text] = found[text]
+                self._ideas.move_to_end(text)
+            while len(self._ideas) > IDEA_CACHE_SIZE:
+                self._ideas.popitem(last=False)
+        return [found[t] for t in texts]
 
     def _result(self, index, query, notes, qvec, qterms, aspects, aspect_vectors) -> MatchResult:
         as_row = index.row(query.as_org) if query.as_org else None

@@ -11,7 +11,7 @@ import pytest
 from data.models import Organisation, Participation, Project
 from data.store import PartnerStore
 from matching.index import index_store
-from matching.matcher import MAX_IDEA_CHARS, Matcher
+from matching.matcher import MAX_IDEA_CHARS, Matcher, idea_aspects
 from matching.types import MatchingError, MatchQuery
 
 ORGS = [
@@ -186,6 +186,32 @@ def test_match_many_embeds_all_ideas_in_one_call(matcher):
     )
     assert [ids(r)[0] for r in results] == ["hydro", "salmon", "robot"]
     assert len(calls) == 1
+
+
+def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, monkeypatch):
+    import matching.matcher as matcher_module
+
+    calls = []
+    original = matcher.embedder.embed_queries
+
+    def counting(texts):
+        calls.append(list(texts))
+        return original(texts)
+
+    matcher.embedder.embed_queries = counting
+    idea = "Hydrogen fuel for ferries. Electrolysis plants near the harbour. Research on safety."
+    every_kind = matcher.match(MatchQuery(idea))
+    research = matcher.match(MatchQuery(idea, kind="research"))
+    assert len(calls) == 2  # the idea, then its parts; the second query embeds nothing
+    assert ids(every_kind)[0] == "hydro" and ids(research)[0] == "sintef"
+    assert {s.kind for s in research.organisations} == {"research"}
+
+    monkeypatch.setattr(matcher_module, "IDEA_CACHE_SIZE", 2)
+    for other in ("salmon feed", "robot vision", "wood"):
+        matcher.match(MatchQuery(other))
+    assert len(calls) == 5 and len(matcher._ideas) == 2  # bounded: the oldest ideas are dropped
+    matcher.match(MatchQuery(idea))
+    assert calls[-2:] == [[idea], idea_aspects(idea)]
 
 
 def test_a_query_can_ask_for_reasons_in_norwegian(matcher):
