@@ -95,25 +95,6 @@ def _plain(value):
     return _xml_text(str(value))
 
 
-def _plain_attributes(data: dict) -> dict:
-    out = {}
-    for key, value in data.items():
-        plain = _plain(value)
-        if plain is not None:
-            out[key] = plain
-    return out
-
-
-def _xml_ready(G: nx.Graph) -> nx.Graph:
-    H = nx.Graph()
-    H.graph.update(_plain_attributes(G.graph))
-    H.add_nodes_from((_xml_text(str(v)), _plain_attributes(data)) for v, data in G.nodes(data=True))
-    H.add_edges_from(
-        (_xml_text(str(u)), _xml_text(str(v)), _plain_attributes(data)) for u, v, data in G.edges(data=True)
-    )
-    return H
-
-
 def write_graphml(G: nx.Graph, path: str | Path) -> None:
     """GraphML with all attributes; lists become ``;``-joined strings.
 
@@ -125,8 +106,46 @@ def write_graphml(G: nx.Graph, path: str | Path) -> None:
     ...     H = nx.read_graphml(os.path.join(d, "g.graphml"))
     >>> H.nodes["a"]["name"], H["a"]["b"]["weight"], H["a"]["b"]["years"]
     ('Aker <ASA> & «co»', 2, '2016;2017')
+
+    Written line by line like :func:`write_gexf` (``nx.write_graphml`` builds the whole tree
+    in memory first; BENCHMARKS.md), and reads back the same with ``nx.read_graphml``.
     """
-    nx.write_graphml(_xml_ready(G), path, encoding="utf-8", prettyprint=True)
+    keys = {
+        "graph": _xml_attributes([G.graph]),
+        "node": _xml_attributes(data for _, data in G.nodes(data=True)),
+        "edge": _xml_attributes(data for _, _, data in G.edges(data=True)),
+    }
+    ids = {cls: {key: f"d{n}" for n, key in enumerate(attrs, start=offset)}
+           for cls, attrs, offset in (("graph", keys["graph"], 0),
+                                      ("node", keys["node"], len(keys["graph"])),
+                                      ("edge", keys["edge"], len(keys["graph"]) + len(keys["node"])))}
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        write = out.write
+        write("<?xml version='1.0' encoding='utf-8'?>\n"
+              '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+              'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+              'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+              'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n')
+        for cls, attrs in keys.items():
+            for key, (_, kind) in attrs.items():
+                write(f'  <key id="{ids[cls][key]}" for="{cls}" attr.name={_attr(key)} attr.type="{kind}" />\n')
+        write('  <graph edgedefault="undirected">\n')
+        _write_data(write, G.graph, ids["graph"], "    ")
+        for v, data in G.nodes(data=True):
+            write(f"    <node id={_attr(v)}>\n")
+            _write_data(write, data, ids["node"], "      ")
+            write("    </node>\n")
+        for u, v, data in G.edges(data=True):
+            write(f"    <edge source={_attr(u)} target={_attr(v)}>\n")
+            _write_data(write, data, ids["edge"], "      ")
+            write("    </edge>\n")
+        write("  </graph>\n</graphml>\n")
+
+
+def _write_data(write, data: dict, ids: dict[str, str], indent: str) -> None:
+    for key, value in data.items():
+        if key in ids and value is not None:
+            write(f'{indent}<data key="{ids[key]}">{_xml_escape(_xml_value(_plain(value)))}</data>\n')
 
 
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
@@ -155,8 +174,8 @@ def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
     from graph.draw import KIND_COLOURS
 
     strength = dict(G.degree(weight="weight"))
-    node_attrs = _gexf_attributes(data for _, data in G.nodes(data=True))
-    edge_attrs = _gexf_attributes(
+    node_attrs = _xml_attributes(data for _, data in G.nodes(data=True))
+    edge_attrs = _xml_attributes(
         ({k: v for k, v in data.items() if k != "weight"} for _, _, data in G.edges(data=True))
     )
     with open(path, "w", encoding="utf-8", newline="\n") as out:
@@ -195,14 +214,25 @@ def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
 _XML_SPECIAL = re.compile('[&<>"\n\r\t]')
 
 
-def _attr(value) -> str:
-    """An XML attribute value in double quotes, escaped, with what XML cannot carry dropped."""
-    text = value if isinstance(value, str) else str(value)
-    text = _xml_text(text)
+def _xml_escape(value) -> str:
+    """Text or attribute content, escaped, with what XML cannot carry dropped."""
+    text = _xml_text(value if isinstance(value, str) else str(value))
     if _XML_SPECIAL.search(text):
         text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
                 .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
-    return f'"{text}"'
+    return text
+
+
+def _attr(value) -> str:
+    """An XML attribute value in double quotes."""
+    return f'"{_xml_escape(value)}"'
+
+
+def _xml_value(value):
+    """How GEXF and GraphML spell a value: booleans as true/false, numbers by repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if isinstance(value, float) else value
 
 
 def _start(data: dict) -> str:
@@ -210,7 +240,7 @@ def _start(data: dict) -> str:
     return f' start="{year:04d}-01-01"' if isinstance(year, int) and not isinstance(year, bool) else ""
 
 
-def _gexf_type(value) -> str | None:
+def _xml_type(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
@@ -222,12 +252,12 @@ def _gexf_type(value) -> str | None:
     return "string"  # text, and lists joined with ';' (see _plain)
 
 
-def _gexf_attributes(rows) -> dict[str, tuple[int, str]]:
+def _xml_attributes(rows) -> dict[str, tuple[int, str]]:
     """Attribute key -> (id, GEXF type), in first-seen order; a key with mixed types is a string."""
     kinds: dict[str, str] = {}
     for data in rows:
         for key, value in data.items():
-            kind = _gexf_type(value)
+            kind = _xml_type(value)
             if kind is None:
                 continue
             seen = kinds.setdefault(key, kind)
@@ -242,8 +272,7 @@ def _write_attvalues(write, data: dict, attrs: dict[str, tuple[int, str]]) -> No
         return
     write("        <attvalues>\n")
     for number, value in values:
-        text = ("true" if value else "false") if isinstance(value, bool) else value
-        write(f'          <attvalue for="{number}" value={_attr(text)} />\n')
+        write(f'          <attvalue for="{number}" value={_attr(_xml_value(value))} />\n')
     write("        </attvalues>\n")
 
 

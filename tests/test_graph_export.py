@@ -384,3 +384,20 @@ def test_environment_is_not_touched_by_exports(tmp_path):
     before = dict(os.environ)
     export_network(*hostile_records(), tmp_path / "x.svg")
     assert dict(os.environ) == before
+
+
+@pytest.mark.parametrize("writer, reader", [(write_gexf, nx.read_gexf), (write_graphml, nx.read_graphml)])
+def test_xml_exports_keep_numbers_booleans_and_mixed_types(tmp_path, writer, reader):
+    G = nx.Graph()
+    G.add_node("a", name="A", active=True, share=0.25, n=3, note=None)
+    G.add_node("b", name="B", active=False, share=1, n=4, note="x")
+    G.add_edge("a", "b", weight=2.5, first_year=2019, tag=7)
+    G.add_edge("b", "c", weight=1, first_year=2020, tag="seven")
+    path = tmp_path / "g.xml"
+    writer(G, path)
+    H = reader(path)
+    assert H.nodes["a"]["active"] is True and H.nodes["b"]["active"] is False
+    assert H.nodes["a"]["share"] == 0.25 and H.nodes["b"]["share"] == 1.0  # long and double -> double
+    assert H.nodes["a"]["n"] == 3 and "note" not in H.nodes["a"] and H.nodes["b"]["note"] == "x"
+    assert H["a"]["b"]["weight"] == 2.5 and H["a"]["b"]["first_year"] == 2019
+    assert (H["a"]["b"]["tag"], H["b"]["c"]["tag"]) == ("7", "seven")  # mixed -> text
