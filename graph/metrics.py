@@ -41,7 +41,7 @@ brokers
     off from the largest remaining part of their component:
     ``cut_off = (component size - 1) - largest piece``.
 communities
-    Louvain (networkx, weighted, fixed seed), each labelled by its most
+    Louvain (igraph's C implementation, weighted, fixed seed), each labelled by its most
     central members (weighted degree inside the community) and its most
     distinctive competence terms (:func:`graph.terms.distinctive_terms`).
 quiet
@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 import random
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -475,6 +476,39 @@ def brokers(G: nx.Graph) -> list[Broker]:
 # -- communities ------------------------------------------------------------------------
 
 
+_IGRAPH_RNG = threading.Lock()  # igraph's random generator is one per process
+
+
+def louvain(G: nx.Graph, *, seed: int = 0) -> list[set]:
+    """Louvain communities of a weighted graph, the same for the same graph and seed.
+
+    igraph's ``community_multilevel`` rather than ``nx.community.louvain_communities``:
+    the same method in C, about 8x faster (20,000 organisations, 306,560 ties: 13.4 s -> 1.7 s;
+    modularity 0.692 vs 0.695) and the part of the metrics that grew worst with the
+    register's size (BENCHMARKS.md). Nodes go to igraph in ``G``'s order.
+
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "a"), ("c", "d"), ("d", "e"), ("e", "f"), ("f", "d")])
+    >>> sorted(sorted(c) for c in louvain(G))
+    [['a', 'b', 'c'], ['d', 'e', 'f']]
+    """
+    import igraph
+
+    nodes = list(G)
+    position = {v: i for i, v in enumerate(nodes)}
+    graph = igraph.Graph(n=len(nodes), edges=[(position[u], position[v]) for u, v in G.edges()])
+    weights = [float(w) for _, _, w in G.edges(data="weight", default=1)]
+    with _IGRAPH_RNG:
+        igraph.set_random_number_generator(random.Random(seed))
+        try:
+            membership = graph.community_multilevel(weights=weights).membership
+        finally:
+            igraph.set_random_number_generator(random)
+    groups: dict[int, set] = {}
+    for v, group in zip(nodes, membership, strict=True):
+        groups.setdefault(group, set()).add(v)
+    return list(groups.values())
+
+
 def communities(
     G: nx.Graph,
     *,
@@ -521,10 +555,7 @@ def communities(
     """
     if len(G) == 0:
         return []
-    if G.number_of_edges():
-        parts = nx.community.louvain_communities(G, weight="weight", seed=seed)
-    else:
-        parts = [{v} for v in G]
+    parts = louvain(G, seed=seed) if G.number_of_edges() else [{v} for v in G]
     project_terms = project_terms or {}
     profile_terms = profile_terms or {}
     labelled = bool(project_terms or profile_terms)

@@ -23,6 +23,7 @@ from graph.metrics import (
     centralities,
     communities,
     eigenvector,
+    louvain,
     network_metrics,
     yearly_metrics,
 )
@@ -396,3 +397,15 @@ def test_h2020_metrics_size(shared_data):
     ours, theirs = betweenness(G, k=20, seed=7), nx.betweenness_centrality(G, k=20, seed=7)
     top = sorted(theirs, key=theirs.get, reverse=True)[:10]
     assert [ours[v] for v in top] == pytest.approx([theirs[v] for v in top])
+
+
+def test_louvain_finds_planted_groups_as_well_as_networkx_and_repeats_itself():
+    G = nx.planted_partition_graph(8, 30, 0.5, 0.02, seed=1)
+    nx.set_edge_attributes(G, 1, "weight")
+    ours = louvain(G, seed=3)
+    assert louvain(G, seed=3) == ours  # same graph, same seed, same communities
+    theirs = nx.community.louvain_communities(G, weight="weight", seed=3)
+    ours_q = nx.community.modularity(G, ours, weight="weight")
+    assert ours_q >= nx.community.modularity(G, theirs, weight="weight") - 0.01
+    planted = [set(range(30 * k, 30 * (k + 1))) for k in range(8)]
+    assert sorted(map(sorted, ours)) == sorted(map(sorted, planted))
