@@ -20,7 +20,15 @@
    matching side would supply one: TF-IDF over each organisation's project
    texts up to the training year (mean of its projects' vectors, cosine).
 
+3. Scale (``--sizes 5000,20000,50000``): the same stages on synthetic registers made by
+   recombining the real records (bench/common.py: organisations and projects cloned,
+   participations remapped so the network keeps its shape), each stage timed on its own:
+   graph build, the metrics of the last year (of the network up to it, as the report and the
+   app's network page compute them), the stable layout, each export's writer (GEXF, GraphML,
+   Kumu, CSV, PNG, SVG) and the PDF report. Ratios to the smallest size show what grows worst.
+
 Run:  .venv/bin/python bench/bench_graph.py [--data DIR] [--repeats 3] [--skip-timing]
+      .venv/bin/python bench/bench_graph.py --sizes 5000,20000,50000 --skip-timing --skip-prediction
 """
 
 from __future__ import annotations
@@ -175,12 +183,87 @@ def _distance_two(G):
     return link_scores(G, "common_neighbours")
 
 
+SCALE_WRITERS = ("gexf", "graphml", "kumu", "csv", "png", "svg")
+
+
+def scale_stages(orgs, projects, parts, repeats: int) -> tuple[dict, object]:
+    """Median seconds of each stage on one register, and its all-years graph.
+
+    One ``samspill graph export`` is build + layout (GEXF and drawings) + one writer; the
+    stages are timed apart so the table says which of them grows, and so the three sizes
+    fit in `make bench` (each export end to end would build and lay out the graph again).
+    """
+    from graph import draw
+    from graph.export import write_edge_csv, write_gexf, write_graphml, write_kumu
+
+    last = max(p.start_year for p in projects if p.start_year is not None)
+    row = {}
+    row["build"], _, _, G = timed(lambda: build_collaboration_graph(orgs, projects, parts, until=last), repeats)
+    # The metrics a user asks for: one year's (the app's network page, `samspill report`), of the
+    # network up to that year, the largest there is.
+    row["metrics"], _, _, metrics = timed(lambda: yearly_metrics(orgs, projects, parts, years=[last],
+                                                                 cumulative=True), repeats)
+    row["layout"], _, _, pos = timed(lambda: draw.stable_layout(G, seed=0), repeats)
+    writers = {
+        "gexf": lambda out: write_gexf(G, out, pos=pos),
+        "graphml": lambda out: write_graphml(G, out),
+        "kumu": lambda out: write_kumu(G, out),
+        "csv": lambda out: write_edge_csv(G, out),
+        "png": lambda out: draw.save_drawing(G, out, pos=pos, fmt="png", lang="en"),
+        "svg": lambda out: draw.save_drawing(G, out, pos=pos, fmt="svg", lang="en"),
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in SCALE_WRITERS:
+            out = Path(folder) / f"network.{fmt}"
+            row[f"write {fmt}"], _, _, _ = timed(lambda out=out, fmt=fmt: writers[fmt](out), repeats)
+        pdf = Path(folder) / "report.pdf"
+        row["report"], _, _, _ = timed(lambda: write_pdf(build_report(
+            orgs, projects, parts, year=last, lang="en", metrics=metrics[-1]), pdf), repeats)
+    return row, G
+
+
+def scale(records, sizes, repeats: int) -> dict:
+    """Seconds per stage (median of ``repeats``) at each synthetic size."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import common
+
+    print(f"scale: synthetic registers from the real records, median of {repeats} run(s) per stage "
+          f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores at the start)")
+    results = {}
+    for size in sizes:
+        orgs, projects, parts, _ = common.synthesise(records, size, seed=0)
+        row, G = scale_stages(orgs, projects, parts, repeats)
+        results[size] = {"stages": row, "organisations": len(orgs), "projects": len(projects),
+                         "participations": len(parts), "ties": G.number_of_edges()}
+        print(f"  ... {size:,} done: " + ", ".join(f"{k} {v:.1f}s" for k, v in row.items()), flush=True)
+    first = sizes[0]
+    stages = list(results[first]["stages"])
+    header = ["stage"] + [f"{results[s]['organisations']:,} orgs" for s in sizes] + [
+        f"x at {sizes[-1] // 1000}k vs {first // 1000}k"]
+    rows = []
+    for stage in stages + ["total"]:
+        values = [sum(results[s]["stages"].values()) if stage == "total" else results[s]["stages"][stage]
+                  for s in sizes]
+        rows.append([stage] + [f"{v:.1f} s" for v in values] + [f"{values[-1] / max(values[0], 1e-9):.1f}x"])
+    print("  " + " | ".join(f"{s:,} orgs: {results[s]['participations']:,} participations, "
+                            f"{results[s]['ties']:,} ties" for s in sizes))
+    print(common.table(header, rows, indent="  "))
+    growth = {st: results[sizes[-1]]["stages"][st] / max(results[first]["stages"][st], 1e-9) for st in stages}
+    worst = max(growth, key=growth.get)
+    size_growth = results[sizes[-1]]["participations"] / results[first]["participations"]
+    print(f"  grows worst: {worst} ({growth[worst]:.1f}x for {size_growth:.1f}x the participations)")
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=default_data(), help="folder with the three H2020 CSVs")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument("--skip-prediction", action="store_true")
+    parser.add_argument("--sizes", default="", help="e.g. 5000,20000,50000: the scale table")
+    parser.add_argument("--scale-repeats", type=int, default=None,
+                        help="runs per stage in the scale table (default: --repeats)")
     args = parser.parse_args()
     if not (args.data / "projects.csv").exists():
         sys.exit(f"no H2020 data at {args.data}; set SAMSPILL_SHARED_DATA or pass --data")
@@ -192,6 +275,8 @@ def main() -> None:
         timing(records, max(args.repeats, 1))
     if not args.skip_prediction:
         link_prediction(records)
+    if args.sizes:
+        scale(records, [int(x) for x in args.sizes.split(",")], max(args.scale_repeats or args.repeats, 1))
 
 
 if __name__ == "__main__":

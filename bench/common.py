@@ -299,6 +299,7 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
     path = bench_cache() / f"synthetic-{n_orgs}-{key.hexdigest()[:10]}.duckdb"
     meta_path = path.with_suffix(".json")
     if path.exists() and meta_path.exists():
+        _record_index_state(path, embedder)
         return path, json.loads(meta_path.read_text())
     records = records or load_h2020()
     real = real_project_vectors(records[1], embedder, log=log)
@@ -326,9 +327,49 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
             matrix = _noisy(np.vstack(bases[t]), rng) if bases[t] else np.zeros((0, embedder.dim), np.float32)
             changes[t] = (ids[t], hashes[t], matrix, ids[t])
         store.replace_embeddings(changes)
+    _record_index_state(tmp, embedder)
     tmp.replace(path)
     meta = {"organisations": len(orgs), "projects": len(projects), "participations": len(parts),
             "passages": len(ids["passage"]), "seconds_to_build": round(time.perf_counter() - start, 1)}
     meta_path.write_text(json.dumps(meta))
     log(f"   built synthetic store {path.name}: {meta}")
     return path, meta
+
+
+def _record_index_state(path: Path, embedder) -> None:
+    """Let one index run check the store item by item and record its fingerprint, as a deployed
+    register that has been indexed once has it (a no-op when it is recorded already)."""
+    from data.store import PartnerStore
+    from matching.index import index_store
+
+    with PartnerStore(path) as store:
+        if store.index_state() is None:
+            report = index_store(store, embedder)
+            assert report.embedded == 0, report
+
+
+def sample_db(embedder=None, *, log=print) -> Path:
+    """The bundled sample cluster (data/sample) imported, indexed with the real model and with the
+    demo accounts, as `make run` builds it; kept in the bench cache."""
+    from data.accounts import ensure_demo_accounts
+    from data.importers import import_path
+    from data.store import PartnerStore
+    from matching.embedder import e5_embedder
+    from matching.index import index_store
+
+    embedder = embedder or e5_embedder()
+    folder = REPO / "data" / "sample"
+    digest = hashlib.sha256(embedder.model_id.encode())
+    for name in sorted(p.name for p in folder.glob("*.csv")):
+        digest.update((folder / name).read_bytes())
+    path = bench_cache() / f"sample-{digest.hexdigest()[:10]}.duckdb"
+    if not path.exists():
+        log(f"   building the sample cluster database {path.name} (embeds ~300 texts once) ...")
+        tmp = path.with_suffix(".building")
+        tmp.unlink(missing_ok=True)
+        with PartnerStore(tmp) as store:
+            import_path(store, folder)
+            index_store(store, embedder)
+            ensure_demo_accounts(store)
+        tmp.replace(path)
+    return path

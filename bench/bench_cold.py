@@ -1,0 +1,151 @@
+"""Cold start: from process start to the first answered match, for the CLI and the app.
+
+On the bundled sample cluster (77 organisations, indexed with the real model; the database
+`make run` serves), each in fresh processes:
+
+* ``samspill --help`` and ``samspill stats``: the CLI alone (must not import torch);
+* ``samspill match "idea"``: wall time from spawn to exit, median of ``--repeats``;
+* the same steps timed inside one fresh process (bench/phases.py): imports, model,
+  index, first match, so the table says what dominates;
+* the app (bench/app_first_match.py, the real script driven by Streamlit's AppTest):
+  sign in, open Find partners, ask; once straight away and once after ``--think``
+  seconds, the time a person takes to type an idea (the app preloads the model and the
+  index in the background from the first page view);
+* ``streamlit run``: spawn until the server answers its health check.
+
+Run:  .venv/bin/python bench/bench_cold.py [--repeats 3] [--think 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+IDEA = "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm."
+BIN = Path(sys.executable).parent
+
+
+def wall(cmd: list[str], env=None) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=common.REPO)
+    return time.perf_counter() - start
+
+
+def child_json(cmd: list[str], env=None) -> dict:
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=common.REPO).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def streamlit_ready(db: Path, timeout: float = 180) -> float:
+    """Seconds from spawning ``streamlit run`` until /_stcore/health answers."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "SAMSPILL_DB": str(db)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(BIN / "streamlit"), "run", "streamlit_app.py", "--server.headless", "true", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false"],
+        cwd=common.REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - start < timeout:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - start
+            except OSError:
+                time.sleep(0.1)
+        raise TimeoutError("streamlit did not answer")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def app_db_copy(source: Path, folder: Path) -> Path:
+    """A copy with the demo accounts (the sample database has them; synthetic ones get them here)."""
+    from data.accounts import ensure_demo_accounts
+    from data.store import PartnerStore
+
+    db = folder / "app.duckdb"
+    shutil.copy(source, db)
+    with PartnerStore(db) as store:
+        ensure_demo_accounts(store)
+    return db
+
+
+def app_first_match(db: Path, idea: str, think: float) -> dict:
+    env = {**os.environ, "SAMSPILL_DB": str(db)}
+    return child_json([sys.executable, "bench/app_first_match.py", idea, "--think", str(think)], env=env)
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--think", type=float, default=10.0)
+    args = parser.parse_args(argv)
+    db = common.sample_db()
+    common.print_machine("3. Cold start (sample cluster, 77 organisations)")
+    samspill = str(BIN / "samspill")
+    cli = {
+        "samspill --help": [samspill, "--help"],
+        "samspill stats": [samspill, "--db", str(db), "stats"],
+        "samspill match (one idea)": [samspill, "--db", str(db), "match", IDEA, "--top", "10"],
+    }
+    rows = []
+    for label, cmd in cli.items():
+        times = [wall(cmd) for _ in range(args.repeats)]
+        rows.append([label, f"{common.median(times):.1f} s", " ".join(f"{t:.1f}" for t in times)])
+    print(common.table(["process start to exit", f"median of {args.repeats}", "runs (s)"], rows))
+
+    phases = [child_json([sys.executable, "bench/phases.py", str(db), IDEA]) for _ in range(args.repeats)]
+    names = ["interpreter", "import CLI", "import matcher", "open store + find model", "load model", "load index",
+             "first match"]
+    median = {n: common.median([p[n] for p in phases]) for n in names + ["total"]}
+    print(f"\n   where a cold `match` goes (one fresh process, median of {args.repeats}; bench/phases.py)")
+    print(common.table(["phase", "seconds", "share"],
+                       [[n, f"{median[n]:.2f}", f"{median[n] / median['total']:.0%}"] for n in names]
+                       + [["total", f"{median['total']:.2f}", "100%"]]))
+    dominant = max(names, key=lambda n: median[n])
+    print(f"   dominant: {dominant}; torch imported by `--help`/`stats`: no (checked below)")
+    for label in ("samspill --help", "samspill stats"):
+        cmd = cli[label][1:]
+        code = ("import sys, runpy; sys.argv = ['samspill', *sys.argv[1:]]\n"
+                "try:\n    runpy.run_module('samspill_cli', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+                "import sys as s; print('TORCH' if 'torch' in s.modules else 'NO-TORCH', "
+                "'SKLEARN' if 'sklearn' in s.modules else 'NO-SKLEARN', file=s.stderr)")
+        probe = subprocess.run([sys.executable, "-c", code, *cmd], capture_output=True, text=True, cwd=common.REPO)
+        print(f"   {label}: {probe.stderr.strip().splitlines()[-1] if probe.stderr.strip() else '?'}")
+
+    with tempfile.TemporaryDirectory() as folder:
+        app_db = app_db_copy(db, Path(folder))
+        ready = [streamlit_ready(app_db) for _ in range(args.repeats)]
+        app = {}
+        for think in (0.0, args.think):
+            runs = [app_first_match(app_db, IDEA, think) for _ in range(args.repeats)]
+            app[think] = {k: common.median([r[k] for r in runs]) for k in ("signed in", "answered", "click to answer")}
+    print(f"\n   the app (median of {args.repeats}; AppTest drives the real script in a fresh process)")
+    print(common.table(
+        ["", "process start to signed in", "process start to answer", "click to answer"],
+        [["ask at once", f"{app[0.0]['signed in']:.1f} s", f"{app[0.0]['answered']:.1f} s",
+          f"{app[0.0]['click to answer']:.1f} s"],
+         [f"ask after typing ({args.think:.0f} s)", f"{app[args.think]['signed in']:.1f} s",
+          f"{app[args.think]['answered']:.1f} s", f"{app[args.think]['click to answer']:.1f} s"]]))
+    print(f"   `streamlit run` until the server answers /_stcore/health: {common.median(ready):.1f} s "
+          f"(runs {', '.join(f'{r:.1f}' for r in ready)})")
+    return {"phases": median, "app": app}
+
+
+if __name__ == "__main__":
+    main()
