@@ -94,7 +94,6 @@ __all__ = [
 BETWEENNESS_EXACT_MAX_NODES = 2000
 #: Sources sampled for betweenness on larger graphs (fixed seed).
 BETWEENNESS_SAMPLE = 512
-_BATCH = 128  # BFS sources handled together in one sparse product
 
 
 # -- result types ---------------------------------------------------------------
@@ -276,35 +275,15 @@ def _betweenness(nodes: list, A, *, k: int | None, seed: int) -> dict[str, float
     if k == n:
         k = None
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
+    import igraph
+    import scipy.sparse as sp
+
     position = {v: i for i, v in enumerate(nodes)}
-    A = A.copy()
-    A.data[:] = 1.0  # hop counts: weights do not make a path shorter
-    total = np.zeros(n)
-    for start in range(0, len(sources), _BATCH):
-        idx = np.fromiter((position[s] for s in sources[start : start + _BATCH]), dtype=np.int64)
-        cols = np.arange(len(idx))
-        sigma = np.zeros((n, len(idx)))
-        sigma[idx, cols] = 1.0
-        dist = np.full((n, len(idx)), -1, dtype=np.int32)
-        dist[idx, cols] = 0
-        frontier = sigma.copy()
-        depth = 0
-        while True:  # forward: count shortest paths level by level
-            reach = A @ frontier
-            new = (reach > 0) & (dist < 0)
-            if not new.any():
-                break
-            depth += 1
-            dist[new] = depth
-            frontier = np.where(new, reach, 0.0)
-            sigma += frontier
-        safe_sigma = np.where(sigma > 0, sigma, 1.0)
-        delta = np.zeros_like(sigma)
-        for level in range(depth, 0, -1):  # backward: accumulate dependencies
-            share = np.where(dist == level, (1.0 + delta) / safe_sigma, 0.0)
-            delta += np.where(dist == level - 1, sigma * (A @ share), 0.0)
-        delta[idx, cols] = 0.0
-        total += delta.sum(axis=1)
+    upper = sp.triu(A, k=1).tocoo()  # hop counts: weights do not make a path shorter
+    graph = igraph.Graph(n=n, edges=np.column_stack([upper.row, upper.col]).tolist())
+    # Brandes in C (igraph); it counts each unordered pair once, the sums below count both ways.
+    chosen = None if k is None else [position[s] for s in sources]
+    total = 2.0 * np.asarray(graph.betweenness(directed=False, sources=chosen), dtype=np.float64)
     # networkx's rescaling for normalized=True, endpoints=False, undirected.
     big_n = n - 1
     if k is None:
