@@ -253,6 +253,11 @@ class Matcher:
             for i, ((q, notes), (vector, aspects, aspect_vectors)) in enumerate(zip(checked, embedded, strict=True))
         ]
 
+    def forget_ideas(self) -> None:
+        """Drop the vectors kept for recent ideas (the next match of each embeds it again)."""
+        with self._ideas_lock:
+            self._ideas.clear()
+
     def _embed_ideas(self, texts: Sequence[str]) -> list[tuple[np.ndarray, list[str], np.ndarray]]:
         """Each idea's vector, its parts and their vectors; recent ideas come from a small cache."""
         with self._ideas_lock:

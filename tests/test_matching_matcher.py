@@ -212,6 +212,9 @@ def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, monk
     assert len(calls) == 5 and len(matcher._ideas) == 2  # bounded: the oldest ideas are dropped
     matcher.match(MatchQuery(idea))
     assert calls[-2:] == [[idea], idea_aspects(idea)]
+    matcher.forget_ideas()
+    matcher.match(MatchQuery(idea))
+    assert len(calls) == 9  # forgotten: embedded again
 
 
 def test_a_query_can_ask_for_reasons_in_norwegian(matcher):
