@@ -84,7 +84,7 @@ def machine() -> dict[str, str]:
     except (OSError, StopIteration):
         pass
     versions = {}
-    for name in ("torch", "sentence_transformers", "numpy", "scipy", "sklearn", "duckdb", "networkx"):
+    for name in ("torch", "sentence_transformers", "numpy", "scipy", "sklearn", "duckdb", "networkx", "igraph"):
         try:
             from importlib.metadata import version
 
