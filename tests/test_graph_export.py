@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -401,3 +402,22 @@ def test_xml_exports_keep_numbers_booleans_and_mixed_types(tmp_path, writer, rea
     assert H.nodes["a"]["n"] == 3 and "note" not in H.nodes["a"] and H.nodes["b"]["note"] == "x"
     assert H["a"]["b"]["weight"] == 2.5 and H["a"]["b"]["first_year"] == 2019
     assert (H["a"]["b"]["tag"], H["b"]["c"]["tag"]) == ("7", "seven")  # mixed -> text
+
+
+def test_many_ties_are_drawn_in_chunks_and_none_is_lost(monkeypatch):
+    # Agg refuses one path of ~750,000 ties ("Exceeded cell block limit"); draw splits them.
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import PathPatch
+
+    rng = np.random.default_rng(0)
+    segments = rng.random((6500, 2, 2))
+    monkeypatch.setattr(draw, "_PATH_SEGMENTS", 1000)
+    fig, ax = plt.subplots()
+    try:
+        draw._add_edges(ax, segments, np.ones(6500), colour="#888888", alpha=0.2, zorder=1, gid="edges")
+        paths = [a.get_path() for a in ax.get_children() if isinstance(a, PathPatch) and a.get_gid() == "edges"]
+    finally:
+        plt.close(fig)
+    assert [len(path.vertices) // 2 for path in paths] == [1000] * 6 + [500]
+    drawn = np.vstack([path.vertices for path in paths])
+    np.testing.assert_allclose(drawn, segments.reshape(-1, 2))  # every tie once, in order
