@@ -90,7 +90,7 @@ class Workspace:
 
     def _warm(self, embedder) -> None:
         try:
-            embedder.embed_queries(["warm-up"])  # the model loads here, once per process
+            load_model(embedder)
             self.ensure_indexed()
         except Exception:  # noqa: BLE001 - the page that needs the matcher retries and shows the error
             logging.getLogger(__name__).warning("preloading the matcher failed", exc_info=True)
@@ -116,6 +116,11 @@ def workspace() -> Workspace:
     ws = _workspace(str(default_db_path()), os.environ.get("SAMSPILL_MODEL", ""))
     ws.preload()
     return ws
+
+
+def load_model(embedder) -> None:
+    """Load the model now (once per process; later calls cost one tiny embedding)."""
+    embedder.embed_queries(["warm-up"])
 
 
 def _serving_threads() -> None:
@@ -149,7 +154,7 @@ def get_matcher():
     ws = workspace()
     if not ws.indexed:
         with st.spinner(t("index.loading_model")):
-            ws.embedder().embed_queries(["warm-up"])  # the model loads here, once per process
+            load_model(ws.embedder())
         update, done = progress_bar(t("index.building"))
         try:
             ws.ensure_indexed(progress=update)
