@@ -172,25 +172,9 @@ def test_feedback_raises_an_organisations_score_and_not_useful_lowers_it(matcher
     assert score("proneo") < before
 
 
-def test_match_many_embeds_all_ideas_in_one_call(matcher):
-    calls = []
-    original = matcher.embedder.embed_queries
-
-    def counting(texts):
-        calls.append(len(texts))
-        return original(texts)
-
-    matcher.embedder.embed_queries = counting
-    results = matcher.match_many(
-        [MatchQuery("hydrogen fuel for ships"), MatchQuery("salmon feed"), MatchQuery("robot vision")]
-    )
-    assert [ids(r)[0] for r in results] == ["hydro", "salmon", "robot"]
-    assert len(calls) == 1
-
-
-def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, monkeypatch):
-    import matching.matcher as matcher_module
-
+@pytest.fixture
+def embed_calls(matcher):
+    """The texts of every embed_queries call the matcher makes, one list per call."""
     calls = []
     original = matcher.embedder.embed_queries
 
@@ -199,6 +183,22 @@ def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, monk
         return original(texts)
 
     matcher.embedder.embed_queries = counting
+    return calls
+
+
+def test_match_many_embeds_all_ideas_in_one_call(matcher, embed_calls):
+    calls = embed_calls
+    results = matcher.match_many(
+        [MatchQuery("hydrogen fuel for ships"), MatchQuery("salmon feed"), MatchQuery("robot vision")]
+    )
+    assert [ids(r)[0] for r in results] == ["hydro", "salmon", "robot"]
+    assert len(calls) == 1
+
+
+def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, embed_calls, monkeypatch):
+    import matching.matcher as matcher_module
+
+    calls = embed_calls
     idea = "Hydrogen fuel for ferries. Electrolysis plants near the harbour. Research on safety."
     every_kind = matcher.match(MatchQuery(idea))
     research = matcher.match(MatchQuery(idea, kind="research"))
