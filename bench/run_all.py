@@ -110,13 +110,12 @@ def main(argv=None) -> int:
                 finished(run_section(name, *chosen[name], env))
             side = [n for n in chosen if n in SIDE_LANE]
             main_lane = [n for n in chosen if n not in ALONE and n not in SIDE_LANE]
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                side_runs = [pool.submit(lambda: [run_section(n, *chosen[n], env) for n in side])]
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                side_lane = pool.submit(lambda: [run_section(n, *chosen[n], env) for n in side])
                 for name in main_lane:
                     finished(run_section(name, *chosen[name], env))
-                for future in side_runs:
-                    for outcome in future.result():
-                        finished(outcome)
+                for outcome in side_lane.result():
+                    finished(outcome)
         total = time.perf_counter() - start
         emit("\n# time per section: " + ", ".join(f"{o.name} {o.seconds / 60:.1f} min" for o in outcomes.values())
              + f"; total {total / 60:.1f} min\n")
