@@ -10,7 +10,15 @@ import pytest
 
 from data.models import Organisation, Participation, Project
 from data.store import PartnerStore
-from matching.evaluate import development_split, evaluate_store, format_table, recall_at, reciprocal_rank
+from matching.evaluate import (
+    Score,
+    development_split,
+    evaluate_store,
+    format_table,
+    gain_interval,
+    recall_at,
+    reciprocal_rank,
+)
 from matching.index import index_store
 
 
@@ -72,3 +80,43 @@ def test_real_h2020_protocol_reproduces_the_reference_baselines(shared_data, tmp
     assert by[("seeded", "matcher")].queries == 110
     table = format_table(scores)
     assert "matcher vs TF-IDF" in table and "popularity" in table
+
+
+def _score(ranker, values):
+    import numpy as np
+
+    arr = np.asarray(values, dtype=float)
+    return Score(ranker, "cold", len(arr), *arr.mean(axis=0), per_query=arr)
+
+
+def test_gain_interval_is_exact_when_every_idea_gains_the_same():
+    ours = _score("matcher", [[0.2, 0.4, 0.5]] * 30)
+    base = _score("tfidf", [[0.1, 0.4, 0.25]] * 30)
+    assert gain_interval(ours, base, metric=0) == pytest.approx((1.0, 1.0))
+    assert gain_interval(ours, base, metric=2) == pytest.approx((1.0, 1.0))
+
+
+def test_gain_interval_widens_with_noise_and_contains_the_point_gain():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    base_values = rng.uniform(0, 0.4, size=(140, 3))
+    ours_values = base_values * 1.1 + rng.normal(0, 0.1, size=(140, 3)).clip(-0.04)
+    ours, base = _score("matcher", ours_values), _score("tfidf", base_values)
+    low, high = gain_interval(ours, base, metric=0)
+    point = ours.recall_10 / base.recall_10 - 1
+    assert low < point < high
+    assert high - low > 0.05  # 140 noisy ideas cannot pin a gain to a point
+
+
+def test_gain_interval_refuses_scores_of_different_ideas():
+    with pytest.raises(ValueError, match="same ideas"):
+        gain_interval(_score("matcher", [[0.1, 0.1, 0.1]] * 3), _score("tfidf", [[0.1, 0.1, 0.1]] * 4))
+
+
+def test_format_table_shows_the_gain_and_its_interval():
+    ours = _score("matcher", [[0.2, 0.4, 0.5], [0.3, 0.5, 0.5]] * 20)
+    base = _score("tfidf", [[0.1, 0.4, 0.25], [0.2, 0.5, 0.25]] * 20)
+    table = format_table([ours, base])
+    assert "matcher vs TF-IDF" in table
+    assert "95% interval" in table
