@@ -203,7 +203,9 @@ def _print_result(result) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Import this interchange folder first (e.g. ../shared/data/h2020-cleantech).",
 )
-@click.option("--query-year", type=int, default=2018, show_default=True, help="2018 is reported; 2017 and 2016 are for tuning.")
+@click.option(
+    "--query-year", type=int, default=2018, show_default=True, help="2018 is reported; 2017 and 2016 are for tuning."
+)
 @click.option("--markdown", is_flag=True, help="Print the table as Markdown (for README).")
 @click.pass_obj
 def evaluate_command(ctx, data: Path | None, query_year: int, markdown: bool) -> None:
