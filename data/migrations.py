@@ -105,4 +105,19 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             """,
         ],
     ),
+    (
+        # A cache of the fitted TF-IDF (matching.lexical), keyed by a digest of the texts it was
+        # fitted on: refitting took 24 s of a 30 s index load at 100,000 organisations. Plain
+        # arrays and text, never pickles, so a database from elsewhere cannot run code on load.
+        "m004_create_lexical_index",
+        [
+            """
+            CREATE TABLE lexical_index (
+                part   VARCHAR PRIMARY KEY,
+                digest VARCHAR NOT NULL,
+                data   BLOB NOT NULL
+            )
+            """,
+        ],
+    ),
 ]

@@ -795,6 +795,23 @@ class PartnerStore:
         flat = table.column("vector").combine_chunks().flatten().to_numpy(zero_copy_only=False)
         return ids, np.asarray(flat, dtype=np.float32).reshape(len(ids), dim)
 
+    def lexical_index(self, digest: str) -> dict[str, bytes] | None:
+        """The saved parts of the fitted TF-IDF whose texts have this digest, or None."""
+        with self.read() as cur:
+            if not self._has_table(cur, "lexical_index"):  # a read-only store from before m004
+                return None
+            rows = cur.execute("SELECT part, data FROM lexical_index WHERE digest = ?", [digest]).fetchall()
+        return {part: bytes(data) for part, data in rows} or None
+
+    def save_lexical_index(self, digest: str, parts: Mapping[str, bytes]) -> None:
+        """Replace the saved TF-IDF with ``parts`` (one transaction; only one is kept)."""
+        with self.write() as cur:
+            cur.execute("DELETE FROM lexical_index")
+            cur.executemany(
+                "INSERT INTO lexical_index (part, digest, data) VALUES (?, ?, ?)",
+                [(part, digest, bytes(data)) for part, data in parts.items()],
+            )
+
     def profile_fingerprint(self) -> tuple[str, str, int]:
         """A cheap summary of everything the index depends on, computed inside DuckDB.
 

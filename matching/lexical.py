@@ -8,6 +8,8 @@ cluster writes in both.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from itertools import islice
 
 import numpy as np
 import scipy.sparse as sp
+import sklearn
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 NORWEGIAN_STOP_WORDS = frozenset(
@@ -80,6 +83,25 @@ def make_vectorizer(n_documents: int) -> TfidfVectorizer:
     )
 
 
+#: Part of :func:`corpus_digest`: bump when what :meth:`LexicalIndex.to_parts` writes changes.
+LEXICAL_FORMAT = "lexical-1"
+
+
+def corpus_digest(project_texts: Sequence[str], passage_texts: Sequence[str]) -> str:
+    """What a fitted :class:`LexicalIndex` depends on: the texts in order, the TF-IDF settings
+    and scikit-learn's version. Equal digests mean a saved fit can be used as it is."""
+    digest = hashlib.sha256()
+    settings = make_vectorizer(len(project_texts) + len(passage_texts)).get_params()
+    settings.pop("dtype")  # a type, whose repr is not stable; float32 is fixed above
+    digest.update(f"{LEXICAL_FORMAT}|{sklearn.__version__}|{sorted(settings.items())!r}".encode())
+    for texts in (project_texts, passage_texts):
+        digest.update(f"|{len(texts)}|".encode())
+        for text in texts:
+            digest.update(text.encode("utf-8", "surrogatepass"))
+            digest.update(b"\x00")
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True, eq=False)
 class LexicalIndex:
     """A fitted vectorizer and the TF-IDF rows of the project documents and profile passages."""
@@ -87,6 +109,10 @@ class LexicalIndex:
     vectorizer: TfidfVectorizer
     projects: sp.csr_matrix  # (n_projects, n_terms), rows L2-normalised
     passages: sp.csr_matrix  # (n_passages, n_terms)
+    # "nb", "en" or "" per text (guess_language): kept with the fit, since guessing it for
+    # every text was the next largest part of a large index load
+    project_language: np.ndarray
+    passage_language: np.ndarray
 
     @classmethod
     def fit(cls, project_texts: Sequence[str], passage_texts: Sequence[str]) -> LexicalIndex:
@@ -98,7 +124,69 @@ class LexicalIndex:
             vectorizer = make_vectorizer(0).set_params(stop_words=None).fit(["empty"])
             matrix = vectorizer.transform(texts).tocsr()
         n = len(project_texts)
-        return cls(vectorizer, matrix[:n], matrix[n:])
+        languages = np.array([guess_language(t) for t in texts], dtype=object)
+        return cls(vectorizer, matrix[:n], matrix[n:], languages[:n], languages[n:])
+
+    def to_parts(self) -> dict[str, bytes]:
+        """The fitted state as plain arrays and text, to keep in the store (see :meth:`from_parts`)."""
+        matrix = sp.vstack([self.projects, self.passages], format="csr")
+        meta = {
+            "format": LEXICAL_FORMAT,
+            "n_projects": self.projects.shape[0],
+            "n_terms": matrix.shape[1],
+            "stop_words": self.vectorizer.stop_words is not None,
+        }
+        return {
+            "meta": json.dumps(meta).encode(),
+            "terms": "\n".join(self.vocabulary()).encode(),  # a term never holds a newline
+            "idf": self.vectorizer.idf_.astype("<f4").tobytes(),
+            "indptr": matrix.indptr.astype("<i8").tobytes(),
+            "indices": matrix.indices.astype("<i4").tobytes(),
+            "data": matrix.data.astype("<f4").tobytes(),
+            "languages": "\n".join([*self.project_language, *self.passage_language]).encode(),
+        }
+
+    @classmethod
+    def from_parts(cls, parts: dict[str, bytes], *, n_projects: int, n_passages: int) -> LexicalIndex:
+        """Rebuild what :meth:`to_parts` saved; ``ValueError`` if anything does not add up."""
+        try:
+            meta = json.loads(parts["meta"])
+            terms = parts["terms"].decode().split("\n") if parts["terms"] else []
+            idf = np.frombuffer(parts["idf"], "<f4")
+            indptr = np.frombuffer(parts["indptr"], "<i8")
+            indices = np.frombuffer(parts["indices"], "<i4")
+            data = np.frombuffer(parts["data"], "<f4")
+            languages = parts["languages"].decode().split("\n")
+        except (KeyError, ValueError, TypeError, UnicodeDecodeError) as exc:
+            raise ValueError(f"saved TF-IDF is unreadable: {exc}") from exc
+        n_rows, n_terms = n_projects + n_passages, len(terms)
+        if n_rows == 0:
+            languages = []
+        if (
+            meta.get("format") != LEXICAL_FORMAT
+            or meta.get("n_projects") != n_projects
+            or meta.get("n_terms") != n_terms
+            or idf.size != n_terms
+            or indptr.size != n_rows + 1
+            or indptr[0] != 0
+            or indptr[-1] != indices.size
+            or indices.size != data.size
+            or bool((np.diff(indptr) < 0).any())
+            or (indices.size and (int(indices.min()) < 0 or int(indices.max()) >= n_terms))
+            or len(languages) != n_rows
+            or not set(languages) <= {"nb", "en", ""}
+        ):
+            raise ValueError("saved TF-IDF does not fit these texts")
+        vectorizer = make_vectorizer(n_rows)
+        if not meta.get("stop_words", True):
+            vectorizer.set_params(stop_words=None)
+        vectorizer.vocabulary_ = dict(zip(terms, range(n_terms), strict=True))
+        vectorizer.idf_ = idf.astype(np.float32)
+        matrix = sp.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=(n_rows, n_terms))
+        languages = np.array(languages, dtype=object)
+        return cls(
+            vectorizer, matrix[:n_projects], matrix[n_projects:], languages[:n_projects], languages[n_projects:]
+        )
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self.vectorizer.transform(list(texts)).tocsr()
