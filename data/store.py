@@ -803,6 +803,14 @@ class PartnerStore:
             rows = cur.execute("SELECT part, data FROM lexical_index WHERE digest = ?", [digest]).fetchall()
         return {part: bytes(data) for part, data in rows} or None
 
+    def lexical_index_digest(self) -> str | None:
+        """The digest of the saved TF-IDF, or None when there is none."""
+        with self.read() as cur:
+            if not self._has_table(cur, "lexical_index"):
+                return None
+            row = cur.execute("SELECT min(digest) FROM lexical_index").fetchone()
+        return row[0] if row else None
+
     def save_lexical_index(self, digest: str, parts: Mapping[str, bytes]) -> None:
         """Replace the saved TF-IDF with ``parts`` (one transaction; only one is kept)."""
         with self.write() as cur:

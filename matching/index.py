@@ -92,8 +92,11 @@ def _index_store(store, embedder: Embedder, *, progress: Progress | None, batch_
     # every record, passage split and content hash (seconds at 100k organisations).
     register, vectors_before, n_vectors = store.profile_fingerprint()
     if store.index_state() == _index_state(model_id, register, vectors_before):
+        if store.lexical_index_digest() is None and not store.read_only:  # a store from before m004
+            _save_lexical_index(store, store.organisations(), store.projects())
         return IndexReport(model_id, 0, n_vectors, 0, time.perf_counter() - started)
-    items = list(iter_profile_items(store.organisations(), store.projects()))
+    organisations, projects = store.organisations(), store.projects()
+    items = list(iter_profile_items(organisations, projects))
     todo: dict[str, list[tuple[str, str, str]]] = {t: [] for t in ITEM_TYPES}
     keep: dict[str, tuple[list[str], list[str]]] = {t: ([], []) for t in ITEM_TYPES}
     stored = {t: store.embedding_hashes(t) for t in ITEM_TYPES}
@@ -139,9 +142,28 @@ def _index_store(store, embedder: Embedder, *, progress: Progress | None, batch_
             }
         )
     if not getattr(store, "read_only", False):
+        _save_lexical_index(store, organisations, projects)
         # The register as it was when this run read it: a change made meanwhile shows next time.
         store.set_index_state(_index_state(model_id, register, store.profile_fingerprint()[1]))
     return IndexReport(model_id, total, unchanged, removed, time.perf_counter() - started)
+
+
+def _save_lexical_index(store, organisations: Sequence[Organisation], projects: Sequence[Project]) -> None:
+    """Fit TF-IDF on the register's texts and keep it in the store, unless that fit is kept already.
+
+    Done here, in the step that writes anyway, so loading the index only reads.
+    """
+    project_texts, passage_texts = lexical_texts(organisations, projects)
+    digest = corpus_digest(project_texts, passage_texts)
+    if store.lexical_index_digest() != digest:
+        store.save_lexical_index(digest, LexicalIndex.fit(project_texts, passage_texts).to_parts())
+
+
+def lexical_texts(organisations: Sequence[Organisation], projects: Sequence[Project]) -> tuple[list[str], list[str]]:
+    """The texts TF-IDF is fitted on, in index row order: project documents, then profile passages."""
+    project_texts = [t for p in sorted(projects, key=lambda p: p.project_id) if (t := project_document(p))]
+    passage_texts = [t for o in sorted(organisations, key=lambda o: o.org_id) for t in organisation_passages(o)]
+    return project_texts, passage_texts
 
 
 @dataclass(frozen=True)
@@ -381,11 +403,12 @@ def load_match_index(store, model_id: str) -> MatchIndex:
 
 
 def saved_lexical_index(store, project_texts: Sequence[str], passage_texts: Sequence[str]) -> LexicalIndex:
-    """The TF-IDF fitted on exactly these texts as saved in the store, else a new fit, saved.
+    """The TF-IDF fitted on exactly these texts as saved in the store, else a new fit.
 
     Fitting is most of a large index load (24 s of 30 s at 100,000 organisations);
-    reading the saved fit takes under a second. A saved fit that does not add up is fitted
-    again; a read-only store is not written.
+    reading the saved fit takes under a second. :func:`index_store` saves it; a fit that is
+    missing here (texts changed without an index run) or does not add up is fitted again
+    and saved, unless the store is read-only.
     """
     digest = corpus_digest(project_texts, passage_texts)
     parts = store.lexical_index(digest)

@@ -80,16 +80,8 @@ def test_the_digest_follows_every_text_and_its_place():
 
 
 @pytest.fixture
-def store(tmp_path, fake_embedder):
-    with PartnerStore(tmp_path / "m.duckdb") as store:
-        store.upsert(ORGS, PROJECTS, PARTS)
-        index_store(store, fake_embedder)
-        yield store
-
-
-@pytest.fixture
 def fits(monkeypatch):
-    """Count real TF-IDF fits."""
+    """Count real TF-IDF fits (requested before ``store`` so indexing counts too)."""
     calls = []
     original = LexicalIndex.fit.__func__
 
@@ -101,29 +93,76 @@ def fits(monkeypatch):
     return calls
 
 
-def test_the_second_load_reuses_the_saved_fit_and_ranks_the_same(store, fake_embedder, fits):
+@pytest.fixture
+def store(fits, tmp_path, fake_embedder):
+    with PartnerStore(tmp_path / "m.duckdb") as store:
+        store.upsert(ORGS, PROJECTS, PARTS)
+        index_store(store, fake_embedder)
+        yield store
+
+
+def test_indexing_saves_the_fit_and_loading_only_reads_it(store, fake_embedder, fits):
+    assert len(fits) == 1  # by index_store
     first = Matcher(store, fake_embedder, lang="en").match("hydrogen ferry with electrolysis", top=6)
-    assert len(fits) == 1
     second = Matcher(store, fake_embedder, lang="en").match("hydrogen ferry with electrolysis", top=6)
-    assert len(fits) == 1  # read back, not fitted again
+    assert len(fits) == 1  # both loads read it back
     assert [(s.org_id, s.score, s.reasons) for s in first.organisations] == [
         (s.org_id, s.score, s.reasons) for s in second.organisations
     ]
 
 
-def test_a_changed_text_fits_again(store, fake_embedder, fits):
-    load_match_index(store, fake_embedder.model_id)
+def test_the_saved_fit_ranks_exactly_as_a_fresh_one(store, fake_embedder):
+    saved = Matcher(store, fake_embedder, lang="en")
+    fresh = Matcher(store, fake_embedder, lang="en")
+    fresh._index = build_fresh(store, fake_embedder)
+    for idea in ("hydrogen ferry with electrolysis", "salmon feed", "robot vision for welding"):
+        a, b = saved.match(idea, top=6), fresh.match(idea, top=6)
+        assert [(s.org_id, s.score, s.reasons) for s in a.organisations] == [
+            (s.org_id, s.score, s.reasons) for s in b.organisations
+        ]
+
+
+def build_fresh(store, embedder):
+    from matching.index import ITEM_TYPES, build_match_index
+
+    return build_match_index(
+        store.organisations(),
+        store.projects(),
+        store.participations(),
+        model_id=embedder.model_id,
+        vectors={t: store.load_embeddings(t) for t in ITEM_TYPES},
+    ).warm()
+
+
+def test_a_changed_text_is_fitted_again_by_indexing(store, fake_embedder, fits):
     store.upsert([], [Project("p6", "Tidal power", "Tidal turbines for remote fish farms.", 2024)], [])
     index_store(store, fake_embedder)
+    assert len(fits) == 2
     index = load_match_index(store, fake_embedder.model_id)
     assert len(fits) == 2
     assert "tidal" in set(index.lexical.vocabulary())
+
+
+def test_texts_changed_without_indexing_are_fitted_on_load(store, fake_embedder, fits):
+    edited = ORGS[0].__class__(**{**ORGS[0].__dict__, "description": ORGS[0].description + " Also tidal power."})
+    store.update_organisation(edited)
+    index = load_match_index(store, fake_embedder.model_id)  # the old vectors still fit the passage ids
+    assert len(fits) == 2 and "tidal" in set(index.lexical.vocabulary())
+    index_store(store, fake_embedder)  # re-embeds the edited passage; the fit saved on load is current
     load_match_index(store, fake_embedder.model_id)
-    assert len(fits) == 2  # the new fit was saved in place of the old one
+    assert len(fits) == 2
+
+
+def test_a_store_from_before_the_saved_fit_gets_it_from_the_next_index_run(store, fake_embedder, fits):
+    with store.write() as cur:
+        cur.execute("DELETE FROM lexical_index")
+    assert index_store(store, fake_embedder).embedded == 0  # nothing to embed: the quick path
+    assert len(fits) == 2 and store.lexical_index_digest() is not None
+    load_match_index(store, fake_embedder.model_id)
+    assert len(fits) == 2
 
 
 def test_a_damaged_saved_fit_is_fitted_again_and_replaced(store, fake_embedder, fits):
-    load_match_index(store, fake_embedder.model_id)
     with store.write() as cur:
         cur.execute("UPDATE lexical_index SET data = 'garbage'::BLOB WHERE part = 'indptr'")
     index = load_match_index(store, fake_embedder.model_id)
@@ -138,11 +177,10 @@ def test_a_read_only_store_is_served_but_not_written(tmp_path, fake_embedder, fi
     with PartnerStore(path) as store:
         store.upsert(ORGS, PROJECTS, PARTS)
         index_store(store, fake_embedder)
-        with store.read() as cur:
-            assert cur.execute("SELECT count(*) FROM lexical_index").fetchone()[0] == 0
+        with store.write() as cur:
+            cur.execute("DELETE FROM lexical_index")  # as in a store indexed before the saved fit
     with PartnerStore(path, read_only=True) as store:
         assert load_match_index(store, fake_embedder.model_id).lexical.projects.shape[0] == len(PROJECTS)
-        assert load_match_index(store, fake_embedder.model_id) is not None
-    assert len(fits) == 2  # fitted each time, nothing saved
-    with PartnerStore(path, read_only=True) as store, store.read() as cur:
-        assert cur.execute("SELECT count(*) FROM lexical_index").fetchone()[0] == 0
+        load_match_index(store, fake_embedder.model_id)
+        assert store.lexical_index_digest() is None
+    assert len(fits) == 3  # once by indexing, then each read-only load fits in memory
