@@ -337,13 +337,13 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
 
 
 def _record_index_state(path: Path, embedder) -> None:
-    """Let one index run check the store item by item and record its fingerprint, as a deployed
-    register that has been indexed once has it (a no-op when it is recorded already)."""
+    """Let one index run check the store item by item, record its fingerprint and keep the fitted
+    TF-IDF, as a deployed register that has been indexed once has them (a no-op when it has)."""
     from data.store import PartnerStore
     from matching.index import index_store
 
     with PartnerStore(path) as store:
-        if store.index_state() is None:
+        if store.index_state() is None or store.lexical_index_digest() is None:
             report = index_store(store, embedder)
             assert report.embedded == 0, report
 
