@@ -182,11 +182,17 @@ class LexicalIndex:
             vectorizer.set_params(stop_words=None)
         vectorizer.vocabulary_ = dict(zip(terms, range(n_terms), strict=True))
         vectorizer.idf_ = idf.astype(np.float32)
-        matrix = sp.csr_matrix((data.copy(), indices.copy(), indptr.copy()), shape=(n_rows, n_terms))
         languages = np.array(languages, dtype=object)
-        return cls(
-            vectorizer, matrix[:n_projects], matrix[n_projects:], languages[:n_projects], languages[n_projects:]
+        # Each half built from its slice of the saved arrays: one copy, not the whole matrix
+        # and then its row slices (which held the TF-IDF three times over at 100k).
+        split = int(indptr[n_projects])
+        projects = sp.csr_matrix(
+            (data[:split].copy(), indices[:split].copy(), indptr[: n_projects + 1].copy()), shape=(n_projects, n_terms)
         )
+        passages = sp.csr_matrix(
+            (data[split:].copy(), indices[split:].copy(), indptr[n_projects:] - split), shape=(n_passages, n_terms)
+        )
+        return cls(vectorizer, projects, passages, languages[:n_projects], languages[n_projects:])
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         return self.vectorizer.transform(list(texts)).tocsr()
