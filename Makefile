@@ -25,11 +25,12 @@ $(STAMP): pyproject.toml
 
 # Built in a scratch file and moved in place, so an interrupted build never leaves a half database.
 $(DB): | $(STAMP)
-	rm -f $(DB).building $(DB).building.wal
+	rm -f $(DB).building $(DB).building.wal $(DB).building.lock
 	$(BIN)/samspill --db $(DB).building import data/sample
 	$(BIN)/samspill --db $(DB).building index
 	$(BIN)/samspill --db $(DB).building demo-accounts
 	mv $(DB).building $(DB)
+	rm -f $(DB).building.lock
 
 run: setup $(DB)
 	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
@@ -61,4 +62,4 @@ lint: setup
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) $(DB) $(DB).wal
+	rm -rf $(VENV) $(DB) $(DB).wal $(DB).lock

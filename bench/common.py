@@ -329,6 +329,7 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
         store.replace_embeddings(changes)
     _record_index_state(tmp, embedder)
     tmp.replace(path)
+    Path(f"{tmp}.lock").unlink(missing_ok=True)
     meta = {"organisations": len(orgs), "projects": len(projects), "participations": len(parts),
             "passages": len(ids["passage"]), "seconds_to_build": round(time.perf_counter() - start, 1)}
     meta_path.write_text(json.dumps(meta))
@@ -372,4 +373,5 @@ def sample_db(embedder=None, *, log=print) -> Path:
             index_store(store, embedder)
             ensure_demo_accounts(store)
         tmp.replace(path)
+        Path(f"{tmp}.lock").unlink(missing_ok=True)
     return path

@@ -16,7 +16,9 @@ process may then open it at all, not even to read. A second process that opens
 the same file waits up to ``wait`` seconds (retrying with backoff) and then gets
 :class:`StoreBusy`. So there is one writer path per file: the app (or one
 command) holds it, short-lived commands queue behind each other
-(docs/reliability.md has the design and the measured behaviour).
+(docs/reliability.md has the design and the measured behaviour). A store also
+holds ``<file>.lock`` for its whole life, because DuckDB's own lock ends before
+its close is done with the WAL (:func:`_lock_process`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 from pathlib import Path
+from typing import IO
 
 import duckdb
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # Windows: DuckDB's own file lock is all there is
+    fcntl = None
 
 from data.migrations import MIGRATIONS
 from data.models import (
@@ -200,7 +208,13 @@ class PartnerStore:
         self.read_only = read_only
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._conn = _connect(self.path, read_only=read_only, wait=wait)
+        deadline = time.monotonic() + max(wait, 0.0)
+        self._process_lock = _lock_process(self.path, read_only=read_only, wait=wait, deadline=deadline)
+        try:
+            self._conn = _connect(self.path, read_only=read_only, wait=wait, deadline=deadline)
+        except BaseException:
+            self._release_process_lock()
+            raise
         self._closed = False
         self._write_lock = threading.Lock()
         if not read_only:
@@ -218,7 +232,15 @@ class PartnerStore:
         """Close the connection. Idempotent."""
         if not self._closed:
             self._closed = True
-            self._conn.close()
+            try:
+                self._conn.close()
+            finally:
+                self._release_process_lock()
+
+    def _release_process_lock(self) -> None:
+        if self._process_lock is not None:
+            self._process_lock.close()  # closing the file releases the flock
+            self._process_lock = None
 
     def __enter__(self) -> PartnerStore:
         return self
@@ -863,27 +885,74 @@ class PartnerStore:
             cur.execute(f"COMMENT ON TABLE embeddings IS {literal}")
 
 
-def _connect(path: str, *, read_only: bool, wait: float) -> duckdb.DuckDBPyConnection:
-    """Open ``path``, retrying with jittered backoff while another process holds its lock."""
-    deadline = time.monotonic() + max(wait, 0.0)
+class _Held(Exception):
+    """The file is held by another process (raised inside :func:`_open_with_backoff`)."""
+
+
+def _open_with_backoff(path: str, wait: float, deadline: float, attempt):
+    """Call ``attempt()`` until it stops raising :class:`_Held`; :class:`StoreBusy` at ``deadline``."""
     delay = 0.005
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise StoreError(f"cannot open database {path}: {exc}") from exc
+            return attempt()
+        except _Held as exc:
             left = deadline - time.monotonic()
             if left <= 0:
                 waited = f" after waiting {wait:g} s" if wait > 0 else ""
                 raise StoreBusy(
                     f"{path} is in use by another process{waited} (DuckDB allows one process per file); "
                     "stop the other Samspill process (app or command) or use a copy of the file"
-                ) from exc
+                ) from exc.__cause__
             time.sleep(min(delay * (0.5 + random.random()), left))
             delay = min(delay * 2, 0.1)
+
+
+def _lock_process(path: str, *, read_only: bool, wait: float, deadline: float) -> IO[bytes] | None:
+    """Take ``<path>.lock`` (shared to read, exclusive to write) for the life of a store.
+
+    Why not rely on DuckDB's own lock on the file alone: it is released while the closing
+    process is still finishing with the write-ahead log, and a process that opens the file
+    in that moment can lose a write the closer had already committed and acknowledged.
+    tests/test_concurrency.py caught this with six processes taking turns on one file; with
+    this lock held from before DuckDB opens the file until after it has closed it, the
+    same runs lost nothing (docs/reliability.md has the counts).
+    """
+    if fcntl is None or path == ":memory:":
+        return None
+    try:
+        handle = open(f"{path}.lock", "ab")  # noqa: SIM115 - held until the store closes
+    except OSError:
+        return None  # e.g. a read-only folder: nobody can write there, so nothing can be lost
+    mode = (fcntl.LOCK_SH if read_only else fcntl.LOCK_EX) | fcntl.LOCK_NB
+
+    def attempt() -> IO[bytes]:
+        try:
+            fcntl.flock(handle, mode)
+        except BlockingIOError as exc:
+            raise _Held() from exc
+        return handle
+
+    try:
+        return _open_with_backoff(path, wait, deadline, attempt)
+    except BaseException:
+        handle.close()
+        raise
+
+
+def _connect(path: str, *, read_only: bool, wait: float, deadline: float) -> duckdb.DuckDBPyConnection:
+    """Open ``path``, retrying with jittered backoff while another process holds DuckDB's lock."""
+
+    def attempt() -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(path, read_only=read_only)
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower():
+                raise StoreError(f"cannot open database {path}: {exc}") from exc
+            raise _Held() from exc
         except duckdb.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}") from exc
+
+    return _open_with_backoff(path, wait, deadline, attempt)
 
 
 def _fresh_key(column: str, data_type: str) -> str:
@@ -922,7 +991,7 @@ def restore_database(
             shown = ", ".join(f"{n:,} {t}" for t, n in held.items())
             raise StoreError(f"{path} is not empty ({shown}); restore with --force to replace it")
     scratch = path.with_name(path.name + ".restoring")
-    for leftover in (scratch, Path(f"{scratch}.wal")):
+    for leftover in (scratch, Path(f"{scratch}.wal"), Path(f"{scratch}.lock")):
         leftover.unlink(missing_ok=True)
     try:
         conn = duckdb.connect(str(scratch))
@@ -949,7 +1018,7 @@ def restore_database(
         os.replace(scratch, path)
         _fsync(path.parent)
     finally:
-        for leftover in (scratch, Path(f"{scratch}.wal")):
+        for leftover in (scratch, Path(f"{scratch}.wal"), Path(f"{scratch}.lock")):
             leftover.unlink(missing_ok=True)
     return counts
 

@@ -313,6 +313,35 @@ def test_a_process_that_cannot_wait_gets_store_busy(tmp_path):
         assert store.counts()["organisations"] == 77
 
 
+def _lock_file_is_free(db: Path, *, shared: bool) -> bool:
+    """Whether another process could take ``<db>.lock`` now (exclusively, or shared)."""
+    mode = "fcntl.LOCK_SH" if shared else "fcntl.LOCK_EX"
+    code = (
+        "import fcntl, sys\n"
+        "f = open(sys.argv[1], 'ab')\n"
+        f"try:\n    fcntl.flock(f, {mode} | fcntl.LOCK_NB)\nexcept BlockingIOError:\n    sys.exit(1)\n"
+    )
+    return subprocess.run([sys.executable, "-c", code, f"{db}.lock"], timeout=60).returncode == 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the process lock uses fcntl")
+def test_the_process_lock_spans_the_whole_life_of_a_store(tmp_path):
+    """Held from before DuckDB opens the file until after it closed it (docs/reliability.md:
+    DuckDB's own lock ends while its close still works on the WAL)."""
+    db = build_db(tmp_path / "lock.duckdb", index=False, accounts=False)
+    assert _lock_file_is_free(db, shared=False)
+    store = PartnerStore(db)
+    assert not _lock_file_is_free(db, shared=False)
+    assert not _lock_file_is_free(db, shared=True)  # DuckDB lets no reader in beside a writer either
+    store.close()
+    assert _lock_file_is_free(db, shared=False)
+    with PartnerStore(db, read_only=True) as reader:
+        assert reader.counts()["organisations"] == 77
+        assert _lock_file_is_free(db, shared=True)  # readers share
+        assert not _lock_file_is_free(db, shared=False)
+    assert _lock_file_is_free(db, shared=False)
+
+
 def _hold(db: Path) -> subprocess.Popen:
     """Another process holding ``db`` open for writing (like a running app) until released."""
     holder = subprocess.Popen(
