@@ -289,7 +289,7 @@ def _noisy(base: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, log=print) -> tuple[Path, dict]:
     """A DuckDB file with about ``n_orgs`` organisations and their vectors (built once, cached)."""
-    from data.store import PartnerStore
+    from data.store import PartnerStore, remove_database_files
     from matching.embedder import e5_embedder
     from matching.profiles import content_hash, iter_profile_items
 
@@ -317,8 +317,7 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
         hashes[item_type].append(content_hash(model_id, text))
         bases[item_type].append(base)
     tmp = path.with_suffix(".building")
-    for leftover in (tmp, Path(f"{tmp}.wal")):
-        leftover.unlink(missing_ok=True)
+    remove_database_files(tmp)
     with PartnerStore(tmp) as store:
         store.upsert(orgs, projects, parts)
         store.ensure_embedding_space(model_id, embedder.dim)
@@ -329,7 +328,7 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
         store.replace_embeddings(changes)
     _record_index_state(tmp, embedder)
     tmp.replace(path)
-    Path(f"{tmp}.lock").unlink(missing_ok=True)
+    remove_database_files(tmp, keep_database=True)
     meta = {"organisations": len(orgs), "projects": len(projects), "participations": len(parts),
             "passages": len(ids["passage"]), "seconds_to_build": round(time.perf_counter() - start, 1)}
     meta_path.write_text(json.dumps(meta))
@@ -354,7 +353,7 @@ def sample_db(embedder=None, *, log=print) -> Path:
     demo accounts, as `make run` builds it; kept in the bench cache."""
     from data.accounts import ensure_demo_accounts
     from data.importers import import_path
-    from data.store import PartnerStore
+    from data.store import PartnerStore, remove_database_files
     from matching.embedder import e5_embedder
     from matching.index import index_store
 
@@ -367,11 +366,11 @@ def sample_db(embedder=None, *, log=print) -> Path:
     if not path.exists():
         log(f"   building the sample cluster database {path.name} (embeds ~300 texts once) ...")
         tmp = path.with_suffix(".building")
-        tmp.unlink(missing_ok=True)
+        remove_database_files(tmp)
         with PartnerStore(tmp) as store:
             import_path(store, folder)
             index_store(store, embedder)
             ensure_demo_accounts(store)
         tmp.replace(path)
-        Path(f"{tmp}.lock").unlink(missing_ok=True)
+        remove_database_files(tmp, keep_database=True)
     return path

@@ -913,9 +913,10 @@ def _lock_process(path: str, *, read_only: bool, wait: float, deadline: float) -
     Why not rely on DuckDB's own lock on the file alone: it is released while the closing
     process is still finishing with the write-ahead log, and a process that opens the file
     in that moment can lose a write the closer had already committed and acknowledged.
-    tests/test_concurrency.py caught this with six processes taking turns on one file; with
-    this lock held from before DuckDB opens the file until after it has closed it, the
-    same runs lost nothing (docs/reliability.md has the counts).
+    tests/test_concurrency.py caught this with four processes taking turns on one file, and
+    bench/lost_writes.py reproduces it; with this lock held from before DuckDB opens the
+    file until after it has closed it, the same runs lose nothing (docs/reliability.md has
+    the counts).
     """
     if fcntl is None or path == ":memory:":
         return None
@@ -955,6 +956,19 @@ def _connect(path: str, *, read_only: bool, wait: float, deadline: float) -> duc
     return _open_with_backoff(path, wait, deadline, attempt)
 
 
+def remove_database_files(path: str | Path, *, keep_database: bool = False) -> None:
+    """Delete a scratch database and the files DuckDB and the store keep beside it.
+
+    Only for files no other process uses (a build or restore in progress): deleting the
+    ``.lock`` of a shared database would let two processes each hold a lock of their own.
+    ``keep_database`` removes only the companions, after the file was renamed into place.
+    """
+    path = Path(path)
+    companions = [Path(f"{path}.wal"), Path(f"{path}.lock")]
+    for file in companions if keep_database else [path, *companions]:
+        file.unlink(missing_ok=True)
+
+
 def _fresh_key(column: str, data_type: str) -> str:
     """A REPLACE item giving ``column`` a value no stored row has (negative ids, a NUL suffix)."""
     if data_type in ("INTEGER", "BIGINT"):
@@ -991,8 +1005,7 @@ def restore_database(
             shown = ", ".join(f"{n:,} {t}" for t, n in held.items())
             raise StoreError(f"{path} is not empty ({shown}); restore with --force to replace it")
     scratch = path.with_name(path.name + ".restoring")
-    for leftover in (scratch, Path(f"{scratch}.wal"), Path(f"{scratch}.lock")):
-        leftover.unlink(missing_ok=True)
+    remove_database_files(scratch)
     try:
         conn = duckdb.connect(str(scratch))
         try:
@@ -1018,8 +1031,7 @@ def restore_database(
         os.replace(scratch, path)
         _fsync(path.parent)
     finally:
-        for leftover in (scratch, Path(f"{scratch}.wal"), Path(f"{scratch}.lock")):
-            leftover.unlink(missing_ok=True)
+        remove_database_files(scratch)
     return counts
 
 
