@@ -456,6 +456,63 @@ FICTIONAL_ORGANISATIONS = [
      "HMS, lean og medarbeiderskap. Programmene er utviklet sammen med bedrifter i klyngen og kombinerer "
      "samlinger med oppgaver i egen bedrift. Vi vil utvikle digitale læringsmoduler for skiftledere.",
      "lederutvikling;arbeidslederopplæring;lean;HMS;medarbeiderskap;kompetanseheving"),
+    # -- members that joined recently: a profile and no projects yet ---------------------------------
+    # Some write in English, Swedish or Danish, and some profiles are a single line, as in a real
+    # cluster. The wind farm is a trap for "farm" in fish-farming ideas (and the other way round).
+    ("innherred-vindpark", "Innherred Vindpark AS", "company", "NO", TR, "Verdal", 9,
+     "Innherred Vindpark owns and operates an onshore wind farm of 22 turbines on the hills above Verdal. "
+     "We handle grid agreements, noise and ice-throw monitoring, and the wind farm's dialogue with "
+     "reindeer herders and neighbours. We want to store surplus wind power locally and sell it to industry "
+     "in the valley.",
+     "wind farm;wind power;turbine operation;ice detection;power purchase agreements;neighbour relations"),
+    ("termolager", "Termolager Midt AS", "company", "NO", TR, "Stjørdal", 5,
+     "Termolager Midt utvikler varmelager som lagrer overskuddsstrøm og spillvarme som varme i sand og "
+     "stein ved opptil 500 °C. Lageret leverer damp og prosessvarme til industrien når strømmen er dyr.",
+     "varmelager;termisk energilagring;sandbatteri;prosessvarme;damp;effektutjevning"),
+    ("ladepark-midt", "Ladepark Midt AS", "company", "NO", TR, "Steinkjer", 4,
+     "Ladepark Midt bygger og drifter ladestasjoner for elektriske lastebiler, anleggsmaskiner og busser.",
+     "ladestasjoner;hurtiglading;tungtransport;anleggsmaskiner;effektstyring"),
+    ("froya-bronnbat", "Frøya Brønnbåt AS", "company", "NO", TR, "Frøya", 45,
+     "Frøya Brønnbåt driver tre brønnbåter som frakter levende fisk mellom settefiskanlegg, merder og "
+     "slakteri, og som utfører ferskvannsbehandling og mekanisk avlusing om bord. Vi ønsker å måle "
+     "vannkvalitet og stress hos fisken under transport.",
+     "brønnbåt;levende fisk;transport av fisk;ferskvannsbehandling;avlusing;fiskevelferd"),
+    ("jamtpack", "Jämtpack AB", "company", "SE", "Jämtlands län", "Östersund", 32,
+     "Jämtpack tillverkar fiberbaserade förpackningar för livsmedel av massa från skogsindustrin, bland "
+     "annat tråg för kött och fisk som ersätter plast. Vi utvecklar barriärer mot fett och fukt utan "
+     "fluorkemikalier och söker livsmedelsföretag som vill testa förpackningarna.",
+     "livsmedelsförpackningar;fiberbaserade förpackningar;barriärer;plastersättning;formpressad massa"),
+    ("storsjo-isolering", "Storsjö Isolering AB", "company", "SE", "Jämtlands län", "Östersund", 18,
+     "Storsjö Isolering tillverkar träfiberisolering av sågspån och flis från sågverk i Jämtland och "
+     "Trøndelag. Skivorna används i väggar och tak i trähus och har låg klimatpåverkan.",
+     "träfiberisolering;isolering;sågspån;byggmaterial;trähus;låg klimatpåverkan"),
+    ("nordjysk-fodevarelab", "Nordjysk Fødevarelaboratorium ApS", "company", "DK", "Nordjylland", "Aalborg", 24,
+     "Nordjysk Fødevarelaboratorium udfører mikrobiologiske og kemiske analyser af fødevarer, foder og "
+     "vand for producenter i Norden. Vi tilbyder holdbarhedsforsøg, allergenanalyser og dokumentation "
+     "af næringsindhold til mærkning af nye produkter.",
+     "fødevareanalyser;mikrobiologi;holdbarhedsforsøg;allergener;næringsdeklaration;akkrediteret laboratorium"),
+    ("vestjysk-akustik", "Vestjysk Akustik ApS", "company", "DK", "Midtjylland", "Herning", 11,
+     "Vestjysk Akustik måler og dæmper støj og vibrationer i industrien, fra maskiner og ventilation til "
+     "hele fabrikshaller. Vi beregner støjkort for virksomheder og vindmøller.",
+     "støjmåling;støjdæmpning;vibrationer;akustik;arbejdsmiljø;støjkort"),
+    ("sprakverkstedet", "Språkverkstedet Innherred AS", "company", "NO", TR, "Levanger", 8,
+     "Språkverkstedet gir norskopplæring på arbeidsplassen for arbeidsinnvandrere i industri, havbruk og "
+     "bygg, med fagord, sikkerhetsinstrukser og HMS-kurs på enkel norsk. Kursene kombinerer korte "
+     "samlinger med læring i egen jobb.",
+     "norskopplæring;arbeidsinnvandrere;fagspråk;HMS-opplæring;arbeidsplassbasert læring"),
+    ("verdal-laserkutt", "Verdal Laserkutt AS", "company", "NO", TR, "Verdal", 16,
+     "Laserskjæring, kantbretting og sveising av tynnplater i stål og aluminium for industri og bygg.",
+     "laserskjæring;kantbretting;platearbeid;tynnplate;små serier"),
+    ("workwear-loop", "Workwear Loop AS", "company", "NO", TR, "Trondheim", 6,
+     "Workwear Loop collects used workwear and safety clothing from industrial companies, repairs what can "
+     "be worn again and sorts the rest for textile recycling. We report the climate savings to each "
+     "customer.",
+     "workwear;textile recycling;repair;reuse;safety clothing;circular services"),
+    ("smartbygg-energi", "Smartbygg Energi AS", "company", "NO", TR, "Trondheim", 12,
+     "Smartbygg Energi installs and operates energy management for commercial and public buildings: "
+     "sensors, control of heating, ventilation and lighting, and dashboards that show where energy is "
+     "wasted. We typically cut a school's or office's energy use by 20–30 % without rebuilding.",
+     "building energy management;HVAC control;energy monitoring;smart buildings;energy savings"),
     # -- foreign research ----------------------------------------------------------------------------
     ("norrland-bioinstitut", "Norrlands Bioekonomiinstitut", "research", "SE", "Västerbottens län", "Umeå", None,
      "Norrlands Bioekonomiinstitut is a Swedish research institute working on forest-based biorefining, "
