@@ -5,14 +5,14 @@ bench/common.py), in one process with torch set to one thread (serving):
 
 match     ``Matcher.match(idea, top=10)``: embed the idea and its parts, rank, reasons,
           pairings, consortia (the model and the index are loaded before timing)
-again     the same idea at once again with ``kind="company"`` (an adviser narrowing the list):
+again     the same idea at once again with ``kinds=("company",)`` (an adviser narrowing the list):
           the matcher keeps the vectors of recent ideas, so this is the ranking alone.
           Before every timed ``match`` that cache is emptied: ``match`` always embeds.
 floor     ``embedder.embed_queries([idea])`` + one exact top-10 (``np.argpartition``)
           over ``project_vectors @ q``: what any semantic search must at least do
 st        ``embed_queries([idea])`` + ``sentence_transformers.util.semantic_search`` over
           the same stored vectors (projects and profile passages), organisations ranked by
-          their best hit, and the same reasons for the top 10 (``_ReasonContext``)
+          their best hit, and the same reasons for the top 10 (``matching.reasons.Explainer``)
 
 The four are run back to back for each idea (real 2018 H2020 abstracts), ``--repeats``
 times; each idea's time is the median of its repeats, and the table gives p50/p95
@@ -52,9 +52,10 @@ class SemanticSearchBaseline:
     def __init__(self, index, embedder):
         import torch
 
-        from matching.matcher import Evidence, _ReasonContext
+        from matching.reasons import Explainer
+        from matching.scoring import Evidence
 
-        self.index, self.embedder, self._Evidence, self._Context = index, embedder, Evidence, _ReasonContext
+        self.index, self.embedder, self._Evidence, self._Explainer = index, embedder, Evidence, Explainer
         self.corpus = torch.from_numpy(np.vstack([index.project_vectors, index.passage_vectors]))
         self.n_projects = index.project_vectors.shape[0]
         # organisation row of every corpus row's participants: projects through the incidence, passages directly
@@ -84,10 +85,11 @@ class SemanticSearchBaseline:
         pas_ids = ids[pas] - self.n_projects
         best[index.passage_org[pas_ids[::-1]]] = pas_ids[::-1]  # the best hit wins (written last)
         top = np.argsort(-scores, kind="stable")[:TOP]
-        evidence = self._Evidence(scores, sem_p, np.zeros_like(sem_p), sem_s, best, scores > 0)
+        zeros = np.zeros(index.n_orgs, np.float32)
+        evidence = self._Evidence(scores, sem_p, np.zeros_like(sem_p), sem_s, best, scores > 0, zeros, zeros)
         qterms = index.lexical.transform([idea])[0]
-        context = self._Context(index, evidence, qterms, None, "en")
-        return [context.suggestion(int(r)) for r in top]
+        explainer = self._Explainer(index, evidence, qterms, query_text=idea, query_language="", as_row=None, lang="en")
+        return [explainer.suggestion(int(r)) for r in top]
 
 
 def measure_size(n_orgs: int, embedder, records, ideas, repeats: int, log=print) -> dict:
@@ -109,7 +111,7 @@ def measure_size(n_orgs: int, embedder, records, ideas, repeats: int, log=print)
     runs = {
         "match": lambda idea: matcher.match(MatchQuery(idea, top=TOP)),
         # the same idea right after, filtered: its vectors come from the matcher's idea cache
-        "again": lambda idea: matcher.match(MatchQuery(idea, top=TOP, kind="company")),
+        "again": lambda idea: matcher.match(MatchQuery(idea, top=TOP, kinds=("company",))),
         "floor": lambda idea: floor(embedder, index, idea),
         "st": lambda idea: baseline(idea),
     }
@@ -154,7 +156,7 @@ def report(results: list[dict], n_ideas: int, repeats: int) -> str:
         ])
     head = (f"   {n_ideas} ideas (real 2018 H2020 abstracts), median of {repeats} runs per idea, torch 1 thread; "
             "times in ms (p50 / p95 over ideas); ratios are medians over ideas of match/floor and match/st;\n"
-            "   again = the same idea asked again with kind=company (its vectors from the matcher's idea cache)")
+            "   again = the same idea asked again with kinds=(company,) (its vectors from the matcher's idea cache)")
     return head + "\n" + common.table(
         ["organisations", "projects", "passages", "match p50/p95", "floor p50/p95", "st+reasons p50/p95",
          "match/floor", "match/st", "again p50/p95", "index load"], rows)

@@ -30,7 +30,8 @@ def outputs() -> dict:
     from data.store import PartnerStore
     from matching.cli import result_as_json
     from matching.lexical import guess_language
-    from matching.matcher import Matcher, score_organisations
+    from matching.matcher import Matcher
+    from matching.scoring import score_organisations
     from matching.testing import HashingEmbedder
     from matching.types import MatchQuery
 
@@ -52,11 +53,11 @@ def outputs() -> dict:
     for text in ideas:
         queries += [
             MatchQuery(text, top=10),
-            MatchQuery(text, top=25, kind="company"),
-            MatchQuery(text, top=10, region="Trøndelag"),
-            MatchQuery(text, top=10, country="DE", exclude=(some_org,)),
+            MatchQuery(text, top=25, kinds=("company",)),
+            MatchQuery(text, top=10, regions=("Trøndelag",)),
+            MatchQuery(text, top=10, countries=("DE",), exclude=(some_org,)),
             MatchQuery(text, top=10, as_org=some_org),
-            MatchQuery(text, top=5, as_org=sample_org, kind="research"),
+            MatchQuery(text, top=5, as_org=sample_org, kinds=("research",)),
         ]
     out = {"json": {}, "evidence": {}}
     for lang in ("en", "nb"):

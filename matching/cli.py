@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from data.store import StoreError
+from matching.reasons import phrase
 from matching.types import MatchingError, MatchQuery
 
 KIND_CHOICE = click.Choice(["company", "research", "education", "public", "support", "other"])
@@ -80,39 +82,47 @@ def index_command(ctx, quiet: bool) -> None:
 @click.command("match")
 @click.argument("text", required=False)
 @click.option("--top", "-k", type=click.IntRange(1, 200), default=10, show_default=True)
-@click.option("--kind", type=KIND_CHOICE, help="Only organisations of this kind.")
-@click.option("--region", help="Only organisations in this region (county).")
-@click.option("--country", help="Only organisations in this country (ISO code, e.g. NO).")
+@click.option("--kind", "kinds", type=KIND_CHOICE, multiple=True, help="Only this kind (repeat for several).")
+@click.option("--region", "regions", multiple=True, help="Only this region, e.g. Trøndelag (repeat for several).")
+@click.option("--country", "countries", multiple=True, help="Only this country, ISO code e.g. NO (repeatable).")
 @click.option("--as", "as_org", metavar="ORG_ID", help="Rank partners for this organisation (seeded mode).")
 @click.option("--exclude", multiple=True, metavar="ORG_ID", help="Leave this organisation out (repeatable).")
-@click.option("--batch", type=click.File("r", encoding="utf-8"), help="JSONL file of ideas: id, text, as?, kind?")
+@click.option(
+    "--batch",
+    type=click.File("r", encoding="utf-8"),
+    help="JSONL file of ideas: id, text, and optionally as, kind, region, country; "
+    "the options above apply to every line that does not set its own.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (one line per idea).")
 @click.option("--lang", type=click.Choice(["nb", "en"]), default="en", show_default=True, help="Language of reasons.")
 @click.pass_obj
-def match_command(ctx, text, top, kind, region, country, as_org, exclude, batch, as_json, lang) -> None:
+def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, batch, as_json, lang) -> None:
     """Rank partners, pairings and consortia for a project idea (Norwegian or English).
 
     \b
     samspill match "hydrogen for ferries" --top 5
-    samspill match --batch ideas.jsonl --top 10 --json
+    samspill match "hydrogen for ferries" --kind research --kind education
+    samspill match --batch ideas.jsonl --top 10 --json --kind company
     """
     from matching.matcher import Matcher
 
     if (text is None) == (batch is None):
         raise click.UsageError("give either an idea TEXT or --batch FILE")
+    defaults = MatchQuery(
+        text="", top=top, kinds=kinds, regions=regions, countries=countries, as_org=as_org, exclude=exclude
+    )
     if batch is not None:
-        ids, queries = _read_batch(batch, top=top, region=region, country=country, exclude=exclude)
+        ids, queries = read_batch(batch, defaults)
     else:
-        ids, queries = (
-            [None],
-            [MatchQuery(text=text, top=top, kind=kind, region=region, country=country, as_org=as_org, exclude=exclude)],
-        )
+        ids, queries = [None], [replace(defaults, text=text)]
     store = ctx.store()
     matcher = Matcher(store, _embedder(), lang=lang)
     try:
         results = matcher.match_many(queries)
     except (MatchingError, StoreError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if not as_json:
+        click.secho(phrase(lang, "score_scale"), dim=True)
     for idea_id, result in zip(ids, results, strict=True):
         if as_json:
             click.echo(json.dumps(result_as_json(idea_id, result), ensure_ascii=False))
@@ -120,7 +130,18 @@ def match_command(ctx, text, top, kind, region, country, as_org, exclude, batch,
             _print_result(result)
 
 
-def _read_batch(handle, **common) -> tuple[list, list[MatchQuery]]:
+#: Fields of a batch line, and the filter each overrides.
+BATCH_FIELDS = {"id", "text", "as", "kind", "region", "country", "exclude"}
+MAX_BATCH_ID = 2**63
+
+
+def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
+    """Ideas from a JSON Lines file; ``defaults`` (the command line's filters) fill what a line leaves out.
+
+    A line may set ``as`` (an org id), ``kind``, ``region``, ``country`` and ``exclude`` (a string or
+    a list of strings). Anything else, or a value of the wrong type, is refused with the line and
+    field named.
+    """
     ids, queries = [], []
     try:
         lines = list(handle)
@@ -131,20 +152,55 @@ def _read_batch(handle, **common) -> tuple[list, list[MatchQuery]]:
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        where = f"{handle.name}, line {n}"
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise click.ClickException(f"{handle.name}, line {n}: not JSON ({exc.msg})") from exc
+            raise click.ClickException(f"{where}: not JSON ({exc.msg})") from exc
+        except RecursionError as exc:
+            raise click.ClickException(f"{where}: nested too deeply to be an idea") from exc
         if not isinstance(item, dict) or "text" not in item:
-            raise click.ClickException(f'{handle.name}, line {n}: expected an object with "id" and "text"')
-        kind = item.get("kind")
-        if kind is not None and kind not in KIND_CHOICE.choices:
-            raise click.ClickException(f"{handle.name}, line {n}, field kind: unknown kind {kind!r}")
-        ids.append(item.get("id", n))
-        queries.append(MatchQuery(text=item["text"], kind=kind, as_org=item.get("as"), **common))
+            raise click.ClickException(f'{where}: expected an object with "id" and "text"')
+        unknown = sorted(set(item) - BATCH_FIELDS)
+        if unknown:
+            raise click.ClickException(
+                f"{where}: unknown field {unknown[0]!r} (known: {', '.join(sorted(BATCH_FIELDS))})"
+            )
+        idea_id = item.get("id", n)
+        if (
+            isinstance(idea_id, bool)
+            or not isinstance(idea_id, str | int)
+            or (isinstance(idea_id, int) and abs(idea_id) >= MAX_BATCH_ID)
+        ):
+            raise click.ClickException(f"{where}, field id: expected text or a whole number, not {_shown(idea_id)}")
+        if not isinstance(item["text"], str):
+            raise click.ClickException(f"{where}, field text: expected text, not {_shown(item['text'])}")
+        as_org = item.get("as", defaults.as_org)
+        if as_org is not None and not isinstance(as_org, str):
+            raise click.ClickException(f"{where}, field as: expected an organisation id, not {_shown(as_org)}")
+        filters = {}
+        for field, name in (("kind", "kinds"), ("region", "regions"), ("country", "countries"), ("exclude", "exclude")):
+            if field not in item:
+                continue
+            value = item[field]
+            values = [value] if isinstance(value, str) else value
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise click.ClickException(
+                    f"{where}, field {field}: expected text or a list of text, not {_shown(value)}"
+                )
+            if field == "kind" and (bad := [v for v in values if v not in KIND_CHOICE.choices]):
+                raise click.ClickException(f"{where}, field kind: unknown kind {bad[0]!r}")
+            filters[name] = tuple(values)
+        ids.append(idea_id)
+        queries.append(replace(defaults, text=item["text"], as_org=as_org, **filters))
     if not queries:
         raise click.ClickException(f"{handle.name}: no ideas in the file")
     return ids, queries
+
+
+def _shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def result_as_json(idea_id, result) -> dict:
@@ -197,7 +253,56 @@ def _print_result(result) -> None:
                 click.echo(f"      - {reason}")
 
 
-@click.command("evaluate")
+@click.group("evaluate")
+def evaluate_group() -> None:
+    """Measure the matcher: on the cluster benchmark (judged by hand) and on real H2020 projects."""
+
+
+@evaluate_group.command("cluster")
+@click.option(
+    "--split",
+    type=click.Choice(["tune", "test", "all"]),
+    default="all",
+    show_default=True,
+    help="Which half of the benchmark to report (tune: for choosing things; test: for reporting).",
+)
+@click.option("--markdown", is_flag=True, help="Print the tables as Markdown (for README).")
+@click.option(
+    "--benchmark",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Another benchmark file in the same format (default: data/sample/benchmark.toml).",
+)
+def evaluate_cluster_command(split: str, markdown: bool, benchmark: Path | None) -> None:
+    """The cluster benchmark: hand-judged ideas over the bundled sample cluster (data/sample/benchmark.toml).
+
+    Loads the sample into a scratch in-memory store (the --db is not touched), then prints nDCG@10,
+    hit@3 and MRR of the member to call first for the matcher and its baselines, per language pair
+    and for members with and without past projects, and how many of the top 5 an idea and its
+    translation share.
+    """
+    import os
+
+    from matching.benchmark import BENCHMARK_FILE, evaluate_cluster, format_table, summarise
+    from matching.embedder import set_torch_threads
+
+    embedder = _embedder()
+    set_torch_threads(os.cpu_count() or 1)
+    try:
+        results = evaluate_cluster(
+            embedder, benchmark=benchmark or BENCHMARK_FILE, progress=_tqdm_progress("embedding")
+        )
+    except MatchingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for half in ("tune", "test") if split == "all" else (split,):
+        n = len({r.idea.idea_id for r in results if r.idea.split == half})
+        if not n:
+            continue
+        click.echo(f"\n{half} half: {n} ideas; model {embedder.model_id}")
+        click.echo(format_table(summarise(results, split=half), markdown=markdown))
+
+
+@evaluate_group.command("h2020")
 @click.option(
     "--data",
     type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -208,8 +313,8 @@ def _print_result(result) -> None:
 )
 @click.option("--markdown", is_flag=True, help="Print the table as Markdown (for README).")
 @click.pass_obj
-def evaluate_command(ctx, data: Path | None, query_year: int, markdown: bool) -> None:
-    """Run the development protocol: Recall@10, Recall@50 and MRR of the matcher
+def evaluate_h2020_command(ctx, data: Path | None, query_year: int, markdown: bool) -> None:
+    """The H2020 development protocol: Recall@10, Recall@50 and MRR of the matcher
     and of the popularity and TF-IDF baselines, cold, seeded and per kind."""
     import os
 
@@ -240,4 +345,4 @@ def evaluate_command(ctx, data: Path | None, query_year: int, markdown: bool) ->
     click.echo(format_table(scores, markdown=markdown))
 
 
-commands = [model_group, index_command, match_command, evaluate_command]
+commands = [model_group, index_command, match_command, evaluate_group]

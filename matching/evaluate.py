@@ -33,8 +33,8 @@ from sklearn.preprocessing import normalize
 from data.models import Organisation, Participation, Project
 from matching.index import ITEM_TYPES, MatchIndex, build_match_index
 from matching.lexical import guess_language, make_vectorizer
-from matching.matcher import DEFAULT_WEIGHTS, RankingWeights, score_organisations
 from matching.profiles import project_document
+from matching.scoring import DEFAULT_WEIGHTS, RankingWeights, score_organisations
 
 MODES = ("cold", "seeded", "research", "company")
 RANKERS = ("popularity", "tfidf", "matcher")

@@ -14,7 +14,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import islice
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,37 +28,57 @@ NORWEGIAN_STOP_WORDS = frozenset(
     mellom men mer mest mot mye må ned nå når noe noen nok og også om opp oss over på samme seg selv
     sin sine sitt skal skulle slik som så sånn til uten ut var ved vi vil ville vår våre være vært
     nye ny nytt gjennom blant annet både bedre godt gode stor store ulike egen eget egne vårt våre
-    samt hele dermed slik sammen
+    samt hele dermed slik sammen dag dager år del deler delen måte gjør gjøre gjort får få fått
+    går gå gi gir ta tar hvert ene første siste flere mest trengs
     """.split()
 )
 
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NORWEGIAN_STOP_WORDS
 
-# Words frequent in one language and absent from the other, to tell bokmål from English.
-_NB_MARKERS = frozenset("og av til med på er som det en et å ikke fra vi har skal ved kan også mellom".split())
-_EN_MARKERS = frozenset("the and of to with on is are that this we from by an be will which".split())
-_WORD = re.compile(r"[a-zæøåé]+")
+# Words frequent in one language and rare in the others. Swedish and Danish are told from bokmål by
+# the words they do not share with it; a cluster on the border gets profiles in all four.
+_MARKERS = {
+    "nb": frozenset("og av til med på er som det en et å ikke fra vi har skal ved kan også mellom".split()),
+    "en": frozenset("the and of to with on is are that this we from by an be will which".split()),
+    "sv": frozenset("och att för från är inte även också bland eller utan vid vår våra ett mellan".split()),
+    "da": frozenset("af vores mellem efter nogle meget hvad blandt jeg".split()),
+}
+#: Languages :func:`guess_language` can tell apart ("" when it cannot tell).
+TEXT_LANGUAGES = tuple(_MARKERS)
+_WORD = re.compile(r"[a-zæøåäöé]+")
 _NB_LETTER = re.compile("[æøå]")
+_SV_LETTER = re.compile("[äö]")
+_DA_SPELLING = re.compile(r"(?:ud[fvbdks]\w+|virksomhed\w*|fødevare\w*|\w+tion(?:er|en|erne)?)$")
 
 
 def guess_language(text: str) -> str:
-    """``"nb"``, ``"en"`` or ``""`` (too short or mixed), from marker words.
+    """``"nb"``, ``"en"``, ``"sv"``, ``"da"`` or ``""`` (too short or mixed), from marker words.
 
-    Shared words only mean something within one language; the matcher uses this
-    to let the model stand in for word overlap across languages.
+    Shared words only mean something within one language; the matcher uses this to let the
+    model stand in for word overlap across languages.
+
+    >>> [guess_language(t) for t in ("Vi lager fôr av insekter", "We make feed from insects", "fisk")]
+    ['nb', 'en', '']
+    >>> [guess_language(t) for t in ("Vi tillverkar förpackningar för fisk", "Vi udvikler sensorer af stål")]
+    ['sv', 'da']
     """
     folded = text.casefold()
     words = _WORD.findall(folded)
     # Counted without a Python loop per word: this runs once per indexed text at load.
-    nb = sum(map(_NB_MARKERS.__contains__, words))
-    if _NB_LETTER.search(folded):
-        nb += sum(1 for w in words if w not in _NB_MARKERS and _NB_LETTER.search(w))
-    en = sum(map(_EN_MARKERS.__contains__, words))
-    if nb and nb > 1.5 * en:
-        return "nb"
-    if en and en > 1.5 * nb:
-        return "en"
-    return ""
+    counts = {lang: sum(map(markers.__contains__, words)) for lang, markers in _MARKERS.items()}
+    if _SV_LETTER.search(folded):  # ä and ö are Swedish, never bokmål or Danish
+        counts["sv"] += 2 * sum(1 for w in words if _SV_LETTER.search(w))
+    elif _NB_LETTER.search(folded):
+        # Danish spelling where bokmål differs: "-tion" (bokmål "-sjon"), "ud-" (bokmål "ut-")
+        counts["da"] += sum(1 for w in words if _DA_SPELLING.match(w))
+        # Danish shares most of bokmål's words and letters: it wins on the words bokmål lacks.
+        if counts["da"] >= 2 and counts["da"] >= 0.3 * counts["nb"]:
+            counts["da"], counts["nb"] = counts["da"] + counts["nb"], 0
+        else:
+            counts["nb"] += sum(1 for w in words if w not in _MARKERS["nb"] and _NB_LETTER.search(w))
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top and top > 1.5 * second else ""
 
 
 # Letters incl. æøå and digits; two characters or more (keeps "co2", "h2").
@@ -84,7 +103,7 @@ def make_vectorizer(n_documents: int) -> TfidfVectorizer:
 
 
 #: Part of :func:`corpus_digest`: bump when what :meth:`LexicalIndex.to_parts` writes changes.
-LEXICAL_FORMAT = "lexical-1"
+LEXICAL_FORMAT = "lexical-2"
 
 
 def corpus_digest(project_texts: Sequence[str], passage_texts: Sequence[str]) -> str:
@@ -109,7 +128,7 @@ class LexicalIndex:
     vectorizer: TfidfVectorizer
     projects: sp.csr_matrix  # (n_projects, n_terms), rows L2-normalised
     passages: sp.csr_matrix  # (n_passages, n_terms)
-    # "nb", "en" or "" per text (guess_language): kept with the fit, since guessing it for
+    # the language of each text (guess_language): kept with the fit, since guessing it for
     # every text was the next largest part of a large index load
     project_language: np.ndarray
     passage_language: np.ndarray
@@ -174,7 +193,7 @@ class LexicalIndex:
             or bool((np.diff(indptr) < 0).any())
             or (indices.size and (int(indices.min()) < 0 or int(indices.max()) >= n_terms))
             or len(languages) != n_rows
-            or not set(languages) <= {"nb", "en", ""}
+            or not set(languages) <= {*TEXT_LANGUAGES, ""}
         ):
             raise ValueError("saved TF-IDF does not fit these texts")
         vectorizer = make_vectorizer(n_rows)
@@ -203,6 +222,17 @@ class LexicalIndex:
         return self._terms
 
     @cached_property
+    def common(self) -> np.ndarray:
+        """Per column: the term is too common to explain a match (:data:`COMMON_TERM_SHARE`), from the fitted idf."""
+        texts = self.projects.shape[0] + self.passages.shape[0]
+        idf = np.asarray(self.vectorizer.idf_, dtype=np.float64)
+        if not texts or not idf.size:
+            return np.zeros(idf.size, bool)
+        # sklearn's smoothed idf is ln((1 + n) / (1 + df)) + 1
+        documents = (1 + texts) / np.exp(idf - 1) - 1
+        return documents > max(COMMON_TERM_SHARE * texts, COMMON_TERM_TEXTS)
+
+    @cached_property
     def _terms(self) -> np.ndarray:
         vocabulary = self.vectorizer.vocabulary_
         terms = np.empty(len(vocabulary), dtype=object)
@@ -217,15 +247,35 @@ GENERIC_TERMS = frozenset(
     partner partnere partners prosjekt prosjekter project projects samarbeid samarbeide
     samarbeider cooperation collaboration utvikle utvikler utvikling develop developing
     development ønsker want need trenger bedrift bedrifter company companies nye new
-    innovasjon innovation løsning løsninger solution solutions
+    innovasjon innovation løsning løsninger solution solutions bruk bruke bruker brukes use
+    uses used using anlegg anlegget anleggene plant plants facility facilities bedriftene
+    felles shared common
     """.split()
 )
 
+#: A term found in more than this share of the register's texts (and in more than
+#: ``COMMON_TERM_TEXTS`` of them, so a small register keeps its words) explains nothing as a shared term.
+COMMON_TERM_SHARE = 0.05
+COMMON_TERM_TEXTS = 10
+
 
 def shared_terms(
-    query_row: sp.csr_matrix, document_rows: sp.csr_matrix, vocabulary: np.ndarray, k: int = 5
+    query_row: sp.csr_matrix,
+    document_rows: sp.csr_matrix,
+    vocabulary: np.ndarray,
+    k: int = 5,
+    *,
+    common: np.ndarray | None = None,
+    skip: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """The terms that contribute most to the match between a query and some documents."""
+    """The terms that contribute most to the match between a query and some documents.
+
+    Left out: generic words (:data:`GENERIC_TERMS`), terms marked in ``common`` (a boolean per
+    column, see :attr:`LexicalIndex.common`), terms with a word in ``skip`` (place names: a shared
+    municipality is not a shared competence), fragments of fewer than three letters, and a word
+    already shown inside a longer term or the other way round ("landbasert oppdrett", not also
+    "landbasert" and "oppdrett").
+    """
     if query_row.nnz == 0 or document_rows.shape[0] == 0:
         return []
     cols = query_row.indices
@@ -234,5 +284,39 @@ def shared_terms(
     weights = np.asarray(document_rows[:, cols].max(axis=0).todense()).ravel()
     contrib = query_row.data * weights
     order = np.argsort(-contrib, kind="stable")
-    terms = (str(vocabulary[cols[i]]) for i in order if contrib[i] > 0)
-    return list(islice((t for t in terms if not set(t.split()) <= GENERIC_TERMS), k))
+    candidates = [str(vocabulary[cols[i]]) for i in order if contrib[i] > 0 and (common is None or not common[cols[i]])]
+    candidates = [t for t in candidates if _explains(t) and not set(t.split()) & skip]
+    longer = [t for t in candidates if " " in t]
+    chosen: list[str] = []
+    for term in candidates:
+        words = set(term.split())
+        if " " not in term and any(term in other.split() for other in longer):
+            continue  # the longer term that holds it is there (or will be)
+        if any(words <= set(other.split()) or set(other.split()) <= words for other in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+_NAME = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÆØÅ][a-zæøåäöé]+)\b")
+
+
+def proper_names(text: str) -> frozenset[str]:
+    """Words a text writes as names (capitalised, not at the start of a sentence), case-folded.
+
+    A shared place or company name says where or who, not what an organisation can do.
+    Acronyms (all capitals: RAS, CLT, PAUT) are terms, not names.
+
+    >>> sorted(proper_names("Biogass i Innherred. Vi bruker RAS i Verdal og Levanger."))
+    ['innherred', 'levanger', 'verdal']
+    """
+    return frozenset(m.group(1).casefold() for line in text.splitlines() for m in _NAME.finditer(line.strip()))
+
+
+def _explains(term: str) -> bool:
+    words = term.split()
+    if set(words) <= GENERIC_TERMS:
+        return False
+    return all(len(w) >= 3 or any(c.isdigit() for c in w) for w in words) and not all(w.isdigit() for w in words)

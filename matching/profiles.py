@@ -3,9 +3,11 @@
 A profile is learned from two sources, each embedded separately so that one long
 history does not drown in a 512-token window:
 
-* **profile passages**: the organisation's own description and competences, cut
-  into sentence-sized passages (``org_id#n``). Scoring takes the best passage, and
-  the reason shown to the user quotes it.
+* **the organisation's own words**: its description and competences, embedded whole
+  (the ``profile`` item, keyed by org id) and cut into sentence-sized passages
+  (``org_id#n``). The whole text is the first-class evidence of what it does; the
+  best passage catches one specific competence in a long text, and the reason shown
+  to the user quotes it.
 * **project documents**: ``title. summary`` of every project it took part in,
   shared by all participants (most real profiles start with no description,
   so the history is all there is).
@@ -37,13 +39,26 @@ def project_document(project: Project) -> str:
 
 
 def split_passages(text: str, *, min_words: int = _MIN_PASSAGE_WORDS) -> list[str]:
-    """Cut a description into sentences, joining short neighbours so each carries meaning."""
-    text = " ".join(text.split())
-    if not text:
-        return []
+    """Cut a text into sentences, joining short neighbours so each carries meaning.
+
+    Sentences are joined only within a line: a title or a list item is never glued to the
+    sentence after it.
+
+    >>> split_passages("Heat storage\\n\\nWe store heat in sand. It gives steam to a dairy.", min_words=4)
+    ['Heat storage', 'We store heat in sand.', 'It gives steam to a dairy.']
+    """
+    passages: list[str] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split()).lstrip("-*• ")
+        if line:
+            passages.extend(_join_short(_SENTENCE_END.split(line), min_words))
+    return passages
+
+
+def _join_short(sentences: list[str], min_words: int) -> list[str]:
     passages: list[str] = []
     current = ""
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in sentences:
         current = f"{current} {sentence}".strip()
         if len(current.split()) >= min_words:
             passages.append(current)
@@ -54,6 +69,12 @@ def split_passages(text: str, *, min_words: int = _MIN_PASSAGE_WORDS) -> list[st
         else:
             passages.append(current)
     return passages
+
+
+def profile_document(org: Organisation) -> str:
+    """The organisation's own words as one text: its description, then its competences."""
+    keywords = ", ".join(k.strip() for k in org.competences.split(";") if k.strip())
+    return " ".join(part for part in (" ".join(org.description.split()), keywords) if part)
 
 
 def organisation_passages(org: Organisation) -> list[str]:
@@ -76,8 +97,10 @@ def org_of_passage(item_id: str) -> str:
 def iter_profile_items(
     organisations: Iterable[Organisation], projects: Iterable[Project]
 ) -> Iterator[tuple[str, str, str]]:
-    """Every text to embed, as ``(item_type, item_id, text)``; item types ``passage`` and ``project``."""
+    """Every text to embed, as ``(item_type, item_id, text)``; item types ``profile``, ``passage`` and ``project``."""
     for org in organisations:
+        if whole := profile_document(org):
+            yield "profile", org.org_id, whole
         for n, text in enumerate(organisation_passages(org)):
             yield "passage", passage_id(org.org_id, n), text
     for project in projects:

@@ -52,6 +52,25 @@ def harmonic_top_k(
     return np.bincount(orgs[keep], weights=scores[keep] / (rank[keep] + 1), minlength=n_orgs).astype(np.float32)
 
 
+def mean_top_k(members: sp.csr_matrix, project_scores: np.ndarray, n_orgs: int, *, k: int = 3) -> np.ndarray:
+    """Per organisation, the mean of its ``k`` best project scores, weighted ``1/(r + 1)`` by rank.
+
+    The weighted mean of :func:`harmonic_top_k`: how well an organisation's closest projects fit,
+    whatever their number. Organisations without projects score 0.
+
+    >>> members = sp.csr_matrix(np.array([[1, 0], [1, 0], [0, 1]], dtype=np.float32))  # org 0: 2 projects
+    >>> [round(float(x), 2) for x in mean_top_k(members, np.array([0.9, 0.3, 0.9]), 2, k=3)]
+    [0.7, 0.9]
+    """
+    if project_scores.size == 0:
+        return np.zeros(n_orgs, np.float32)
+    sums = harmonic_top_k(members, project_scores, n_orgs, k=k)
+    counts = np.minimum(np.asarray(members.sum(axis=0)).ravel(), k).astype(np.int64)
+    harmonic = np.r_[0.0, np.cumsum(1.0 / np.arange(1, k + 1))]  # H_0 .. H_k
+    weights = harmonic[counts]
+    return np.divide(sums, weights, out=np.zeros(n_orgs, np.float32), where=weights > 0).astype(np.float32)
+
+
 def neighbour_votes(
     members: sp.csr_matrix, project_scores: np.ndarray, n_orgs: int, *, n: int = 50, power: float = 2.0
 ) -> np.ndarray:

@@ -1,12 +1,28 @@
 """Why a suggestion was made, in words an adviser can repeat on the phone.
 
-Reasons are built only for the handful of organisations shown, from evidence the
-ranking already computed: the profile passage and past projects that matched,
-the terms the idea and the organisation share, and the collaboration history.
+Reasons are built only for the handful of organisations shown, from evidence the ranking
+already computed (:class:`matching.scoring.Evidence`):
+
+* the sentence of the organisation's own profile that fits the idea best;
+* past projects, but only those close to the idea (half the fit of the idea's best match or
+  more), so a long history does not list whatever it happens to hold;
+* key terms the idea and the organisation share, without stop words, fragments or a word
+  repeated inside a longer term; none where the two are written in different languages, which
+  is said instead;
+* the collaboration history, activity and advisers' verdicts.
+
 All wording lives in :data:`TEXT`, one table per language.
 """
 
 from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+
+from matching.index import MatchIndex
+from matching.lexical import guess_language, proper_names, shared_terms
+from matching.scoring import Evidence
+from matching.types import Suggestion
 
 TEXT: dict[str, dict[str, str]] = {
     "nb": {
@@ -14,6 +30,7 @@ TEXT: dict[str, dict[str, str]] = {
         "project": "Har deltatt i «{title}» ({year}{role})",
         "coordinator": ", koordinator",
         "terms": "Felles nøkkelord: {terms}",
+        "languages": "Profilen er på {profile} og idéen på {idea}: treffet bygger på innholdet, ikke på felles ord",
         "worked_with": "Har samarbeidet med {name} i {n} prosjekt{plural} (sist {year})",
         "via": "Partner av dine partnere {names}",
         "active": "Aktiv i {n} prosjekter {first}–{last}",
@@ -21,6 +38,7 @@ TEXT: dict[str, dict[str, str]] = {
         "pair_worked": "{a} og {b} har gjort {n} prosjekt{plural} sammen",
         "pair_new": "Ny kombinasjon: {a} ({kind_a}) og {b} ({kind_b}) har ikke jobbet sammen før",
         "pair_covers": "{name} dekker «{aspect}»",
+        "pair_fits": "Begge passer til idéen: {a} ({fit_a}) og {b} ({fit_b})",
         "consortium_kinds": "Blander {kinds}",
         "consortium_covers": "Dekker {covered} av {total} deler av idéen",
         "consortium_ties": "{n} par i konsortiet har samarbeidet før",
@@ -28,12 +46,14 @@ TEXT: dict[str, dict[str, str]] = {
         "plural_gang": "er",
         "plural_par": "",
         "truncated": "Idéen var {n:,} tegn lang; bare de første {limit:,} ble brukt",
+        "score_scale": "Poeng: 1,00 er den som passer best til denne idéen; de andre er målt mot den",
     },
     "en": {
         "profile": "Profile says: “{passage}”",
         "project": "Took part in “{title}” ({year}{role})",
         "coordinator": ", coordinator",
         "terms": "Shared key terms: {terms}",
+        "languages": "The profile is in {profile} and the idea in {idea}: the match rests on meaning, not shared words",
         "worked_with": "Worked with {name} on {n} project{plural} (latest {year})",
         "via": "Partner of your partners {names}",
         "active": "Active in {n} projects {first}–{last}",
@@ -41,6 +61,7 @@ TEXT: dict[str, dict[str, str]] = {
         "pair_worked": "{a} and {b} have done {n} project{plural} together",
         "pair_new": "New combination: {a} ({kind_a}) and {b} ({kind_b}) have not worked together yet",
         "pair_covers": "{name} covers “{aspect}”",
+        "pair_fits": "Both fit the idea: {a} ({fit_a}) and {b} ({fit_b})",
         "consortium_kinds": "Mixes {kinds}",
         "consortium_covers": "Covers {covered} of the idea's {total} parts",
         "consortium_ties": "{n} pair{plural} in the consortium have worked together before",
@@ -48,6 +69,7 @@ TEXT: dict[str, dict[str, str]] = {
         "plural_gang": "s",
         "plural_par": "s",
         "truncated": "The idea was {n:,} characters long; only the first {limit:,} were used",
+        "score_scale": "Score: 1.00 is the best fit for this idea; the others are measured against it",
     },
 }
 
@@ -72,7 +94,17 @@ KIND_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "nb": {"nb": "norsk", "en": "engelsk", "sv": "svensk", "da": "dansk"},
+    "en": {"nb": "Norwegian", "en": "English", "sv": "Swedish", "da": "Danish"},
+}
+
 LANGUAGES = tuple(TEXT)
+
+#: A project is quoted as a reason only if it fits the idea at least this share of the idea's best
+#: fit with any text in the register.
+CLOSE_PROJECT_SHARE = 0.5
+QUOTED_PROJECTS = 2
 
 
 def phrase(lang: str, key: str, **values) -> str:
@@ -95,3 +127,118 @@ def shorten(text: str, limit: int = 160) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0]
     return cut.rstrip(",.;:") + "…"
+
+
+class Explainer:
+    """Suggestions with reasons for the organisation rows of one query (built once per row)."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        evidence: Evidence,
+        query_terms,
+        *,
+        query_text: str = "",
+        query_language: str,
+        as_row: int | None,
+        lang: str,
+    ):
+        self.index, self.evidence, self.query_terms = index, evidence, query_terms
+        self.query_language, self.as_row, self.lang = query_language, as_row, lang
+        self._cache: dict[int, Suggestion] = {}
+        self._skip = index.place_names | proper_names(query_text)
+        best = [a.max() for a in (evidence.semantic_projects, evidence.semantic_passages) if a.size]
+        self._close_fit = CLOSE_PROJECT_SHARE * max(max(best, default=0.0), 0.0)
+        self._close_lexical = CLOSE_PROJECT_SHARE * float(evidence.lexical_projects.max(initial=0.0))
+
+    def suggestion(self, row: int) -> Suggestion:
+        if row not in self._cache:
+            org = self.index.orgs[row]
+            self._cache[row] = Suggestion(
+                org_id=org.org_id,
+                name=org.name,
+                kind=org.kind,
+                score=round(float(self.evidence.scores[row]), 4),
+                reasons=tuple(self.reasons(row)),
+                region=org.region,
+                country=org.country,
+            )
+        return self._cache[row]
+
+    def reasons(self, row: int) -> list[str]:
+        index, ev, lang = self.index, self.evidence, self.lang
+        reasons = []
+        passage = ev.best_passage[row]
+        if passage >= 0 and ev.semantic_passages[passage] > 0:
+            reasons.append(phrase(lang, "profile", passage=shorten(index.passage_texts[passage])))
+        projects = self._close_projects(row)
+        for j in projects[:QUOTED_PROJECTS]:
+            p = index.projects[j]
+            role = phrase(lang, "coordinator") if (row, j) in index.coordinators else ""
+            reasons.append(phrase(lang, "project", title=shorten(p.title, 90), year=p.start_year or "?", role=role))
+        profile_language = guess_language(index.orgs[row].description) if index.has_profile[row] else ""
+        if self.query_language and profile_language and profile_language != self.query_language:
+            names = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"])
+            reasons.append(phrase(lang, "languages", profile=names[profile_language], idea=names[self.query_language]))
+        else:
+            terms = self._terms(row, projects)
+            if terms:
+                reasons.append(phrase(lang, "terms", terms=", ".join(terms)))
+        if self.as_row is not None:
+            reasons.extend(self._network_reasons(row))
+        if index.activity[row] >= 2 and index.first_year[row]:
+            reasons.append(
+                phrase(
+                    lang, "active", n=int(index.activity[row]), first=index.first_year[row], last=index.last_year[row]
+                )
+            )
+        if index.feedback is not None and index.feedback[row] > 0:
+            reasons.append(phrase(lang, "feedback", n=int(index.feedback[row])))
+        return reasons
+
+    def _close_projects(self, row: int) -> np.ndarray:
+        """The organisation's projects close to the idea, closest first."""
+        index, ev = self.index, self.evidence
+        projects = index.incidence.indices[index.incidence.indptr[row] : index.incidence.indptr[row + 1]]
+        if not projects.size:
+            return projects
+        semantic, lexical = ev.semantic_projects[projects], ev.lexical_projects[projects]
+        close = (semantic >= self._close_fit) & (semantic > 0)
+        if self._close_lexical > 0:
+            close |= lexical >= self._close_lexical
+        projects, semantic = projects[close], semantic[close]
+        return projects[np.argsort(-semantic, kind="stable")]
+
+    def _terms(self, row: int, projects: np.ndarray) -> list[str]:
+        """Key terms of the idea found in the organisation's own words or its close projects."""
+        lexical = self.index.lexical
+        docs = [lexical.passages[self.index.passages_of(row)]]
+        if projects.size:
+            docs.append(lexical.projects[projects])
+        return shared_terms(
+            self.query_terms,
+            sp.vstack(docs).tocsr(),
+            lexical.vocabulary(),
+            common=lexical.common,
+            skip=self._skip,
+        )
+
+    def _network_reasons(self, row: int) -> list[str]:
+        index, seed = self.index, self.as_row
+        joint = index.collaboration[seed, row]
+        if joint:
+            shared = np.intersect1d(
+                index.incidence.indices[index.incidence.indptr[seed] : index.incidence.indptr[seed + 1]],
+                index.incidence.indices[index.incidence.indptr[row] : index.incidence.indptr[row + 1]],
+            )
+            year = max((index.projects[j].start_year or 0) for j in shared) or "?"
+            return [phrase(self.lang, "worked_with", name=index.orgs[seed].name, n=int(joint), year=year)]
+        partners = index.collaboration[seed].indices
+        # the tie counts are symmetric: row's own ties answer "has p worked with row?" for every p at once
+        ties = index.collaboration[row]
+        with_row = dict(zip(ties.indices.tolist(), ties.data.tolist(), strict=True))
+        via = [p for p in partners if with_row.get(int(p))]
+        if via:
+            via = sorted(via, key=lambda p: -with_row[int(p)])[:3]
+            return [phrase(self.lang, "via", names=", ".join(index.orgs[p].name for p in via))]
+        return []

@@ -14,7 +14,12 @@ class MatchingError(ValueError):
 
 @dataclass(frozen=True)
 class Suggestion:
-    """One organisation worth calling, with why."""
+    """One organisation worth calling, with why.
+
+    ``score`` is relative to the idea: 1 is the best fit among the organisations known the same
+    way (by their own words, or by their projects only); a "we are" tie and advisers' feedback add
+    a little on top. Scores of different ideas are not comparable.
+    """
 
     org_id: str
     name: str
@@ -37,7 +42,7 @@ class Pairing:
 
 @dataclass(frozen=True)
 class Consortium:
-    """3-5 organisations that together cover the idea and mix kinds."""
+    """3-5 organisations that together cover the idea and mix kinds (one of up to three alternatives)."""
 
     members: tuple[Suggestion, ...]
     score: float
@@ -47,14 +52,30 @@ class Consortium:
 
 @dataclass(frozen=True)
 class MatchQuery:
+    """One idea and what to rank for it.
+
+    ``kinds``, ``regions`` and ``countries`` each allow any of their values (empty: no filter);
+    a single string is taken as a one-value filter.
+    """
+
     text: str
     top: int = 10
-    kind: str | None = None
-    region: str | None = None
-    country: str | None = None
+    kinds: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
     as_org: str | None = None
     exclude: tuple[str, ...] = ()
     lang: str | None = None  # language of the reasons; None = the matcher's default
+
+    def __post_init__(self) -> None:
+        for name in ("kinds", "regions", "countries", "exclude"):
+            value = getattr(self, name)
+            if value is None:
+                object.__setattr__(self, name, ())
+            elif isinstance(value, str):
+                object.__setattr__(self, name, (value,))
+            elif not isinstance(value, tuple):
+                object.__setattr__(self, name, tuple(value))
 
 
 @dataclass(frozen=True)
