@@ -56,7 +56,8 @@ bench: setup
 	$(BIN)/python bench/run_all.py
 
 evaluate: setup
-	$(BIN)/samspill --db data/h2020-eval.duckdb evaluate --data $${SAMSPILL_SHARED_DATA:-../shared/data}/h2020-cleantech
+	$(BIN)/samspill evaluate cluster
+	$(BIN)/samspill --db data/h2020-eval.duckdb evaluate h2020 --data $${SAMSPILL_SHARED_DATA:-../shared/data}/h2020-cleantech
 
 lint: setup
 	$(BIN)/ruff check .

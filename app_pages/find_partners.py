@@ -13,7 +13,6 @@ import streamlit as st
 
 from app_pages import auth
 from app_pages.common import (
-    ALL,
     LIBRARY_ERRORS,
     OPEN_IDEA_KEY,
     library_errors,
@@ -84,15 +83,12 @@ def page() -> None:
     organisations = store.organisations()
     regions = sorted({o.region for o in organisations if o.region})
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
-    kind = c1.selectbox(
-        t("fp.kind"), options=[ALL, *KINDS],
-        format_func=labels([ALL, *KINDS], lambda k: t("orgs.all_kinds") if k == ALL else kind_label(k)),
-        key="find_partners_kind",
+    kinds = c1.multiselect(
+        t("fp.kind"), options=list(KINDS), format_func=labels(list(KINDS), kind_label),
+        key="find_partners_kinds", placeholder=t("orgs.all_kinds"), help=t("fp.kind_help"),
     )
-    region = c2.selectbox(
-        t("fp.region"), options=[ALL, *regions],
-        format_func=labels([ALL, *regions], lambda r: t("fp.all_regions") if r == ALL else r),
-        key="find_partners_region",
+    chosen_regions = c2.multiselect(
+        t("fp.region"), options=regions, key="find_partners_regions", placeholder=t("fp.all_regions"),
     )
     as_org = c3.selectbox(
         t("fp.we_are"), options=[o.org_id for o in organisations],
@@ -114,8 +110,8 @@ def page() -> None:
                 matcher = get_matcher()
                 with st.spinner(t("fp.matching")):
                     result = matcher.match(
-                        MatchQuery(text=text, top=int(top), kind=None if kind == ALL else kind,
-                                   region=None if region == ALL else region, as_org=seed,
+                        MatchQuery(text=text, top=int(top), kinds=tuple(kinds),
+                                   regions=tuple(chosen_regions), as_org=seed,
                                    exclude=(seed,) if seed else (), lang=lang())
                     )
             if not outcome.failed:
@@ -199,6 +195,7 @@ def _show_result(store, viewer, state: dict) -> None:
         t("fp.tab_shortlist", n=len(shortlist)),
     ])
     with tabs[0]:
+        st.caption(t("fp.score_scale"))
         for rank, s in enumerate(result.organisations, start=1):
             _suggestion_card(store, viewer, state, s, rank, verdicts.get(s.org_id))
     with tabs[1]:

@@ -121,15 +121,14 @@ def page() -> None:
             result = matcher.match(
                 MatchQuery(
                     text=f"{idea.title}\n\n{idea.text}",
-                    top=FIRST_SUGGESTIONS if len(wanted) <= 1 else 5 * FIRST_SUGGESTIONS,
-                    kind=wanted[0] if len(wanted) == 1 else None,
+                    top=FIRST_SUGGESTIONS,
+                    kinds=tuple(wanted),
                     as_org=org_id,
                     exclude=(org_id,) if org_id else (),
                     lang=lang(),
                 )
             )
-        found = [s for s in result.organisations if not wanted or s.kind in wanted]
-        suggestions = tuple(found[:FIRST_SUGGESTIONS])
+        suggestions = result.organisations
         store.update_idea(idea.idea_id, suggestions=[s.org_id for s in suggestions])
     st.session_state[RECEIPT_KEY] = {"idea": idea, "suggestions": suggestions, "failed": outcome.failed}
     st.rerun()

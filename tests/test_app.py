@@ -82,9 +82,13 @@ def submit_idea(at: AppTest, title: str = IDEA_TITLE, text: str = IDEA_TEXT) -> 
 
 
 def find_partners(at: AppTest, text: str, **filters) -> AppTest:
+    """Ask for partners; ``filters`` set the multiselects (``kinds``, ``regions``) or the selectboxes."""
     at.text_area(key="find_partners_text").input(text)
     for key, value in filters.items():
-        at.selectbox(key=f"find_partners_{key}").set_value(value)
+        if isinstance(value, list):
+            at.multiselect(key=f"find_partners_{key}").set_value(value)
+        else:
+            at.selectbox(key=f"find_partners_{key}").set_value(value)
     at.button(key="find_partners_run").click()
     return ok(at.run())
 
@@ -367,7 +371,9 @@ def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
 
     at.button(key="find_partners_fb_useful_elektrisk-sjo").click()
     ok(at.run())
-    at.button(key="find_partners_fb_not_useful_sintef").click()
+    prefix = "find_partners_fb_not_useful_"
+    other = [b.key.removeprefix(prefix) for b in at.button if (b.key or "").startswith(prefix)][-1]
+    at.button(key=prefix + other).click()
     ok(at.run())
     assert any("Sist vurdert: Nyttig (radgiver" in c.value for c in at.caption)
     assert at.checkbox(key="find_partners_short_elektrisk-sjo").value is True
@@ -380,19 +386,25 @@ def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
     feedback = workspace().store.feedback()
     assert [(f.org_id, f.verdict, f.given_by) for f in feedback] == [
         ("elektrisk-sjo", "useful", "radgiver"),
-        ("sintef", "not_useful", "radgiver"),
+        (other, "not_useful", "radgiver"),
     ]
     assert all(f.given_at for f in feedback)
-    assert workspace().store.feedback_balance() == {"elektrisk-sjo": 1, "sintef": -1}
+    assert workspace().store.feedback_balance() == {"elektrisk-sjo": 1, other: -1}
 
 
 def test_find_partners_filters_and_we_are_mode(app_db):
     at = sign_in("radgiver")
-    find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", kind="research")
+    find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", kinds=["research"])
     kinds = [m.value.split(" · ")[1] for m in at.markdown if re.match(r"^\d+\. \*\*", m.value)]
     assert kinds and set(kinds) == {"forskning"}
 
-    at.selectbox(key="find_partners_kind").set_value("*")
+    # research partners include the universities' research groups: research and education together
+    find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", kinds=["research", "education"])
+    kinds = [m.value.split(" · ")[1] for m in at.markdown if re.match(r"^\d+\. \*\*", m.value)]
+    assert set(kinds) == {"forskning", "utdanning"}
+    assert "NTNU – Norges teknisk-naturvitenskapelige universitet" in suggestion_names(at)
+
+    at.multiselect(key="find_partners_kinds").set_value([])
     at.selectbox(key="find_partners_as_org").set_value("verdal-stalmontasje")
     at.button(key="find_partners_run").click()
     ok(at.run())

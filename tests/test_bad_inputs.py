@@ -335,7 +335,7 @@ CATALOGUE: list[Case] = [
     Case("matcher", "seed organisation named by SQL", "unknown organisation \"x' OR '1'='1\"",
          match({"text": "hydrogen", "as_org": "x' OR '1'='1"})),
     Case("matcher", "kind <script>", "unknown kind '<script>alert(1)</script>'",
-         match({"text": "hydrogen", "kind": SCRIPT})),
+         match({"text": "hydrogen", "kinds": (SCRIPT,)})),
     Case("matcher", "idea of 200,000 characters", "The idea was 200,000 characters long; only the first 20,000",
          match(("hydrogen ferries " * 11_765)[:200_000], refused=False)),
     Case("matcher", "SQL and <script> as the idea", "10 organisations",

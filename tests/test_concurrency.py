@@ -310,7 +310,7 @@ def test_a_process_that_cannot_wait_gets_store_busy(tmp_path):
     finally:
         _release(holder)
     with PartnerStore(db, wait=0.5) as store:  # free again
-        assert store.counts()["organisations"] == 77
+        assert store.counts()["organisations"] == 89
 
 
 def _lock_file_is_free(db: Path, *, shared: bool) -> bool:
@@ -336,7 +336,7 @@ def test_the_process_lock_spans_the_whole_life_of_a_store(tmp_path):
     store.close()
     assert _lock_file_is_free(db, shared=False)
     with PartnerStore(db, read_only=True) as reader:
-        assert reader.counts()["organisations"] == 77
+        assert reader.counts()["organisations"] == 89
         assert _lock_file_is_free(db, shared=True)  # readers share
         assert not _lock_file_is_free(db, shared=False)
     assert _lock_file_is_free(db, shared=False)

@@ -138,6 +138,8 @@ STRINGS: dict[str, str] = {
     "fp.describe": "Describe the project idea",
     "fp.describe_placeholder": "E.g.: We want to electrify feed barges and need a battery supplier and an R&D partner …",
     "fp.kind": "Kind",
+    "fp.kind_help": "Pick one or more. Universities' research groups are under “education”: pick both research and education for every research partner.",
+    "fp.score_scale": "Score: 1.00 is the best fit for this idea; the others are measured against it.",
     "fp.region": "Region",
     "fp.all_regions": "All regions",
     "fp.we_are": "We are … (optional)",

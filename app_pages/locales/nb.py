@@ -138,6 +138,8 @@ STRINGS: dict[str, str] = {
     "fp.describe": "Beskriv prosjektidéen",
     "fp.describe_placeholder": "F.eks.: Vi vil elektrifisere fôrflåter og trenger en batterileverandør og et FoU-miljø …",
     "fp.kind": "Type",
+    "fp.kind_help": "Velg én eller flere. Universitetenes forskningsmiljøer står under «utdanning»: velg både forskning og utdanning for alle forskningspartnere.",
+    "fp.score_scale": "Poeng: 1,00 er den som passer best til denne idéen; de andre er målt mot den.",
     "fp.region": "Region",
     "fp.all_regions": "Alle regioner",
     "fp.we_are": "Vi er … (valgfritt)",
