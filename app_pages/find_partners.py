@@ -31,6 +31,7 @@ from matching.types import MatchQuery, Suggestion
 
 RESULT_KEY = "find_partners_result"
 SHORTLIST_KEY = "find_partners_shortlist"  # org id -> Suggestion, in the order added
+TEAMS_KEY = "find_partners_teams"  # org id -> the pairing or consortium it was added with
 MESSAGE_KEY = "find_partners_message"
 TEXT_KEPT_KEY = "find_partners_text_kept"
 VERDICT_ICONS = {"useful": ":material/thumb_up:", "not_useful": ":material/thumb_down:", "contacted": ":material/call:"}
@@ -170,10 +171,13 @@ def _toggle_shortlist(s: Suggestion) -> None:
         shortlist.pop(s.org_id, None)
 
 
-def _add_all(suggestions) -> None:
+def _add_all(suggestions, team: str) -> None:
+    """Put a pairing or consortium on the shortlist, as a team that stays together there."""
     shortlist = st.session_state[SHORTLIST_KEY]
+    teams = st.session_state.setdefault(TEAMS_KEY, {})
     for s in suggestions:
         shortlist.setdefault(s.org_id, s)
+        teams.setdefault(s.org_id, team)
         st.session_state[f"find_partners_short_{s.org_id}"] = True
 
 
@@ -207,7 +211,9 @@ def _show_result(store, viewer, state: dict) -> None:
                 st.caption(t("fp.score", score=number(p.score, 2)))
                 show_reasons(p.reasons)
                 st.button(t("fp.add_pair"), key=f"find_partners_pair_{i}", on_click=_add_all,
-                          args=((p.company, p.partner),), icon=":material/playlist_add:")
+                          args=((p.company, p.partner), t("fp.team_pair", n=i + 1, a=p.company.name,
+                                                          b=p.partner.name)),
+                          icon=":material/playlist_add:")
     with tabs[2]:
         if not result.consortia:
             st.caption(t("fp.no_consortia"))
@@ -217,7 +223,7 @@ def _show_result(store, viewer, state: dict) -> None:
                 st.caption(t("fp.consortium_score", score=number(c.score, 2), coverage=number(100 * c.coverage)))
                 show_reasons(c.reasons)
                 st.button(t("fp.add_consortium"), key=f"find_partners_consortium_{i}", on_click=_add_all,
-                          args=(c.members,), icon=":material/playlist_add:")
+                          args=(c.members, t("fp.team_consortium", n=i + 1)), icon=":material/playlist_add:")
     with tabs[3]:
         _shortlist(store, state, verdicts)
 
@@ -251,7 +257,8 @@ def _shortlist(store, state, verdicts) -> None:
         st.caption(t("fp.shortlist_empty"))
         return
     worded = {o: verdict_label(v[0]) for o, v in verdicts.items()}
-    rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label)
+    teams = {o: team for o, team in st.session_state.get(TEAMS_KEY, {}).items() if o in shortlist}
+    rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label, teams=teams)
     headers = {c: t(f"fp.col.{c}") for c in SHORTLIST_COLUMNS}
     st.dataframe(
         [{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
@@ -284,6 +291,7 @@ def _shortlist(store, state, verdicts) -> None:
         for org_id in list(shortlist):
             st.session_state.pop(f"find_partners_short_{org_id}", None)
         shortlist.clear()
+        st.session_state.pop(TEAMS_KEY, None)
         st.rerun()
     if state["idea_id"] is not None and c4.button(
         t("fp.save_to_idea", id=state["idea_id"]), key="find_partners_save", icon=":material/save:"

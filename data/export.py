@@ -30,6 +30,7 @@ __all__ = [
 #: Columns of :func:`shortlist_rows`, in order.
 SHORTLIST_COLUMNS: tuple[str, ...] = (
     "rank",
+    "team",
     "org_id",
     "name",
     "kind",
@@ -72,8 +73,13 @@ def shortlist_rows(
     *,
     verdicts: Mapping[str, str] | None = None,
     kind_label=None,
+    teams: Mapping[str, str] | None = None,
 ) -> list[dict[str, object]]:
     """One dict per suggestion, keys :data:`SHORTLIST_COLUMNS`, ranked from 1.
+
+    Members of a pairing or consortium put on the shortlist together stay together: rows are
+    grouped by ``teams`` (org id -> the team's name, in the order the teams were added), and
+    organisations on their own come after.
 
     Parameters
     ----------
@@ -83,13 +89,26 @@ def shortlist_rows(
         org id -> the latest verdict given (already worded for the reader).
     kind_label : callable, optional
         kind -> the word shown for it; the raw kind by default.
+    teams : mapping, optional
+        org id -> the name of the team (pairing or consortium) it was added with.
+
+    >>> from types import SimpleNamespace as S
+    >>> orgs = [S(org_id=i, name=i.upper(), kind="company", score=1, reasons=(), region="", country="") for i in "abc"]
+    >>> [(r["rank"], r["team"], r["name"]) for r in shortlist_rows(orgs, teams={"c": "Pair 1", "a": "Pair 1"})]
+    [(1, 'Pair 1', 'A'), (2, 'Pair 1', 'C'), (3, '', 'B')]
     """
     verdicts = verdicts or {}
+    teams = teams or {}
+    suggestions = list(suggestions)
+    order = list(dict.fromkeys(teams[s.org_id] for s in suggestions if s.org_id in teams))
+    if order:
+        suggestions.sort(key=lambda s: order.index(teams[s.org_id]) if s.org_id in teams else len(order))
     rows = []
     for rank, s in enumerate(suggestions, start=1):
         rows.append(
             {
                 "rank": rank,
+                "team": teams.get(s.org_id, ""),
                 "org_id": s.org_id,
                 "name": s.name,
                 "kind": kind_label(s.kind) if kind_label else s.kind,

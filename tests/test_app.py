@@ -392,6 +392,17 @@ def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
     assert workspace().store.feedback_balance() == {"elektrisk-sjo": 1, other: -1}
 
 
+def test_a_pairing_put_on_the_shortlist_stays_together(app_db):
+    at = sign_in("radgiver")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    at.button(key="find_partners_pair_0").click()
+    ok(at.run())
+    shortlist_tab = next(t for t in at.tabs if t.label.startswith("Kortliste"))
+    assert shortlist_tab.label == "Kortliste (2)"
+    table = next(d.value for d in at.dataframe if "Gruppe" in d.value.columns)  # profiles have tables too
+    assert list(table["Gruppe"]) == [table["Gruppe"][0]] * 2 and table["Gruppe"][0].startswith("Par 1: ")
+
+
 def test_find_partners_filters_and_we_are_mode(app_db):
     at = sign_in("radgiver")
     find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", kinds=["research"])

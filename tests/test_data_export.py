@@ -68,3 +68,17 @@ def test_html_escapes_everything():
     assert "Kortliste &lt;1&gt;" in page and "Idé: &lt;i&gt;test&lt;/i&gt;" in page
     assert "a &amp; b" in page
     assert page.startswith("<!DOCTYPE html>") and 'lang="nb"' in page
+
+
+def test_a_pairing_and_a_consortium_stay_together_on_the_shortlist_and_in_its_csv():
+    acme = Suggestion("acme", "Acme AS", "company", 0.4, ("welds",), "", "NO")
+    rows = shortlist_rows(
+        [*suggestions(), acme],  # Acme was added last, with SINTEF as a pair
+        teams={"acme": "Pair 1: Acme + SINTEF", "sintef": "Pair 1: Acme + SINTEF"},
+    )
+    assert [r["team"] for r in rows[:2]] == ["Pair 1: Acme + SINTEF"] * 2
+    assert [r["org_id"] for r in rows] == ["sintef", "acme", "evil"]
+    assert [r["rank"] for r in rows] == list(range(1, len(rows) + 1))
+    table = list(csv.reader(io.StringIO(to_csv(rows))))
+    team = SHORTLIST_COLUMNS.index("team")
+    assert [row[team] for row in table[1:3]] == ["Pair 1: Acme + SINTEF"] * 2
