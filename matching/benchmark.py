@@ -28,6 +28,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from data.models import Organisation
+from matching.evaluate import render_table
 from matching.index import MatchIndex
 from matching.lexical import guess_language, make_vectorizer
 from matching.profiles import profile_document
@@ -330,13 +331,7 @@ def format_table(summaries: Sequence[Summary], *, markdown: bool = False) -> str
                 f"{s.overlap_5:.1f}",
             ]
         )
-    if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(lines)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
-    return "\n".join([fmt.format(*header), *(fmt.format(*r) for r in rows)])
+    return render_table(header, rows, markdown=markdown)
 
 
 def benchmark_results(

@@ -291,6 +291,16 @@ def format_table(scores: Sequence[Score], *, markdown: bool = False) -> str:
                 r10 = gain_interval(ours, base, metric=0)
                 mrr = gain_interval(ours, base, metric=2)
                 rows.append([mode, "95% interval", "", _span(r10), "", _span(mrr)])
+    return render_table(header, rows, markdown=markdown)
+
+
+def render_table(header: Sequence[str], rows: Sequence[Sequence[str]], *, markdown: bool = False) -> str:
+    """A results table: Markdown, or aligned text (the first two columns left, numbers right).
+
+    >>> print(render_table(["ranker", "mode", "MRR"], [["tfidf", "cold", "0.34"]]))
+    ranker  mode   MRR
+    tfidf   cold  0.34
+    """
     if markdown:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(r) + " |" for r in rows]
