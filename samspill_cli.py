@@ -8,19 +8,23 @@ print, and turn the library's errors into short messages (exit code 1).
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
-from data.store import PartnerStore, StoreError, default_db_path
+from data.settings import Settings, SettingsError
+from data.store import PartnerStore, StoreError
 
 
 class Context:
-    """What every command shares: where the database is, opened on first use."""
+    """What every command shares: the settings, and the database they name, opened on first use."""
 
-    def __init__(self, db: Path, wait: float = 0.0):
-        self.db = db
-        self.wait = wait
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db = settings.db
+        self.wait = settings.wait
         self._store: PartnerStore | None = None
 
     def store(self, *, read_only: bool = False) -> PartnerStore:
@@ -57,40 +61,32 @@ class Context:
 @click.option(
     "--wait",
     type=click.FloatRange(min=0),
-    default=5.0,
-    show_default=True,
-    envvar="SAMSPILL_WAIT",
-    help="Seconds to wait while another process (the app, another command) holds the database.",
+    default=None,
+    help="Seconds to wait while another process (the app, another command) holds the database "
+    "(default: $SAMSPILL_WAIT or 5).",
 )
 @click.version_option(package_name="samspill")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, wait: float) -> None:
+def main(ctx: click.Context, db: Path | None, wait: float | None) -> None:
     """Samspill: find the partners for a project idea in an industry cluster."""
-    state = Context(db or default_db_path(), wait)
+    if wait is not None and not math.isfinite(wait):
+        raise click.BadParameter(f"{wait} is not a number of seconds", param_hint="'--wait'")
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    settings = replace(settings, db=db or settings.db, wait=settings.wait if wait is None else wait)
+    state = Context(settings)
     ctx.obj = state
     ctx.call_on_close(state.close)
 
 
 def _register() -> None:
     from data.cli import commands as data_commands
+    from graph.cli import commands as graph_commands
+    from matching.cli import commands as matching_commands
 
-    for command in data_commands:
-        main.add_command(command)
-    try:
-        from matching.cli import commands as matching_commands
-    except ImportError as exc:  # pragma: no cover - only while matching/ is being built
-        if "matching.cli" not in str(exc):
-            raise
-        matching_commands = []
-    for command in matching_commands:
-        main.add_command(command)
-    try:
-        from graph.cli import commands as graph_commands
-    except ImportError as exc:  # pragma: no cover
-        if "graph.cli" not in str(exc):
-            raise
-        graph_commands = []
-    for command in graph_commands:
+    for command in (*data_commands, *matching_commands, *graph_commands):
         main.add_command(command)
 
 

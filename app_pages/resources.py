@@ -1,10 +1,7 @@
 """What the app builds once per process: the store, the embedding model and the matcher.
 
-``st.cache_resource`` holds them, keyed by the database path and model name so a
-test (or a second configuration) gets its own. Configuration is read from the
-environment: ``SAMSPILL_DB`` (default ``data/samspill.duckdb``),
-``SAMSPILL_MODEL`` (default multilingual-e5-small) and ``SAMSPILL_WAIT``
-(seconds to wait while another process holds the database, default 5).
+``st.cache_resource`` holds them, keyed by the settings (:class:`data.settings.Settings`:
+database, model, model cache, wait) so a test or a second configuration gets its own.
 
 The store and matcher are shared by every session; they are thread-safe (the
 store takes a cursor per operation, the matcher swaps its index atomically).
@@ -22,14 +19,15 @@ app changes the register, so cached network figures are recomputed.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from app_pages.i18n import t
-from data.store import PartnerStore, default_db_path
+from data.settings import Settings
+from data.store import PartnerStore
 
 Progress = Callable[[int, int, str], None]
 
@@ -37,11 +35,11 @@ Progress = Callable[[int, int, str], None]
 class Workspace:
     """One database with its matcher, built lazily and shared by all sessions."""
 
-    def __init__(self, db_path: str, model: str):
-        self.db_path = db_path
-        self.model = model
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.db_path = str(settings.db)
         # A command (import, backup) may hold the file for a moment: wait for it, then give up with a message.
-        self.store = PartnerStore(db_path, wait=float(os.environ.get("SAMSPILL_WAIT", "5")))
+        self.store = PartnerStore(settings.db, wait=settings.wait)
         self.revision = 0
         self.indexed = False
         self._matcher = None
@@ -50,7 +48,7 @@ class Workspace:
         self._preload_guard = threading.Lock()
 
     def embedder(self):
-        return _embedder(self.model)
+        return _embedder(self.settings.model, str(self.settings.cache))
 
     def matcher(self):
         """The one matcher of this database (pages pass the reasons' language per query)."""
@@ -77,16 +75,19 @@ class Workspace:
             if not self.indexed:
                 self.refresh(progress=progress)
 
-    def preload(self) -> None:
-        """Start loading the model and the index in a background thread (once per workspace)."""
+    def preload(self) -> threading.Thread:
+        """Start loading the model and the index in a background thread (once per workspace).
+
+        Returns that thread; every later call returns the same one.
+        """
         with self._preload_guard:
-            if self._preload is not None:
-                return
-            embedder = self.embedder()  # resolved here: cache_resource wants the script thread
-            self._preload = threading.Thread(
-                target=self._warm, args=(embedder,), name="samspill-preload", daemon=True
-            )
-            self._preload.start()
+            if self._preload is None:
+                embedder = self.embedder()  # resolved here: cache_resource wants the script thread
+                self._preload = threading.Thread(
+                    target=self._warm, args=(embedder,), name="samspill-preload", daemon=True
+                )
+                self._preload.start()
+            return self._preload
 
     def _warm(self, embedder) -> None:
         try:
@@ -101,19 +102,20 @@ class Workspace:
 
 
 @st.cache_resource(show_spinner=False)
-def _workspace(db_path: str, model: str) -> Workspace:
-    return Workspace(db_path, model)
+def _workspace(settings: Settings) -> Workspace:
+    return Workspace(settings)
 
 
 @st.cache_resource(show_spinner=False)
-def _embedder(model: str):
+def _embedder(model: str, cache: str):
     from matching.embedder import load_embedder
 
-    return load_embedder(model or None)
+    return load_embedder(model, cache=Path(cache))
 
 
 def workspace() -> Workspace:
-    ws = _workspace(str(default_db_path()), os.environ.get("SAMSPILL_MODEL", ""))
+    """This process's workspace for the settings of the environment (read on each run: cheap)."""
+    ws = _workspace(Settings.from_env())
     ws.preload()
     return ws
 

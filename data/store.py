@@ -55,13 +55,6 @@ from data.models import (
     Viewer,
 )
 
-DEFAULT_DB = Path(__file__).resolve().parent / "samspill.duckdb"
-
-
-def default_db_path() -> Path:
-    """The database used when neither ``--db`` nor ``SAMSPILL_DB`` says otherwise."""
-    return Path(os.environ.get("SAMSPILL_DB") or DEFAULT_DB)
-
 
 class StoreError(Exception):
     """Base class for the store's own errors; the message is meant for users."""

@@ -17,10 +17,12 @@ KIND_CHOICE = click.Choice(["company", "research", "education", "public", "suppo
 
 
 def _embedder():
+    """The configured model (the settings of the running ``samspill`` command)."""
     from matching.embedder import ModelUnavailable, load_embedder
 
+    settings = click.get_current_context().find_root().obj.settings
     try:
-        return load_embedder()
+        return load_embedder(settings.model, cache=settings.cache)
     except ModelUnavailable as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -55,8 +57,9 @@ def provision_command(force: bool) -> None:
     """Build the default model folder once (outside the repository) and print where it is."""
     from matching.provision import ProvisionError, provision_e5
 
+    settings = click.get_current_context().find_root().obj.settings
     try:
-        path = provision_e5(force=force)
+        path = provision_e5(force=force, cache=settings.cache)
     except ProvisionError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"model ready: {path}")

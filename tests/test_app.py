@@ -19,6 +19,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.accounts import DEMO_PASSWORD, create_account
+from data.settings import Settings
 from data.store import PartnerStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,12 +245,10 @@ def test_preload_builds_the_index_in_the_background_then_serves_on_one_thread(tm
     with PartnerStore(db) as store:
         store.upsert([Organisation("havlys", "Havlys AS", kind="company", description="Undervannslys for merder.")])
     torch.set_num_threads(2)
-    ws = Workspace(str(db), "")
+    ws = Workspace(Settings(db=db))
     assert not ws.indexed
-    ws.preload()
-    thread = ws._preload
-    ws.preload()  # a second page view starts nothing new
-    assert ws._preload is thread
+    thread = ws.preload()
+    assert ws.preload() is thread  # a second page view starts nothing new
     thread.join(timeout=TIMEOUT)
     assert ws.indexed and not thread.is_alive()
     assert ws.store.embedding_space() is not None

@@ -11,6 +11,7 @@ import time
 import numpy as np
 import pytest
 
+from data.settings import Settings
 from matching.embedder import (
     Embedder,
     ModelUnavailable,
@@ -114,7 +115,7 @@ def test_non_string_input_is_refused(fake_embedder, bad):
 def test_uncached_hub_name_fails_with_offline_hint(monkeypatch):
     monkeypatch.setenv("SAMSPILL_MODEL", "samspill-tests/no-such-model")
     with pytest.raises(ModelUnavailable, match="offline") as info:
-        load_embedder()
+        load_embedder(Settings.from_env().model)
     assert "SAMSPILL_MODEL" in str(info.value)
 
 
@@ -131,7 +132,7 @@ def test_local_folder_is_used_lazily(monkeypatch, tmp_path):
     )
     (tmp_path / "1_Pooling" / "config.json").write_text('{"word_embedding_dimension": 8}')
     monkeypatch.setenv("SAMSPILL_MODEL", str(tmp_path))
-    embedder = load_embedder()
+    embedder = load_embedder(Settings.from_env().model)
     assert embedder.model_id == str(tmp_path.resolve())
     assert embedder.dim == 8  # read from the folder: this is no model, so loading it would fail
     assert "not loaded" in repr(embedder)
@@ -139,7 +140,12 @@ def test_local_folder_is_used_lazily(monkeypatch, tmp_path):
 
 def test_default_folder_named_explicitly_keeps_the_default_id(real_embedder, monkeypatch):
     monkeypatch.setenv("SAMSPILL_MODEL", real_embedder.model_name_or_path)
-    assert load_embedder().model_id == real_embedder.model_id
+    assert load_embedder(Settings.from_env().model).model_id == real_embedder.model_id
+
+
+def test_no_model_named_means_the_built_in_one(real_embedder):
+    assert load_embedder("").model_id == real_embedder.model_id
+    assert load_embedder(None).model_id == real_embedder.model_id
 
 
 def test_set_torch_threads():
