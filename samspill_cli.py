@@ -8,7 +8,10 @@ print, and turn the library's errors into short messages (exit code 1).
 
 from __future__ import annotations
 
+import errno
 import math
+import os
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,10 +30,16 @@ class Context:
         self.wait = settings.wait
         self._store: PartnerStore | None = None
 
-    def store(self, *, read_only: bool = False) -> PartnerStore:
+    def store(self, *, read_only: bool = False, create: bool = True) -> PartnerStore:
+        """The database, opened on first use; ``create=False`` for commands that only read it, so a
+        mistyped ``--db`` is an error instead of a new empty database.
+
+        The store holds the file only while it works (``brief``): a command beside the running app
+        takes turns with it instead of locking it out for the command's whole run.
+        """
         if self._store is None:
             try:
-                self._store = PartnerStore(self.db, read_only=read_only, wait=self.wait)
+                self._store = PartnerStore(self.db, read_only=read_only, wait=self.wait, create=create, brief=True)
             except StoreError as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._store
@@ -60,7 +69,53 @@ class Context:
             self._store.close()
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SamspillGroup(click.Group):
+    """The root group: whatever a command leaves uncaught from the library or the system ends as one
+    line and exit code 1, never a traceback -- a store error (the file busy, damaged or gone), or an
+    output that cannot be written (a full disk, a read-only folder, stdout on a full device)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from exc
+        except click.ClickException:
+            raise
+        except Exception as exc:
+            io_error = _io_error_behind(exc)
+            if io_error is None:
+                raise  # a bug: let it show
+            if io_error.errno == errno.EPIPE:
+                raise  # a closed pipe (| head): click ends quietly
+            raise click.ClickException(_os_error_message(io_error)) from exc
+
+
+def _io_error_behind(exc: BaseException) -> OSError | None:
+    """The OSError an exception is, or was raised while handling (a writer's cleanup after a full disk
+    often fails in its own way, e.g. zlib's "inconsistent stream state" in a PDF writer)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, OSError):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def _os_error_message(exc: OSError) -> str:
+    """One line for an I/O failure; stdout itself failing is silenced so the error line gets out."""
+    what = exc.strerror or str(exc)
+    if exc.filename is None:
+        try:
+            sys.stdout.flush()
+        except OSError:
+            devnull = os.open(os.devnull, os.O_WRONLY)  # what is still buffered would fail again at exit
+            os.dup2(devnull, sys.stdout.fileno())
+        return f"cannot write the output: {what}"
+    return f"cannot write {exc.filename}: {what}"
+
+
+@click.group(cls=SamspillGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -36,7 +36,7 @@ def import_command(ctx, paths: tuple[Path, ...], quiet: bool) -> None:
 @click.pass_obj
 def stats_command(ctx) -> None:
     """Counts per table and per kind of organisation."""
-    store = ctx.store()
+    store = ctx.store(create=False)
     counts = store.counts()
     width = max(len(name) for name in counts)
     click.echo(f"database: {store.path}")
@@ -59,7 +59,7 @@ def check_command(ctx) -> None:
     """Check the database: references between tables, values, and that every profile
     text has a vector of the stored model for its current content. Exit code 1 lists
     the problems."""
-    store = ctx.store()
+    store = ctx.store(create=False)
     try:
         problems = store.integrity_problems()
     except StoreError as exc:
@@ -89,7 +89,7 @@ def backup_command(ctx, directory: Path) -> None:
     from data.store import write_backup
 
     try:
-        counts = write_backup(ctx.store(), directory)
+        counts = write_backup(ctx.store(create=False), directory)
     except (StoreError, OSError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"backup written to {directory}: " + ", ".join(f"{n:,} {t}" for t, n in counts.items()))

@@ -120,4 +120,13 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             """,
         ],
     ),
+    (
+        # Counts changes to the register (organisations, projects, participations), so a process
+        # that keeps the register in memory -- the app's matcher -- notices a command's import.
+        "m005_create_revision",
+        [
+            "CREATE TABLE _revision (register BIGINT NOT NULL)",
+            "INSERT INTO _revision VALUES (0)",
+        ],
+    ),
 ]

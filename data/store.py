@@ -24,7 +24,7 @@ import numpy as np
 from data.migrations import MIGRATIONS
 from data.models import Feedback, Idea, Organisation, Participation, Project, Viewer
 from data.storage import accounts, ideas, integrity, register, vectors
-from data.storage.backup import export_database, restore_database, write_backup
+from data.storage.backup import export_tables, restore_database, schema_tables, write_backup
 from data.storage.connection import Connection, remove_database_files
 from data.storage.errors import IdeaNotFound, OrganisationNotFound, StoreBusy, StoreError
 from data.storage.ideas import MAX_IDEA_TEXT, MAX_IDEA_TITLE
@@ -50,17 +50,30 @@ class PartnerStore:
     """A DuckDB file holding the cluster's register, ideas, feedback and vectors.
 
     Args:
-        path: database file, or ``":memory:"``. Parent folders are created.
+        path: database file, or ``":memory:"``.
         read_only: open without write access (several processes may do so).
         wait: seconds to keep retrying (with backoff) while another process
             holds the file; 0 fails at once.
+        create: make a new database (and its folder) when ``path`` does not exist;
+            with False a missing file is a :class:`StoreError` and nothing is created.
+        brief: hold the file only while operations run, so other processes get turns
+            (the app does this; see :mod:`data.storage.connection`).
 
     Raises:
         StoreBusy: another process still holds the file after ``wait`` seconds.
+        StoreError: the file is missing (``create=False``), damaged or not a database.
     """
 
-    def __init__(self, path: str | Path = ":memory:", *, read_only: bool = False, wait: float = 0.0):
-        self._db = Connection(path, read_only=read_only, wait=wait, migrations=MIGRATIONS)
+    def __init__(
+        self,
+        path: str | Path = ":memory:",
+        *,
+        read_only: bool = False,
+        wait: float = 0.0,
+        create: bool = True,
+        brief: bool = False,
+    ):
+        self._db = Connection(path, read_only=read_only, wait=wait, create=create, brief=brief, migrations=MIGRATIONS)
 
     @property
     def path(self) -> str:
@@ -81,6 +94,18 @@ class PartnerStore:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Keep the file open across several operations that must see one state (a brief store
+        otherwise lets go of it between them; other processes then wait)."""
+        with self._db.held():
+            yield
+
+    @property
+    def is_open(self) -> bool:
+        """Whether this process holds the file right now (a brief store lets go when idle)."""
+        return self._db.is_open
 
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -144,6 +169,15 @@ class PartnerStore:
         with self.read() as cur:
             return register.year_range(cur)
 
+    def revision(self) -> int:
+        """A number that grows with every change to the register, from any process.
+
+        A process that keeps the register in memory (the app's matcher) compares it to
+        notice an import or an edit made elsewhere.
+        """
+        with self.read() as cur:
+            return register.revision(cur)
+
     # -- register: writes ----------------------------------------------------
 
     def upsert(
@@ -182,17 +216,16 @@ class PartnerStore:
         with self.read() as cur:
             return integrity.integrity_problems(cur, self.path)
 
-    def export_database(self, directory: str | Path) -> dict[str, int]:
-        """Write every table as Parquet plus the schema (DuckDB ``EXPORT DATABASE``) into
-        ``directory``, from one consistent snapshot; returns the counts of that snapshot."""
+    def export_database(self, directory: str | Path) -> dict:
+        """Write every table as ``<table>.parquet`` into ``directory`` from one consistent snapshot;
+        returns what :func:`write_backup` puts in the manifest (files, rows, sequences, counts)."""
+        tables = schema_tables()
         with self.read() as cur:
             cur.execute("BEGIN TRANSACTION")
             try:
-                counts = register.counts(cur)
-                export_database(cur, Path(directory))
+                return export_tables(cur, Path(directory), tables)
             finally:
                 cur.execute("ROLLBACK")
-        return counts
 
     # -- ideas -----------------------------------------------------------------
 

@@ -266,7 +266,23 @@ def worker_writer(db: str, prefix: str, seconds: str, wait: str, org_id: str) ->
     _say("stats " + json.dumps({"writes": n, "busy": busy, "waited": round(waited, 3)}))
 
 
-WORKERS = {"import": worker_import, "index": worker_index, "ideas": worker_ideas, "writer": worker_writer}
+def worker_one_idea(db: str, title: str, wait: str) -> None:
+    """Open the store (waiting up to ``wait`` s for another process), add one idea, say ``ack <id>``."""
+    from data.store import PartnerStore
+
+    _say("opening")
+    with PartnerStore(db, wait=float(wait), create=False) as store:
+        idea = store.add_idea(title=title, text=f"{title}: sensors for fish farms.", submitted_by=COMPANY_B[0])
+    _say(f"ack {idea.idea_id}")
+
+
+WORKERS = {
+    "import": worker_import,
+    "index": worker_index,
+    "ideas": worker_ideas,
+    "writer": worker_writer,
+    "one-idea": worker_one_idea,
+}
 
 
 def zygote(heavy: str = "") -> None:

@@ -1,6 +1,8 @@
 """The register: organisations, projects and who took part in what.
 
-Functions over a cursor the store gives them (inside a transaction for the writes).
+Functions over a cursor the store gives them (inside a transaction for the writes). Every
+change to the register also bumps a counter (:func:`note_change`), so another process that
+keeps the register in memory (the app's matcher) can tell that it changed.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ SEARCH_ORGANISATIONS = (
 UPDATE_ORGANISATION = f"UPDATE organisations SET {', '.join(f'{c} = ?' for c in ORG_COLUMNS[1:])} WHERE org_id = ?"
 COUNT_BY_KIND = "SELECT kind, count(*) FROM organisations GROUP BY kind ORDER BY count(*) DESC, kind"
 SELECT_YEAR_RANGE = "SELECT min(start_year), max(start_year) FROM projects"
+SELECT_REVISION = "SELECT register FROM _revision"
+BUMP_REVISION = "UPDATE _revision SET register = register + 1"
 
 #: INTEGER columns (head counts) hold at most this.
 MAX_INTEGER = 2**31 - 1
@@ -110,6 +114,19 @@ def year_range(cur) -> tuple[int, int] | None:
     return None if lo is None else (lo, hi)
 
 
+def revision(cur) -> int:
+    """How many changes the register has had (0 in a read-only database from before the counter)."""
+    if not has_table(cur, "_revision"):
+        return 0
+    row = cur.execute(SELECT_REVISION).fetchone()
+    return int(row[0]) if row else 0
+
+
+def note_change(cur) -> None:
+    """Count one change to the register, in the caller's transaction."""
+    cur.execute(BUMP_REVISION)
+
+
 # -- writes --------------------------------------------------------------------------------
 
 
@@ -128,6 +145,8 @@ def upsert(
     ):
         columns, key = REGISTER_TABLES[table]
         report[table] = _upsert_rows(cur, table, columns, key, records)
+    if any(r["added"] or r["updated"] for r in report.values()):
+        note_change(cur)
     return report
 
 
@@ -190,6 +209,7 @@ def update_organisation(cur, org: Organisation) -> None:
     if not has_organisation(cur, org.org_id):
         raise OrganisationNotFound(f"no organisation with id {org.org_id!r}")
     cur.execute(UPDATE_ORGANISATION, [*astuple(org)[1:], org.org_id])
+    note_change(cur)
 
 
 def _as_arrow(columns: Sequence[str], rows: Sequence[tuple], schema):
