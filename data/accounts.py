@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from data.identifiers import username_problem
 from data.models import Viewer
 from data.store import OrganisationNotFound, PartnerStore, StoreError
 
@@ -91,17 +92,24 @@ def create_account(
     Raises
     ------
     AccountError
-        Empty username, unknown role, password shorter than :data:`MIN_PASSWORD_LENGTH`.
+        Empty username, one with control or look-alike characters
+        (:func:`data.identifiers.username_problem`), unknown role, a password shorter than
+        :data:`MIN_PASSWORD_LENGTH` or of only whitespace.
     OrganisationNotFound
         ``org_id`` is not in the register.
     StoreError
-        The username exists already.
+        The username exists already (also in another case: ``Kari`` when ``kari`` exists).
     """
     username = (username or "").strip()
     if not username:
         raise AccountError("a username is required")
+    problem = username_problem(username)
+    if problem:
+        raise AccountError(problem)
     if role not in ROLES:
         raise AccountError(f"unknown role {role!r}; expected {' or '.join(ROLES)}")
+    if password is not None and not password.strip():
+        raise AccountError("the password cannot be only whitespace")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
     org_id = (org_id or "").strip() or None

@@ -137,7 +137,14 @@ def account_add_command(ctx, username: str, role: str, org_id: str | None, passw
     if no_password:
         password = None
     elif password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
+        line = sys.stdin.buffer.readline()  # bytes: a password that is not UTF-8 gets a message, not a traceback
+        try:
+            password = line.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError as exc:
+            raise click.ClickException(
+                f"the password on standard input is not UTF-8 text (byte 0x{line[exc.start]:02x} at offset "
+                f"{exc.start}); nothing was changed"
+            ) from exc
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:

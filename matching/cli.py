@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -140,8 +141,12 @@ def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, ba
     if batch is not None:
         ids, queries = read_batch(batch, defaults)
     else:
+        if _has_surrogate(text):  # bytes that were not UTF-8 on the command line
+            raise click.ClickException("the idea is not UTF-8 text; nothing was matched")
         ids, queries = [None], [replace(defaults, text=text)]
-    store = ctx.store()
+    store = ctx.store(create=False)
+    if not store.counts()["organisations"]:
+        raise click.ClickException(f"{store.path} holds no organisations yet; import some first (samspill import PATH)")
     matcher = Matcher(store, _embedder(), lang=lang)
     try:
         results = matcher.match_many(queries)
@@ -151,7 +156,7 @@ def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, ba
         click.secho(phrase(lang, "score_scale"), dim=True)
     for idea_id, result in zip(ids, results, strict=True):
         if as_json:
-            click.echo(json.dumps(result_as_json(idea_id, result), ensure_ascii=False))
+            click.echo(json.dumps(result_as_json(idea_id, result), ensure_ascii=False, allow_nan=False))
         else:
             _print_result(result)
 
@@ -185,6 +190,8 @@ def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
             raise click.ClickException(f"{where}: not JSON ({exc.msg})") from exc
         except RecursionError as exc:
             raise click.ClickException(f"{where}: nested too deeply to be an idea") from exc
+        except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+            raise click.ClickException(f"{where}: not an idea ({exc})") from exc
         if not isinstance(item, dict) or "text" not in item:
             raise click.ClickException(f'{where}: expected an object with "id" and "text"')
         unknown = sorted(set(item) - BATCH_FIELDS)
@@ -201,6 +208,8 @@ def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
             raise click.ClickException(f"{where}, field id: expected text or a whole number, not {_shown(idea_id)}")
         if not isinstance(item["text"], str):
             raise click.ClickException(f"{where}, field text: expected text, not {_shown(item['text'])}")
+        if _has_surrogate(json.dumps(item, ensure_ascii=False)):  # "\ud800": half a character, no model takes it
+            raise click.ClickException(f"{where}: holds half of a UTF-16 character (a lone surrogate), not text")
         as_org = item.get("as", defaults.as_org)
         if as_org is not None and not isinstance(as_org, str):
             raise click.ClickException(f"{where}, field as: expected an organisation id, not {_shown(as_org)}")
@@ -224,6 +233,15 @@ def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
     return ids, queries
 
 
+def _has_surrogate(text: str) -> bool:
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _finite(value: float) -> float | None:
+    """A score as JSON can carry it: NaN and infinities are not numbers there (they become null)."""
+    return value if math.isfinite(value) else None
+
+
 def _shown(value) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
@@ -233,20 +251,31 @@ def result_as_json(idea_id, result) -> dict:
     """The CLI's JSON contract: id, organisations (best first), pairings, consortia, notes."""
 
     def org(s):
-        return {"org_id": s.org_id, "name": s.name, "kind": s.kind, "score": s.score, "reasons": list(s.reasons)}
+        return {
+            "org_id": s.org_id,
+            "name": s.name,
+            "kind": s.kind,
+            "score": _finite(s.score),
+            "reasons": list(s.reasons),
+        }
 
     return {
         "id": idea_id,
         "organisations": [org(s) for s in result.organisations],
         "pairings": [
-            {"company": org(p.company), "partner": org(p.partner), "score": p.score, "reasons": list(p.reasons)}
+            {
+                "company": org(p.company),
+                "partner": org(p.partner),
+                "score": _finite(p.score),
+                "reasons": list(p.reasons),
+            }
             for p in result.pairings
         ],
         "consortia": [
             {
                 "members": [org(m) for m in c.members],
-                "score": c.score,
-                "coverage": c.coverage,
+                "score": _finite(c.score),
+                "coverage": _finite(c.coverage),
                 "reasons": list(c.reasons),
             }
             for c in result.consortia

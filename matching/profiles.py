@@ -19,6 +19,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 
+from data.limits import MAX_PASSAGES_PER_ORGANISATION
 from data.models import Organisation, Project
 
 PASSAGE_SEPARATOR = "#"
@@ -78,8 +79,12 @@ def profile_document(org: Organisation) -> str:
 
 
 def organisation_passages(org: Organisation) -> list[str]:
-    """The organisation's own words about what it does: description sentences, then competences."""
-    passages = split_passages(org.description)
+    """The organisation's own words about what it does: description sentences, then competences.
+
+    At most :data:`~data.limits.MAX_PASSAGES_PER_ORGANISATION` (a text of fragments would
+    otherwise be embedded fragment by fragment).
+    """
+    passages = split_passages(org.description)[: MAX_PASSAGES_PER_ORGANISATION - 1]
     keywords = [k.strip() for k in org.competences.split(";") if k.strip()]
     if keywords:
         passages.append(", ".join(keywords))

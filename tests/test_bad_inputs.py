@@ -21,9 +21,10 @@ import io
 import json
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import hostile_files
 import openpyxl
 import pytest
 from click.testing import CliRunner
@@ -358,6 +359,181 @@ CATALOGUE: list[Case] = [
 ]
 
 
+# -- round 2 (issue 15): bounded input, one-line errors, identifiers, secrets ----------------------------
+
+
+def import_folder(files: dict[str, bytes | str], links: dict[str, str] | None = None) -> Callable[[Env], str]:
+    """Import a folder of ``files`` (and symbolic ``links`` name -> target) through import_path."""
+
+    def run(env: Env) -> str:
+        from data.importers import ImportFileError, import_path
+
+        folder = env.tmp / "folder"
+        for name, data in files.items():
+            write(env, f"folder/{name}", data)
+        folder.mkdir(exist_ok=True)
+        for name, target in (links or {}).items():
+            (folder / name).symlink_to(target)
+        with env.store() as store, pytest.raises(ImportFileError) as caught:
+            import_path(store, folder)
+        return str(caught.value)
+
+    return run
+
+
+def sparse_file(size: int) -> Callable[[Env], str]:
+    """Import a CSV of ``size`` bytes made without writing them (a sparse file)."""
+
+    def run(env: Env) -> str:
+        from data.importers import ImportFileError, import_path
+
+        path = env.tmp / "organisations.csv"
+        with open(path, "wb") as f:
+            f.truncate(size)
+        with env.store() as store, pytest.raises(ImportFileError) as caught:
+            import_path(store, path)
+        return str(caught.value)
+
+    return run
+
+
+def on_a_full_disk(run: Callable[[Env], str]) -> Callable[[Env], str]:
+    """Run with the database's write-ahead log pointing at /dev/full, which answers every write
+    with ENOSPC as a full disk does; the link is gone again before the database is compared."""
+
+    def wrapped(env: Env) -> str:
+        wal = Path(f"{env.db}.wal")
+        wal.symlink_to("/dev/full")
+        try:
+            return run(env)
+        finally:
+            wal.unlink()
+
+    return wrapped
+
+
+def with_empty_db(run: Callable[[Env], str]) -> Callable[[Env], str]:
+    """Run with an empty database (migrated, no rows) at {tmp}/empty.duckdb."""
+
+    def wrapped(env: Env) -> str:
+        PartnerStore(env.tmp / "empty.duckdb").close()
+        return run(env)
+
+    return wrapped
+
+
+def cli_bytes(*args: str, stdin: bytes) -> Callable[[Env], str]:
+    return cli(*args, stdin=stdin)  # CliRunner takes bytes as they come, as a pipe gives them
+
+
+def unit(**fields) -> str:
+    return json.dumps({"organisasjonsnummer": "923609016", "navn": "EQUINOR ASA", **fields})
+
+
+LONG = "Vi lager sensorer. " * 1_400  # 26,600 characters
+
+CATALOGUE += [
+    # bounded input
+    Case("import", "XLSX of 5 KB declaring A1:XFD1048576 with a cell at XFD1048576",
+         "sheet row 1048576 reaches past column 200",
+         import_file("organisations.xlsx", lambda env: hostile_files.dimension_bomb())),
+    Case("import", "XLSX that claims to unpack to 2 GB", "the workbook unpacks to 2,147,",
+         import_file("organisations.xlsx", lambda env: hostile_files.claims_to_unpack_to(
+             hostile_files.workbook(), 2**31))),
+    Case("import", "file of 300 MB", "the file has 314,572,800 bytes; at most 268,435,456",
+         sparse_file(300 * 2**20)),
+    Case("import", "CSV with 250 columns", "the header: more than 200 columns",
+         import_file("organisations.csv", ",".join(f"c{i}" for i in range(250)) + "\n")),
+    Case("import", "description of 26,600 characters", "column description: the description has 26,600 characters",
+         import_file("organisations.csv", lambda env: org_csv(f'long,Long AS,company,NO,,,"{LONG}"'))),
+    Case("import", "organisation name of 600 characters", "column name: the name has 600 characters; at most 500",
+         import_file("organisations.csv", org_csv("n," + "N" * 600 + ",company,NO,,,"))),
+    Case("import", "a value of 150,000 characters in a JSON record", "a value of 150,000 characters; at most 100,000",
+         import_file("enhet.json", unit(navn="N" * 150_000))),
+    # one line, never a traceback
+    Case("import", "Enhetsregisteret unit with a lone surrogate in its name",
+         "field navn: holds U+D800 (half of a character), which is not text",
+         import_file("enhet.json", '{"organisasjonsnummer": "923609016", "navn": "EQUINOR \\ud800"}')),
+    Case("import", "CSV with an encoded surrogate (bytes ED A0 80)", "line 2: not UTF-8 text (byte 0xed",
+         import_file("organisations.csv", b"org_id,name,kind,country,region,org_number,description\n"
+                     b"a,A \xed\xa0\x80,company,NO,,,\n")),
+    Case("import", "XLSX whose cell names shared string 999,999 of none", "not a readable XLSX workbook",
+         import_file("organisations.xlsx", lambda env: hostile_files.shared_string_out_of_range())),
+    Case("import", "XLSX with its sheet's XML cut in half", "not a readable XLSX workbook",
+         import_file("organisations.xlsx", lambda env: hostile_files.malformed_sheet())),
+    Case("import", "XLSX with an entity expansion bomb (billion laughs)", "limit on input amplification factor",
+         import_file("organisations.xlsx", lambda env: hostile_files.entity_bomb())),
+    Case("import", "file that is not a zip archive named .xlsx", "not a readable XLSX workbook",
+         import_file("organisations.xlsx", "org_id,name\n")),
+    # identifiers
+    Case("import", "organisation number in Arabic-Indic digits",
+         "bad organisation number '٩٢٣٦٠٩٠١٦': expected 9 digits (0-9)",
+         import_file("enhet.json", unit(organisasjonsnummer="٩٢٣٦٠٩٠١٦"))),
+    Case("import", "organisation number with a wrong check digit",
+         "bad organisation number 923609017: the check digit should be 6",
+         import_file("enhet.json", unit(organisasjonsnummer="923609017"))),
+    Case("import", "interchange org_number of 8 digits", "column org_number: bad organisation number '92360901'",
+         import_file("organisations.csv", org_csv("a,A,company,NO,,92360901,"))),
+    Case("import", "id with a zero-width space", "column org_id: holds U+200B ZERO WIDTH SPACE",
+         import_file("organisations.csv", org_csv("sintef\u200b,SINTEF 2,research,NO,,,"))),
+    Case("import", "id with the non-character U+FFFF", "column org_id: holds U+FFFF",
+         import_file("organisations.csv", org_csv("x\uffff,X,company,NO,,,"))),
+    Case("import", "id with a right-to-left override", "column project_id: holds U+202E RIGHT-TO-LEFT OVERRIDE",
+         import_file("projects.csv", f"{PROJECT_HEADER}\np\u202e1,T,,2020,\n")),
+    Case("import", "folder with ORGANISATIONS.csv and organisations.csv",
+         "names that differ only by case: keep one",
+         import_folder({"ORGANISATIONS.csv": org_csv("a,A,company,NO,,,"),
+                        "organisations.csv": org_csv("b,B,company,NO,,,")})),
+    Case("import", "folder whose organisations.csv links to /etc/passwd",
+         "organisations.csv is a link to a file outside the folder",
+         import_folder({}, links={"organisations.csv": "/etc/passwd"})),
+    # the command line
+    Case("cli", "match on a database that does not exist", "no database at",
+         cli("--db", "{tmp}/typo/cluster.duckdb", "match", "hydrogen")),
+    Case("cli", "stats on a mistyped --db", "no database at", cli("--db", "{tmp}/typo.duckdb", "stats")),
+    Case("cli", "match on an empty database", "holds no organisations yet; import some first",
+         with_empty_db(cli("--db", "{tmp}/empty.duckdb", "match", "hydrogen"))),
+    Case("cli", "match --batch with an id of 5,000 digits", "b.jsonl, line 1: not an idea (Exceeds the limit",
+         cli("match", "--batch", "{tmp}/b.jsonl", files={"b.jsonl": '{"id": ' + "9" * 5000 + ', "text": "x"}'})),
+    Case("cli", "match --batch with id 1e999", "field id: expected text or a whole number, not Infinity",
+         cli("match", "--batch", "{tmp}/b.jsonl", files={"b.jsonl": '{"id": 1e999, "text": "x"}'})),
+    Case("cli", "match --batch with as as a list", 'field as: expected an organisation id, not ["sintef"]',
+         cli("match", "--batch", "{tmp}/b.jsonl", files={"b.jsonl": '{"text": "x", "as": ["sintef"]}'})),
+    Case("cli", "match --batch with kind as an object", "field kind: expected text or a list of text",
+         cli("match", "--batch", "{tmp}/b.jsonl", files={"b.jsonl": '{"text": "x", "kind": {"a": 1}}'})),
+    Case("cli", "match --batch with a line nested 100,000 deep", "line 1: nested too deeply to be an idea",
+         cli("match", "--batch", "{tmp}/b.jsonl",
+             files={"b.jsonl": '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}"})),
+    Case("cli", "match --batch with a lone surrogate in the text", "line 1: holds half of a UTF-16 character",
+         cli("match", "--batch", "{tmp}/b.jsonl", files={"b.jsonl": '{"text": "hydrogen \\udc00"}'})),
+    Case("cli", "import into a database whose disk is full", "the disk is full; nothing was changed",
+         on_a_full_disk(cli("import", "{tmp}/organisations.csv",
+                            files={"organisations.csv": org_csv("full-1,Full AS,company,NO,,,")}))),
+    Case("cli", "graph export to a full disk", "cannot write the output: No space left on device",
+         cli("graph", "export", "--year", "2024", "--format", "gexf", "-o", "/dev/full")),
+    Case("cli", "restore into a folder that does not exist", "the folder",
+         cli("--db", "{tmp}/gone/db.duckdb", "restore", "{tmp}")),
+    Case("cli", "account with a password of only spaces", "the password cannot be only whitespace",
+         cli("account", "add", "kari", "--role", "adviser", "--password-stdin", stdin="          \n")),
+    Case("cli", "account name with a Cyrillic а among Latin letters",
+         "the username mixes letters of different scripts (CYRILLIC and LATIN)",
+         cli("account", "add", "r\u0430dgiver", "--role", "adviser", "--password-stdin", stdin="long-enough\n")),
+    Case("cli", "account name with a bell character", "the username holds U+0007",
+         cli("account", "add", "kari\x07", "--role", "adviser", "--password-stdin", stdin="long-enough\n")),
+    Case("cli", "account name in full-width letters", "compatibility characters",
+         cli("account", "add", "ｋａｒｉ", "--role", "adviser", "--password-stdin", stdin="long-enough\n")),
+    Case("cli", "account that differs from one only by case", "account 'Bedrift-A' exists already (as 'bedrift-a')",
+         cli("account", "add", "Bedrift-A", "--role", "adviser", "--password-stdin", stdin="long-enough\n")),
+    Case("cli", "password on stdin that is not UTF-8", "the password on standard input is not UTF-8 text",
+         cli_bytes("account", "add", "kari", "--role", "adviser", "--password-stdin", stdin=b"\xff\xfepassord1\n")),
+    # the store's writes
+    Case("store", "profile description of 26,600 characters", "has 26,600 characters; at most 20,000",
+         store_call(lambda s: s.update_organisation(replace(s.organisation("sintef"), description=LONG)))),
+    Case("store", "idea on a full disk", "the disk is full; nothing was changed",
+         on_a_full_disk(store_call(lambda s: s.add_idea(title="Full", text="Disken er full", submitted_by="u")))),
+]
+
+
 # -- the app, through AppTest -----------------------------------------------------------------------
 
 
@@ -463,6 +639,11 @@ CATALOGUE += [
          app_rename("sintef", "   "), app=True),
     Case("app", "find partners for an idea of only emoji", "Det gikk ikke: the idea has no words in it",
          app_find("🐟🐟🐟 ⚡⚡"), app=True),
+    Case("app", "upload the 5 KB XLSX declaring A1:XFD1048576",
+         "organisations.xlsx ble avvist, og ingenting ble endret",
+         app_upload("organisations.xlsx", hostile_files.dimension_bomb()), app=True),
+    Case("app", "upload Enhetsregisteret JSON with a lone surrogate", "enhet.json ble avvist, og ingenting ble endret",
+         app_upload("enhet.json", b'{"organisasjonsnummer": "923609016", "navn": "EQUINOR \\ud800"}'), app=True),
 ]
 
 

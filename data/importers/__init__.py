@@ -99,16 +99,20 @@ def import_path(store, path: str | Path, *, progress: bool = False) -> ImportRep
         The store is unchanged.
     """
     path = Path(path)
-    source = detect(path)
+    try:
+        source = detect(path)
+    except OSError as exc:  # a folder or file we may not read
+        raise ImportFileError(f"{path.name}: cannot read: {exc.strerror or exc}") from exc
     bar = _Progress(source.size, path.name) if progress and source.size > LARGE_IMPORT else None
     try:
         ctx = ParseContext(bar)
         batch = source.parse(ctx)
         ctx.problems.raise_if_any()
-        plan = reconcile(batch, Snapshot.of(store))
-        if bar is not None:
-            bar.writing()
-        counts = store.upsert(plan.organisations, plan.projects, plan.participations)
+        with store.held():  # what is reconciled against is what gets written to: no other process in between
+            plan = reconcile(batch, Snapshot.of(store))
+            if bar is not None:
+                bar.writing()
+            counts = store.upsert(plan.organisations, plan.projects, plan.participations)
         if bar is not None:
             bar.done()
     finally:

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from data.identifiers import clean_id, clean_org_number, describe
+from data.limits import MAX_FIELD_CHARS
 from data.models import Organisation, Participation, Project
 from data.store import StoreError
 
@@ -164,6 +166,9 @@ class Batch:
 
 # C0 and C1 control characters except tab, line feed and carriage return.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Half of a UTF-16 pair on its own: JSON's "\\ud800" decodes to one, and it is not text
+# (DuckDB, files and terminals all refuse to encode it).
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 class Cleaner:
@@ -305,13 +310,44 @@ class ParseContext:
         return iterable if self._progress is None else self._progress.rows(iterable)
 
     def text(self, value: str, where: Location) -> str:
+        """A value cleaned of control characters; a value that is not text or too long is a problem."""
+        if len(value) > MAX_FIELD_CHARS:
+            self.problems.add(where, f"a value of {len(value):,} characters; at most {MAX_FIELD_CHARS:,} are read")
+            return ""
+        surrogate = _SURROGATE.search(value)
+        if surrogate is not None:
+            self.problems.add(where, f"holds {describe(surrogate.group())} (half of a character), which is not text")
+            return ""
         return self.clean(value, where)
 
     def cells(self, values: tuple[str, ...], columns: dict[str, int], where: Location) -> dict[str, str]:
         """``{column: value}`` for one table row, cleaned of control characters."""
-        if not self.clean.row(values):
-            return {column: values[i] for column, i in columns.items()}
-        return {column: self.clean(values[i], where.at(column)) for column, i in columns.items()}
+        joined = "".join(values)
+        if len(joined) <= MAX_FIELD_CHARS and not self.clean.row(values) and _SURROGATE.search(joined) is None:
+            return {column: values[i] for column, i in columns.items()}  # the common clean row: one pass
+        return {column: self.text(values[i], where.at(column)) for column, i in columns.items()}
+
+    def identifier(self, value: str, where: Location) -> str:
+        """An id as stored: stripped and NFC-normalised; "" (and a problem) when it cannot be one."""
+        text, problem = clean_id(value)
+        if problem:
+            self.problems.add(where, problem)
+            return ""
+        return text
+
+    def org_number(self, value: str, where: Location) -> str | None:
+        """A Norwegian organisation number as stored ("" when empty), or None (and a problem)."""
+        number, problem = clean_org_number(value)
+        if problem:
+            self.problems.add(where, problem)
+            return None
+        return number
+
+    def limited(self, value: str, where: Location, limit: int, what: str) -> str:
+        """``value``, or a problem when it is longer than ``limit`` characters."""
+        if len(value) > limit:
+            self.problems.add(where, f"the {what} has {len(value):,} characters; at most {limit:,} are kept")
+        return value
 
     def notes(self) -> list[str]:
         note = self.clean.note()

@@ -22,9 +22,8 @@ number is left as it is.
 
 from __future__ import annotations
 
-import re
-
 from data.importers.base import Batch, Location, MergePolicy, ParseContext, as_text, parse_count
+from data.limits import MAX_NAME_CHARS
 from data.models import Organisation
 
 #: Legal forms of the public sector: municipalities, counties, the state and
@@ -41,7 +40,6 @@ POLICY = MergePolicy(
     fill=frozenset({"kind", "country", "org_number"}),
 )
 
-_ORG_NUMBER = re.compile(r"^\d{9}$")
 
 
 def form_kind(code: str) -> str:
@@ -89,16 +87,23 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
         if not isinstance(unit, dict):
             ctx.problems.add(where, "is not an object")
             continue
-        number = _text(unit, "organisasjonsnummer", where, ctx).replace(" ", "")
-        if not _ORG_NUMBER.match(number):
-            ctx.problems.add(where.at("organisasjonsnummer"), f"bad organisation number {number!r}: expected 9 digits")
-            continue
+        raw_number = _text(unit, "organisasjonsnummer", where, ctx)
         name = _text(unit, "navn", where, ctx)
-        if _text(unit, "slettedato", where, ctx).strip():
-            deleted.append(f"{number} {name.strip()} (deleted {_text(unit, 'slettedato', where, ctx).strip()})")
+        deleted_on = _text(unit, "slettedato", where, ctx).strip()
+        if deleted_on:  # not imported, so its number need not be valid
+            deleted.append(f"{''.join(raw_number.split())[:20]} {name.strip()[:100]} (deleted {deleted_on[:20]})")
+            continue
+        number = ctx.org_number(raw_number, where.at("organisasjonsnummer"))
+        if number is None:
+            continue
+        if not number:
+            ctx.problems.add(where.at("organisasjonsnummer"), "the organisation number is empty")
             continue
         if not name.strip():
             ctx.problems.add(where.at("navn"), "name is empty")
+            continue
+        if len(name) > MAX_NAME_CHARS:
+            ctx.limited(name, where.at("navn"), MAX_NAME_CHARS, "name")
             continue
         if number in seen:
             first = seen[number]

@@ -50,6 +50,7 @@ from data.importers.base import (
 )
 from data.importers.names import name_id
 from data.importers.readers import Table
+from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from data.models import Organisation, Participation, Project
 
 #: CORDIS activity types (cordis-activity-types.csv) → Samspill kinds.
@@ -66,7 +67,8 @@ DIRECTORY_ORG_POLICY = MergePolicy(replace=frozenset({"kind"}), fill=frozenset({
 PARTICIPANT_ORG_POLICY = MergePolicy(fill=frozenset({"name", "kind", "country", "region"}))
 
 _DATE = re.compile(r"^\s*(\d{4})-\d{2}-\d{2}")
-_DIGITS = re.compile(r"^\d+$")
+#: CORDIS numbers projects with up to nine digits; twenty is plenty and keeps ids short.
+_MAX_NUMBER_DIGITS = 20
 
 
 def project_id(framework: str, number: str) -> str:
@@ -86,8 +88,10 @@ def _start_year(text: str, where: Location, ctx: ParseContext) -> int | None:
 
 def _number(text: str, where: Location, ctx: ParseContext, what: str) -> str:
     text = text.strip()
-    if not _DIGITS.match(text):
-        ctx.problems.add(where, f"bad {what} {text!r}: expected digits")
+    # isascii: str.isdigit and \d also take Arabic-Indic and other digits, which would make a second id
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_NUMBER_DIGITS:
+        shown = text if len(text) <= 40 else text[:37] + "..."
+        ctx.problems.add(where, f"bad {what} {shown!r}: expected digits 0-9")
         return ""
     return text
 
@@ -104,11 +108,20 @@ def _kind(code: str, where: Location, ctx: ParseContext) -> str:
 
 
 def _organisation(name: str, where: Location, ctx: ParseContext, **values) -> Organisation | None:
+    if len(name) > MAX_NAME_CHARS:
+        ctx.limited(name, where, MAX_NAME_CHARS, "name")
+        return None
     org_id = name_id(name)
     if not org_id:
         ctx.problems.add(where, f"organisation name {name!r} has no letters or digits to make an id from")
         return None
-    return Organisation(org_id=org_id, name=name.strip(), **values)
+    org_id = ctx.identifier(org_id, where)
+    return Organisation(org_id=org_id, name=name.strip(), **values) if org_id else None
+
+
+def _project_texts(v: dict[str, str], where: Location, ctx: ParseContext) -> None:
+    ctx.limited(v["title"], where.at("title"), MAX_NAME_CHARS, "title")
+    ctx.limited(v["objective"], where.at("objective"), MAX_TEXT_CHARS, "objective")
 
 
 def _gather(orgs: dict[str, Organisation], org: Organisation) -> bool:
@@ -159,6 +172,7 @@ def parse_projects_csv(table: Table, ctx: ParseContext) -> Batch:
         seen[pid] = row.number
         if not v["title"].strip():
             ctx.problems.add(where.at("title"), "title is empty")
+        _project_texts(v, where, ctx)
         batch.projects.append(
             Project(
                 project_id=pid,
@@ -238,6 +252,7 @@ def parse_project_records(items: list[tuple[Location, object]], ctx: ParseContex
         seen[pid] = where
         if not v["title"].strip():
             ctx.problems.add(where.at("title"), "title is empty")
+        _project_texts(v, where, ctx)
         batch.projects.append(
             Project(
                 project_id=pid,

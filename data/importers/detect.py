@@ -37,7 +37,9 @@ from data.importers.readers import (
     read_csv,
     read_json,
     read_xlsx,
+    too_many_rows,
 )
+from data.limits import MAX_ROWS
 
 DELIMITERS = (",", ";", "\t")
 
@@ -167,7 +169,7 @@ CORDIS_JSON_FILES = ("project.json", "organization.json")
 
 
 def _folder(path: Path) -> Source:
-    files = {p.name.lower(): p for p in sorted(path.iterdir()) if p.is_file() and not p.name.startswith(".")}
+    files = _folder_files(path)
     tables: dict[str, Path] = {}
     for kind in interchange.TABLES:
         found = [files[kind + s] for s in TABLE_SUFFIXES if kind + s in files]
@@ -190,6 +192,29 @@ def _folder(path: Path) -> Source:
     )
 
 
+def _folder_files(path: Path) -> dict[str, Path]:
+    """The folder's files by lower-cased name.
+
+    Refused: two files whose names differ only by case (which one a case-insensitive disk, or
+    this dictionary, keeps is an accident), and links that lead out of the folder (an upload
+    or an unpacked archive must not make Samspill read a file elsewhere on the machine).
+    """
+    files: dict[str, Path] = {}
+    root = path.resolve()
+    for p in sorted(path.iterdir()):
+        if p.name.startswith(".") or not p.is_file():
+            continue
+        if p.is_symlink() and not p.resolve().is_relative_to(root):
+            raise fail(path.name, f"{p.name} is a link to a file outside the folder; copy the file into the folder")
+        key = p.name.lower()
+        if key in files:
+            raise fail(
+                path.name, f"holds both {files[key].name} and {p.name}, names that differ only by case: keep one"
+            )
+        files[key] = p
+    return files
+
+
 # -- JSON ---------------------------------------------------------------------------------
 
 
@@ -202,6 +227,8 @@ def _json(path: Path) -> Source:
     found = brreg.units_of(data)
     if found is not None:
         units, name = found
+        if len(units) > MAX_ROWS:
+            raise too_many_rows(path.name, "records")
         items = json_items(units, path.name, "organisasjonsnummer")
         notes = [] if units else ["the search result is empty: nothing to import"]
         return Source(path, name, len(items), lambda ctx: brreg.parse_units(items, ctx, format=name), notes)
@@ -249,4 +276,6 @@ def _records(path: Path) -> list:
         raise fail(path.name, f"not a recognised format: {_describe(data)}")
     if not data:
         raise fail(path.name, "the JSON array is empty: no records to import")
+    if len(data) > MAX_ROWS:
+        raise too_many_rows(path.name, "records")
     return data

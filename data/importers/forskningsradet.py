@@ -31,6 +31,7 @@ import re
 from data.importers.base import Batch, Location, MergePolicy, ParseContext, parse_year
 from data.importers.names import name_id
 from data.importers.readers import Table
+from data.limits import MAX_NAME_CHARS
 from data.models import Organisation, Participation, Project
 
 COLUMNS = (
@@ -65,7 +66,6 @@ ORG_POLICY = MergePolicy(
 PROJECT_POLICY = MergePolicy(fill=frozenset({"title", "start_year", "programme"}))
 
 _DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})|^\s*(\d{4})-\d{2}-\d{2}")
-_ORG_NUMBER = re.compile(r"^\d{9}$")
 
 
 def sector_kind(sector: str) -> str:
@@ -97,13 +97,15 @@ def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
         where = table.location(row)
         v = ctx.cells(values, columns, where)
         number = v["Prosjektnr"].strip()
-        if not number.isdigit():
-            ctx.problems.add(where.at("Prosjektnr"), f"bad project number {number!r}: expected digits")
+        if not (number.isascii() and number.isdigit()) or len(number) > 20:  # no Arabic-Indic digits
+            shown = number if len(number) <= 40 else number[:37] + "..."
+            ctx.problems.add(where.at("Prosjektnr"), f"bad project number {shown!r}: expected digits 0-9")
             continue
         pid = f"{(v['Rammeprogram'].strip().upper().replace(' ', '') or 'H2020')}-{number}"
         if pid not in projects:
             if not v["Prosjektnavn"].strip():
                 ctx.problems.add(where.at("Prosjektnavn"), "project name is empty")
+            ctx.limited(v["Prosjektnavn"], where.at("Prosjektnavn"), MAX_NAME_CHARS, "project name")
             projects[pid] = Project(
                 project_id=pid,
                 title=v["Prosjektnavn"],
@@ -114,13 +116,15 @@ def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
         if not name.strip():
             ctx.problems.add(where.at("Organisasjonsnavn"), "organisation name is empty")
             continue
-        org_number = v["Organisasjonsnummer"].replace(" ", "").strip()
-        if org_number and not _ORG_NUMBER.match(org_number):
-            ctx.problems.add(
-                where.at("Organisasjonsnummer"), f"bad organisation number {org_number!r}: expected 9 digits"
-            )
+        if len(name) > MAX_NAME_CHARS:
+            ctx.limited(name, where.at("Organisasjonsnavn"), MAX_NAME_CHARS, "organisation name")
             continue
-        org_id = f"NO:{org_number}" if org_number else name_id(name)
+        org_number = ctx.org_number(v["Organisasjonsnummer"], where.at("Organisasjonsnummer"))
+        if org_number is None:
+            continue
+        org_id = f"NO:{org_number}" if org_number else ctx.identifier(name_id(name), where.at("Organisasjonsnavn"))
+        if not org_id:
+            continue
         if org_id not in orgs:
             orgs[org_id] = Organisation(
                 org_id=org_id,

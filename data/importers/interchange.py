@@ -38,6 +38,7 @@ from data.importers.base import (
     parse_year,
 )
 from data.importers.readers import Table
+from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from data.models import KINDS, ROLES, Organisation, Participation, Project
 
 TABLES = ("organisations", "projects", "participations")
@@ -165,21 +166,32 @@ def _unique(kind: str, key: tuple, where: Location, seen: dict, ctx: ParseContex
     return True
 
 
-def _required_text(values: dict, column: str, where: Location, ctx: ParseContext, *, strip: bool) -> str:
-    value = values[column].strip() if strip else values[column]
+def _required_text(values: dict, column: str, where: Location, ctx: ParseContext, *, limit: int) -> str:
+    value = values[column]
     if not value.strip():
         ctx.problems.add(where.at(column), f"{column} is empty")
-    return value
+    return ctx.limited(value, where.at(column), limit, column)
+
+
+def _id(values: dict, column: str, where: Location, ctx: ParseContext) -> str:
+    """An id column: required, NFC-normalised, no invisible or control characters ("" when refused)."""
+    if not values[column].strip():
+        ctx.problems.add(where.at(column), f"{column} is empty")
+        return ""
+    return ctx.identifier(values[column], where.at(column))
 
 
 def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
     seen: dict = {}
     for where, v in _cells(table, header, ctx):
-        org_id = _required_text(v, "org_id", where, ctx, strip=True)
-        name = _required_text(v, "name", where, ctx, strip=False)
+        org_id = _id(v, "org_id", where, ctx)
+        name = _required_text(v, "name", where, ctx, limit=MAX_NAME_CHARS)
         kind = parse_choice(v["kind"], KINDS, "kind", where.at("kind"), ctx.problems)
         employees = parse_count(v.get("employees", ""), where.at("employees"), ctx.problems)
-        if not org_id or not _unique("organisations", (org_id,), where, seen, ctx):
+        org_number = ctx.org_number(v["org_number"], where.at("org_number"))
+        for column in ("description", "competences"):
+            ctx.limited(v.get(column, ""), where.at(column), MAX_TEXT_CHARS, column)
+        if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
         batch.organisations.append(
             Organisation(
@@ -188,7 +200,7 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
                 kind=kind,
                 country=v["country"].strip(),
                 region=v["region"],
-                org_number=v["org_number"].strip(),
+                org_number=org_number,
                 description=v["description"],
                 competences=v.get("competences", ""),
                 municipality=v.get("municipality", ""),
@@ -201,8 +213,9 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
 def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
     seen: dict = {}
     for where, v in _cells(table, header, ctx):
-        project_id = _required_text(v, "project_id", where, ctx, strip=True)
-        title = _required_text(v, "title", where, ctx, strip=False)
+        project_id = _id(v, "project_id", where, ctx)
+        title = _required_text(v, "title", where, ctx, limit=MAX_NAME_CHARS)
+        ctx.limited(v["summary"], where.at("summary"), MAX_TEXT_CHARS, "summary")
         year = parse_year(v["start_year"], where.at("start_year"), ctx.problems)
         budget = parse_amount(v.get("budget_nok", ""), where.at("budget_nok"), ctx.problems)
         if not project_id or not _unique("projects", (project_id,), where, seen, ctx):
@@ -223,8 +236,8 @@ def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseCont
 def _participations(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
     seen: dict = {}
     for where, v in _cells(table, header, ctx):
-        project_id = _required_text(v, "project_id", where, ctx, strip=True)
-        org_id = _required_text(v, "org_id", where, ctx, strip=True)
+        project_id = _id(v, "project_id", where, ctx)
+        org_id = _id(v, "org_id", where, ctx)
         role = parse_choice(v["role"], ROLES, "role", where.at("role"), ctx.problems, default="partner")
         if not project_id or not org_id:
             continue

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from data.importers.base import ImportFileError, Location, Problem, as_text
+from data.limits import MAX_COLUMNS, MAX_FIELD_CHARS, MAX_FILE_BYTES, MAX_ROWS, MAX_XLSX_UNPACKED_BYTES
 
-# CORDIS objectives run to a few thousand characters; the csv default limit
-# (128 KiB) is fine for them but a pasted document in a description is not.
-_FIELD_LIMIT = 16 * 1024 * 1024
-if csv.field_size_limit() < _FIELD_LIMIT:
-    csv.field_size_limit(_FIELD_LIMIT)
+# Longer values are refused per cell (ParseContext.text); the csv module stops far beyond that.
+if csv.field_size_limit() <= MAX_FIELD_CHARS:
+    csv.field_size_limit(MAX_FIELD_CHARS + 1)
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 
@@ -76,14 +75,40 @@ class Table:
             yield row, values
 
 
+def check_size(path: Path) -> int:
+    """The file's size; a file larger than :data:`MAX_FILE_BYTES` is refused before it is read."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise fail(path.name, f"cannot read: {exc.strerror or exc}") from exc
+    if size > MAX_FILE_BYTES:
+        raise fail(
+            path.name,
+            f"the file has {size:,} bytes; at most {MAX_FILE_BYTES:,} are imported at once (split it into parts)",
+        )
+    return size
+
+
 def read_bytes(path: Path) -> bytes:
+    check_size(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise fail(path.name, f"cannot read: {exc.strerror or exc}") from exc
     if not data:
         raise fail(path.name, "the file is empty (0 bytes)")
+    if len(data) > MAX_FILE_BYTES:  # grew since the check
+        raise fail(path.name, f"the file has more than {MAX_FILE_BYTES:,} bytes (split it into parts)")
     return data
+
+
+def too_many_rows(file: str, unit: str = "rows") -> ImportFileError:
+    return fail(file, f"more than {MAX_ROWS:,} {unit}; import at most that many at once (split the file)")
+
+
+def too_many_columns(file: str, where: str, width: int) -> ImportFileError:
+    more = "more than " if width > MAX_COLUMNS else ""
+    return fail(file, f"{where}: {more}{MAX_COLUMNS:,} columns; a table has at most {MAX_COLUMNS:,}")
 
 
 def decode(data: bytes, file: str) -> str:
@@ -124,6 +149,8 @@ def read_csv(path: Path, *, delimiter: str = ",", text: str | None = None, stric
         raise fail(path.name, "the file is empty") from None
     except csv.Error as exc:
         raise fail(path.name, f"line 1: not readable as CSV: {exc}") from exc
+    if len(header) > MAX_COLUMNS:
+        raise too_many_columns(path.name, "the header", len(header))
     header = tuple(h.strip() for h in header)
     rows: list[Row] = []
     number = 0
@@ -132,6 +159,10 @@ def read_csv(path: Path, *, delimiter: str = ",", text: str | None = None, stric
         for values in reader:
             if any(v.strip() for v in values):
                 number += 1
+                if number > MAX_ROWS:
+                    raise too_many_rows(path.name)
+                if len(values) > MAX_COLUMNS:
+                    raise too_many_columns(path.name, f"line {start}", len(values))
                 rows.append(Row(number, f"line {start}", tuple(values)))
             elif values:
                 number += 1  # a row of empty cells still counts, as in a spreadsheet
@@ -142,23 +173,28 @@ def read_csv(path: Path, *, delimiter: str = ",", text: str | None = None, stric
 
 
 def read_xlsx(path: Path) -> Table:
-    """The first sheet of a workbook; its first row is the header."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    """The first sheet of a workbook; its first row is the header.
 
-    read_bytes(path)  # empty-file check with the usual message
+    Read in bounded memory: the archive may not unpack to more than
+    :data:`MAX_XLSX_UNPACKED_BYTES`, the size a sheet declares (``A1:XFD1048576`` in a
+    5 KB file) is ignored in favour of the cells it holds, and a row reaching past
+    :data:`MAX_COLUMNS` is refused, so a sheet that says it is vast costs nothing.
+    """
+    import openpyxl
+
+    if not read_bytes(path).startswith(b"PK"):
+        raise fail(path.name, "not a readable XLSX workbook (truncated or corrupt?): not a zip archive")
+    _check_archive(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
-        raise fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises a zoo of types for broken files; all mean "unreadable"
+        raise unreadable_xlsx(path, exc) from exc
     try:
         if not book.worksheets:
             raise fail(path.name, "the workbook has no sheets")
         sheet = book.worksheets[0]
-        try:
-            raw = [tuple(as_text(v) for v in values) for values in sheet.iter_rows(values_only=True)]
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError) as exc:
-            raise fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {exc}") from exc
+        title = sheet.title
+        raw = _sheet_rows(path, sheet)
     finally:
         book.close()
     skipped = 0
@@ -166,7 +202,7 @@ def read_xlsx(path: Path) -> Table:
         raw.pop(0)  # some exports leave blank rows above the header
         skipped += 1
     if not raw:
-        raise fail(path.name, f"the first sheet ({sheet.title!r}) is empty")
+        raise fail(path.name, f"the first sheet ({title!r}) is empty")
     header = list(raw[0])
     while header and not header[-1].strip():
         header.pop()
@@ -176,6 +212,59 @@ def read_xlsx(path: Path) -> Table:
         if any(v.strip() for v in values)
     ]
     return Table(path.name, tuple(h.strip() for h in header), tuple(rows), "")
+
+
+def _check_archive(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(max(info.file_size, 0) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise unreadable_xlsx(path, exc) from exc
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+        raise fail(
+            path.name,
+            f"the workbook unpacks to {unpacked:,} bytes; at most {MAX_XLSX_UNPACKED_BYTES:,} are read "
+            "(save it as CSV, or split it)",
+        )
+
+
+def _sheet_rows(path: Path, sheet) -> list[tuple[str, ...]]:
+    """The sheet's rows as text, trailing empty cells dropped; refuses too many rows or columns.
+
+    A row reaches as far right as its last cell, so one cell at column XFD makes a row of
+    16,384: the first such row is refused before another is read.
+    """
+    sheet.reset_dimensions()  # the declared size is a claim; read the cells that are there
+    raw: list[tuple[str, ...]] = []
+    last_filled = 0
+    try:
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if len(values) > MAX_COLUMNS:
+                raise fail(
+                    path.name,
+                    f"sheet row {number} reaches past column {MAX_COLUMNS:,} (a table has at most {MAX_COLUMNS:,} "
+                    "columns; delete the cells to the right of the data)",
+                )
+            width = len(values)
+            while width and (values[width - 1] is None or values[width - 1] == ""):
+                width -= 1
+            if width:
+                last_filled = number
+                if len(raw) >= MAX_ROWS:
+                    raise too_many_rows(path.name)
+            raw.append(tuple(as_text(v) for v in values[:width]))
+    except ImportFileError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - malformed XML, shared strings out of range, entity bombs, …
+        raise unreadable_xlsx(path, exc) from exc
+    return raw[:last_filled]
+
+
+def unreadable_xlsx(path: Path, exc: BaseException) -> ImportFileError:
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    if len(detail) > 200:
+        detail = detail[:197] + "..."
+    return fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {detail}")
 
 
 def read_json(path: Path) -> Any:

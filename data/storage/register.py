@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import astuple, fields
 
+from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from data.models import Organisation, Participation, Project
 from data.storage.connection import has_table
 from data.storage.errors import OrganisationNotFound, StoreError
@@ -202,6 +203,10 @@ def check_organisation(org: Organisation) -> None:
         raise StoreError(f"organisation {org.org_id!r} needs a name")
     if org.employees is not None and not 0 <= org.employees <= MAX_INTEGER:
         raise StoreError(f"bad head count {org.employees} for {org.org_id!r}: expected 0–{MAX_INTEGER:,}")
+    for field, limit in (("name", MAX_NAME_CHARS), ("description", MAX_TEXT_CHARS), ("competences", MAX_TEXT_CHARS)):
+        value = getattr(org, field)
+        if len(value) > limit:
+            raise StoreError(f"the {field} of {org.org_id!r} has {len(value):,} characters; at most {limit:,} are kept")
 
 
 def update_organisation(cur, org: Organisation) -> None:
