@@ -17,10 +17,10 @@ st.set_page_config(page_title="Samspill", page_icon=":material/handshake:", layo
 language_switch()
 try:
     store = get_store()
+    viewer = auth.current_viewer(store)
 except StoreError as exc:  # e.g. another process holds the file: say so; the next page load tries again
     st.error(t("error.library", message=str(exc)), icon=":material/database:")
     st.stop()
-viewer = auth.current_viewer(store)
 
 if viewer is not None:
     with st.sidebar:
@@ -30,4 +30,7 @@ if viewer is not None:
             auth.sign_out()
             st.rerun()
 
-st.navigation(routes.pages_for(viewer)).run()
+try:
+    st.navigation(routes.pages_for(viewer)).run()
+except StoreError as exc:  # the app holds the file only while it works: a command may have held it too long
+    st.error(t("error.library", message=str(exc)), icon=":material/database:")

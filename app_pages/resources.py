@@ -14,6 +14,12 @@ every core; after it torch runs one thread, so concurrent sessions share the cor
 with steady latency (BENCHMARKS.md has the measurements).
 The :class:`Workspace` also carries a *revision* number, bumped whenever this
 app changes the register, so cached network figures are recomputed.
+
+The app holds the database file only while it reads or writes (a *brief* store,
+:mod:`data.storage.connection`), so the ``samspill`` command can read and make short
+writes while the app runs. The model and the index stay in memory; before a match the
+workspace compares the store's register revision with the one it indexed, and an
+import made by a command is embedded and loaded then.
 """
 
 from __future__ import annotations
@@ -38,10 +44,12 @@ class Workspace:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.db_path = str(settings.db)
-        # A command (import, backup) may hold the file for a moment: wait for it, then give up with a message.
-        self.store = PartnerStore(settings.db, wait=settings.wait)
+        # Held only while it reads or writes (brief), so commands get turns; a command (import, backup) may hold
+        # the file for a moment: wait for it, then give up with a message.
+        self.store = PartnerStore(settings.db, wait=settings.wait, brief=True)
         self.revision = 0
         self.indexed = False
+        self._indexed_revision: int | None = None  # the store's register revision the index was built from
         self._matcher = None
         self._lock = threading.RLock()
         self._preload: threading.Thread | None = None
@@ -61,18 +69,27 @@ class Workspace:
         return self._matcher
 
     def refresh(self, progress: Progress | None = None) -> None:
-        """Re-embed changed profiles and reload the matcher's index (one refresh at a time)."""
-        with self._lock:
+        """Re-embed changed profiles and reload the matcher's index (one refresh at a time).
+
+        The file is held for the whole refresh, so the index is made of one state of the register.
+        """
+        with self._lock, self.store.held():
             first = not self.indexed
+            revision = self.store.revision()
             self.matcher().refresh(progress=progress)
             if first:
                 _serving_threads()
+            self._indexed_revision = revision
             self.indexed = True
 
+    def stale(self) -> bool:
+        """Not indexed yet, or the register changed since (an import or edit by a command)."""
+        return not self.indexed or self.store.revision() != self._indexed_revision
+
     def ensure_indexed(self, progress: Progress | None = None) -> None:
-        """Build the index unless it is built (waits for a preload that is building it)."""
+        """Build the index unless it is current (waits for a preload that is building it)."""
         with self._lock:
-            if not self.indexed:
+            if self.stale():
                 self.refresh(progress=progress)
 
     def preload(self) -> threading.Thread:
@@ -154,10 +171,11 @@ def progress_bar(label: str) -> tuple[Progress, Callable[[], None]]:
 def get_matcher():
     """The matcher, with its index built (with a progress bar) the first time a page needs it."""
     ws = workspace()
-    if not ws.indexed:
-        with st.spinner(t("index.loading_model")):
-            load_model(ws.embedder())
-        update, done = progress_bar(t("index.building"))
+    if ws.stale():
+        if not ws.indexed:
+            with st.spinner(t("index.loading_model")):
+                load_model(ws.embedder())
+        update, done = progress_bar(t("index.building") if not ws.indexed else t("index.updating"))
         try:
             ws.ensure_indexed(progress=update)
         finally:

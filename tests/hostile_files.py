@@ -30,6 +30,18 @@ def workbook(rows: list[tuple] | None = None) -> bytes:
     return buffer.getvalue()
 
 
+def workbook_of(rows: list[list]) -> bytes:
+    """A workbook whose first sheet holds exactly ``rows`` (the first is the header)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
 def rewrite_part(data: bytes, part: str, change) -> bytes:
     """The workbook with ``change(xml bytes) -> bytes`` applied to one part of its archive."""
     source = zipfile.ZipFile(io.BytesIO(data))

@@ -236,7 +236,7 @@ def _sheet_rows(path: Path, sheet) -> list[tuple[str, ...]]:
     """
     sheet.reset_dimensions()  # the declared size is a claim; read the cells that are there
     raw: list[tuple[str, ...]] = []
-    last_filled = 0
+    last_filled = filled = 0
     try:
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             if len(values) > MAX_COLUMNS:
@@ -250,7 +250,8 @@ def _sheet_rows(path: Path, sheet) -> list[tuple[str, ...]]:
                 width -= 1
             if width:
                 last_filled = number
-                if len(raw) >= MAX_ROWS:
+                filled += 1
+                if filled > MAX_ROWS + 1:  # the header and MAX_ROWS data rows
                     raise too_many_rows(path.name)
             raw.append(tuple(as_text(v) for v in values[:width]))
     except ImportFileError:
