@@ -48,7 +48,7 @@ except ImportError:  # Windows: DuckDB's own file lock is all there is
 MEMORY = ":memory:"
 
 #: A brief store lets go of the file after this long without an operation. Long enough that one
-#: page view's reads share one opening (an opening costs 20-50 ms), short enough that a command
+#: page view's reads share one opening (an opening costs 40-250 ms), short enough that a command
 #: waiting for the file gets it between two page views.
 IDLE_SECONDS = 0.25
 
