@@ -136,10 +136,6 @@ def get_store() -> PartnerStore:
     return workspace().store
 
 
-def get_embedder():
-    return workspace().embedder()
-
-
 def progress_bar(label: str) -> tuple[Progress, Callable[[], None]]:
     """A ``(done, total, label)`` callback drawing a Streamlit progress bar, and a function to remove it."""
     bar = st.progress(0.0, text=label)

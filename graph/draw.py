@@ -35,7 +35,7 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from graph.text import kind_label, printable, t
+from data.text import kind_label, printable, t
 
 __all__ = [
     "BACKBONE",
@@ -213,7 +213,7 @@ def _ring(groups: Sequence[set], radius: float) -> dict:
 
 
 @contextmanager
-def _quiet_glyphs():
+def quiet_glyphs():
     # A name with an emoji draws a box in DejaVu Sans; that is expected, not news.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
@@ -359,7 +359,7 @@ def draw_network(
     ranked = sorted(G, key=lambda v: (-strength[v], -G.degree(v), str(v)))
     labelled = _place_labels(ax, G, pos, ranked, labels, fontsize=7 if big else 8)
     if title:
-        with _quiet_glyphs():
+        with quiet_glyphs():
             ax.set_title(printable(title), fontsize=12, loc="left", parse_math=False)
     if legend and kinds_present:
         handles = [
@@ -425,7 +425,7 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, 
     scale = fontsize * ax.figure.dpi / 72
     boxes: list[tuple[float, float, float, float]] = []
     chosen = []
-    with _quiet_glyphs():
+    with quiet_glyphs():
         for v in ranked[: wanted * 5]:
             text = _short(printable(str(G.nodes[v].get("name", v))))
             x, y = to_pixels(pos[v])
@@ -505,7 +505,7 @@ def save_drawing(
     fmt = _format_of(path, fmt, DRAWING_FORMATS)
     if pos is None:
         pos = stable_layout(background if background is not None else G)
-    with mpl.rc_context(_RC), _quiet_glyphs():
+    with mpl.rc_context(_RC), quiet_glyphs():
         fig = Figure(figsize=(size, size))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.02, 0.06, 0.96, 0.9))
@@ -593,7 +593,7 @@ def save_animation(
         writer = PillowWriter(fps=fps)
     if pos is None:
         pos = stable_layout(frames[-1][1])
-    with mpl.rc_context(_RC), _quiet_glyphs():
+    with mpl.rc_context(_RC), quiet_glyphs():
         fig = Figure(figsize=(size, size))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.02, 0.06, 0.96, 0.9))

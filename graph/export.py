@@ -36,7 +36,7 @@ from pathlib import Path
 import networkx as nx
 
 from data.models import Organisation, Participation, Project
-from graph.build import _collaboration_graph, _index, project_years, window
+from graph.build import collaboration_graph_of, index_records, project_years, window
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -413,11 +413,11 @@ def export_network(
     RuntimeError
         For MP4 without ffmpeg.
     """
+    from data.text import t
     from graph import draw
-    from graph.text import t
 
     fmt = format_for(path, fmt)
-    index = _index(organisations, projects, participations)
+    index = index_records(organisations, projects, participations)
     years = project_years(index.projects)
     if not years:
         raise ValueError("no project has a start year: nothing to export")
@@ -426,20 +426,20 @@ def export_network(
     if not years[0] <= year <= years[-1]:
         raise ValueError(f"no data for {year}: projects start {years[0]}–{years[-1]}")
     since, until = window(year, cumulative=cumulative)
-    G = _collaboration_graph(index, since, until)
+    G = collaboration_graph_of(index, since, until)
     if fmt in ("graphml", "kumu", "csv"):
         {"graphml": write_graphml, "kumu": write_kumu, "csv": write_edge_csv}[fmt](G, path)
         return fmt
     # Up to the last year, the network exported is the whole one: build it once (seconds at 50k).
-    everything = G if (since, until) == (None, years[-1]) else _collaboration_graph(index, None, years[-1])
+    everything = G if (since, until) == (None, years[-1]) else collaboration_graph_of(index, None, years[-1])
     pos = draw.stable_layout(everything, seed=seed)
     if fmt == "gexf":
         write_gexf(G, path, pos=pos)
     elif fmt in draw.DRAWING_FORMATS:
-        background = None if cumulative else _collaboration_graph(index, None, year)
+        background = None if cumulative else collaboration_graph_of(index, None, year)
         title = t(lang, "draw.title_cumulative" if cumulative else "draw.title_year", year=year)
         draw.save_drawing(G, path, pos=pos, fmt=fmt, background=background, title=title, lang=lang)
     else:
-        frames = [(y, _collaboration_graph(index, None, y)) for y in range(years[0], year + 1)]
+        frames = [(y, collaboration_graph_of(index, None, y)) for y in range(years[0], year + 1)]
         draw.save_animation(frames, path, pos=pos, fmt=fmt, lang=lang)
     return fmt

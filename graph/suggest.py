@@ -54,8 +54,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from data.text import format_number, join_names, printable, t
 from graph.terms import idf, top_terms
-from graph.text import format_number, join_names, printable, t
 
 __all__ = [
     "DEFAULT_ALPHA",

@@ -3,7 +3,7 @@
 Keyword matching earns its place next to the model: on the long English H2020
 abstracts it beats plain embeddings (see README, "Evaluation"), and it gives the
 "shared terms" reason. Stop words cover English and Norwegian bokmål because the
-cluster writes in both.
+cluster writes in both (:mod:`data.text.stopwords`, the one list every layer uses).
 """
 
 from __future__ import annotations
@@ -18,22 +18,9 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 import sklearn
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 
-NORWEGIAN_STOP_WORDS = frozenset(
-    """
-    alle andre at av bare blant blir bli bort både da de dem den denne der deres det dette disse du
-    eller en ene enn er et ett etter for fordi fra før ha hadde han hans har hennes her hos hun hva
-    hvem hver hvilke hvis hvor hvordan i ikke inn inni innen jeg kan kom kun kunne man mange med meg
-    mellom men mer mest mot mye må ned nå når noe noen nok og også om opp oss over på samme seg selv
-    sin sine sitt skal skulle slik som så sånn til uten ut var ved vi vil ville vår våre være vært
-    nye ny nytt gjennom blant annet både bedre godt gode stor store ulike egen eget egne vårt våre
-    samt hele dermed slik sammen dag dager år del deler delen måte gjør gjøre gjort får få fått
-    går gå gi gir ta tar hvert ene første siste flere mest trengs
-    """.split()
-)
-
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NORWEGIAN_STOP_WORDS
+from data.text.stopwords import GENERIC_WORDS, STOP_WORDS
 
 # Words frequent in one language and rare in the others. Swedish and Danish are told from bokmål by
 # the words they do not share with it; a cluster on the border gets profiles in all four.
@@ -241,18 +228,6 @@ class LexicalIndex:
         return terms
 
 
-# Words that match everywhere in a cluster's texts and explain nothing as a "shared term".
-GENERIC_TERMS = frozenset(
-    """
-    partner partnere partners prosjekt prosjekter project projects samarbeid samarbeide
-    samarbeider cooperation collaboration utvikle utvikler utvikling develop developing
-    development ønsker want need trenger bedrift bedrifter company companies nye new
-    innovasjon innovation løsning løsninger solution solutions bruk bruke bruker brukes use
-    uses used using anlegg anlegget anleggene plant plants facility facilities bedriftene
-    felles shared common
-    """.split()
-)
-
 #: A term found in more than this share of the register's texts (and in more than
 #: ``COMMON_TERM_TEXTS`` of them, so a small register keeps its words) explains nothing as a shared term.
 COMMON_TERM_SHARE = 0.05
@@ -270,7 +245,7 @@ def shared_terms(
 ) -> list[str]:
     """The terms that contribute most to the match between a query and some documents.
 
-    Left out: generic words (:data:`GENERIC_TERMS`), terms marked in ``common`` (a boolean per
+    Left out: generic words (:data:`GENERIC_WORDS`), terms marked in ``common`` (a boolean per
     column, see :attr:`LexicalIndex.common`), terms with a word in ``skip`` (place names: a shared
     municipality is not a shared competence), fragments of fewer than three letters, and a word
     already shown inside a longer term or the other way round ("landbasert oppdrett", not also
@@ -317,6 +292,6 @@ def proper_names(text: str) -> frozenset[str]:
 
 def _explains(term: str) -> bool:
     words = term.split()
-    if set(words) <= GENERIC_TERMS:
+    if set(words) <= GENERIC_WORDS:
         return False
     return all(len(w) >= 3 or any(c.isdigit() for c in w) for w in words) and not all(w.isdigit() for w in words)

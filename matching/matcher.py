@@ -43,17 +43,27 @@ class Matcher:
         embedder: any :class:`matching.embedder.Embedder`.
         weights: how evidence is fused.
         lang: default language of the reasons, ``"nb"`` or ``"en"`` (a query's ``lang`` wins).
+        index: a ready :class:`MatchIndex` to rank against until :meth:`refresh` (default: loaded
+            from the store on first use).
 
     The index is loaded on first use (embedding whatever is missing) and kept
     until :meth:`refresh`. Thread-safe: matching reads an immutable snapshot.
     """
 
-    def __init__(self, store, embedder: Embedder, *, weights: RankingWeights = DEFAULT_WEIGHTS, lang: str = "nb"):
+    def __init__(
+        self,
+        store,
+        embedder: Embedder,
+        *,
+        weights: RankingWeights = DEFAULT_WEIGHTS,
+        lang: str = "nb",
+        index: MatchIndex | None = None,
+    ):
         self.store = store
         self.embedder = embedder
         self.weights = weights
         self.lang = lang
-        self._index: MatchIndex | None = None
+        self._index: MatchIndex | None = index
         self._lock = threading.Lock()
         self._ideas: OrderedDict[str, tuple[np.ndarray, list[str], np.ndarray]] = OrderedDict()
         self._ideas_lock = threading.Lock()
@@ -101,6 +111,12 @@ class Matcher:
             self._result(index, q, notes, vector, terms[i], aspects, aspect_vectors)
             for i, ((q, notes), (vector, aspects, aspect_vectors)) in enumerate(zip(checked, embedded, strict=True))
         ]
+
+    @property
+    def remembered_ideas(self) -> int:
+        """How many recent ideas' vectors are kept (at most :data:`IDEA_CACHE_SIZE`)."""
+        with self._ideas_lock:
+            return len(self._ideas)
 
     def forget_ideas(self) -> None:
         """Drop the vectors kept for recent ideas (the next match of each embeds it again)."""

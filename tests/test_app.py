@@ -11,7 +11,6 @@ import importlib.util
 import logging
 import re
 import shutil
-import string
 import threading
 from pathlib import Path
 
@@ -102,21 +101,6 @@ def suggestion_names(at: AppTest) -> list[str]:
         if hit:
             out.append(hit.group(1).replace("\\", ""))
     return out
-
-
-# -- text in one place per language ---------------------------------------------------------------
-
-
-def test_languages_have_the_same_keys_and_placeholders():
-    from app_pages.locales import STRINGS
-
-    nb, en = STRINGS["nb"], STRINGS["en"]
-    assert nb.keys() == en.keys()
-    fields = string.Formatter()
-    for key in nb:
-        a = {f for _, f, _, _ in fields.parse(nb[key]) if f}
-        b = {f for _, f, _, _ in fields.parse(en[key]) if f}
-        assert a == b, key
 
 
 # -- sign-in -------------------------------------------------------------------------------------
