@@ -46,6 +46,15 @@ class Context:
 
         return competence_similarity(self.store(read_only=True))
 
+    def more_checks(self) -> list:
+        """What ``samspill check`` runs after data/'s integrity rules: ``store -> (lines, problems)``.
+
+        data/ knows nothing of vectors' meaning; the matching side checks them (stale vectors).
+        """
+        from matching.cli import vector_check
+
+        return [vector_check]
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

