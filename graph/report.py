@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -32,7 +33,6 @@ import networkx as nx
 from data.models import Organisation, Participation, Project
 from data.text import format_number, kind_label, printable, t
 from graph.build import collaboration_graph_of, index_records, project_years
-from graph.draw import text_width
 from graph.metrics import YearActivity, YearMetrics, activity_of, network_metrics
 from graph.suggest import suggest_introductions
 from graph.terms import name_words, organisation_terms, profile_terms, project_terms
@@ -415,6 +415,30 @@ def _growth_chart(series: Sequence[YearActivity], year: int, lang: str) -> Calla
     return draw
 
 
+@functools.lru_cache(maxsize=2)
+def _font(bold: bool):
+    from matplotlib import ft2font
+    from matplotlib.font_manager import FontProperties, findfont
+
+    font = ft2font.FT2Font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
+    font.set_size(100, 72)
+    return font
+
+
+@functools.lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    from matplotlib import ft2font
+
+    font = _font(bold)
+    if font.get_char_index(ord(char)) == 0:
+        char = "M"
+    return font.load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536 / 100
+
+
+def text_width(text: str, fontsize: float, bold: bool = False) -> float:
+    return 1.07 * sum(_advance(c, bold) for c in text) * fontsize / 72
+
+
 # -- PDF -----------------------------------------------------------------------------------
 
 _A4 = (8.27, 11.69)
@@ -729,3 +753,19 @@ def write_report(report: Report, path: str | Path, *, fmt: str | None = None) ->
     else:
         path.write_text(render_html(report), encoding="utf-8")
     return fmt
+
+
+def report_bytes(report: Report, fmt: str) -> bytes:
+    """The report written as ``fmt`` into memory, for a download button.
+
+    Raises
+    ------
+    ValueError
+        For a format not in :data:`REPORT_FORMATS`.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="samspill-report-") as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write_report(report, path, fmt=fmt)
+        return path.read_bytes()

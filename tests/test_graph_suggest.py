@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from graph.build import build_collaboration_graph
-from graph.suggest import _rank_scores, link_scores, suggest_introductions
+from graph.suggest import link_scores, rank_scores, suggest_introductions
 
 NX_SCORES = {
     "adamic_adar": nx.adamic_adar_index,
@@ -165,8 +165,8 @@ def test_suggestions_for_one_organisation_use_all_its_candidates():
 
 
 def test_rank_scores_share_ties():
-    assert _rank_scores([5.0, 3.0, 3.0, 1.0]) == [1.0, 0.625, 0.625, 0.25]
-    assert _rank_scores([]) == []
+    assert rank_scores([5.0, 3.0, 3.0, 1.0]) == [1.0, 0.625, 0.625, 0.25]
+    assert rank_scores([]) == []
 
 
 def test_deterministic_order_on_equal_scores():
