@@ -203,9 +203,9 @@ def real_project_vectors(projects: list[Project], embedder=None, *, log=print) -
     if path.exists():
         matrix = np.load(path)
     else:
-        from matching.embedder import set_torch_threads
+        from matching.embedder import set_threads
 
-        set_torch_threads(os.cpu_count() or 1)
+        set_threads(embedder, os.cpu_count() or 1)
         log(f"   embedding {len(docs):,} real H2020 project texts once (cached in {path}) ...")
         start = time.perf_counter()
         matrix = embedder.embed_passages([t for _, t in docs])
