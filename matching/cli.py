@@ -55,14 +55,16 @@ def model_group() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
 def provision_command(force: bool) -> None:
     """Build the default model folder once (outside the repository) and print where it is."""
-    from matching.provision import ProvisionError, provision_e5
+    from matching.provision import ProvisionError, provision_e5, provision_onnx
 
     settings = click.get_current_context().find_root().obj.settings
     try:
         path = provision_e5(force=force, cache=settings.cache)
+        onnx = provision_onnx(force=force, cache=settings.cache)
     except ProvisionError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"model ready: {path}")
+    click.echo(f"onnxruntime folder ready: {onnx}")
 
 
 @click.command("index")
@@ -72,12 +74,12 @@ def index_command(ctx, quiet: bool) -> None:
     """Embed the profile texts that changed since the last index (all of them after a model change)."""
     import os
 
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
     from matching.index import index_store
 
     store = ctx.store()
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)  # bulk work: every core
+    set_threads(embedder, os.cpu_count() or 1)  # bulk work: every core
     report = index_store(store, embedder, progress=None if quiet else _tqdm_progress("embedding"))
     click.echo(report.summary())
 
@@ -287,10 +289,10 @@ def evaluate_cluster_command(split: str, markdown: bool, benchmark: Path | None)
     import os
 
     from matching.benchmark import BENCHMARK_FILE, evaluate_cluster, format_table, summarise
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
 
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)
+    set_threads(embedder, os.cpu_count() or 1)
     try:
         results = evaluate_cluster(
             embedder, benchmark=benchmark or BENCHMARK_FILE, progress=_tqdm_progress("embedding")
@@ -322,7 +324,7 @@ def evaluate_h2020_command(ctx, data: Path | None, query_year: int, markdown: bo
     import os
 
     from data.importers import ImportFileError, import_path
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
     from matching.evaluate import evaluate_store, format_table
     from matching.index import index_store
 
@@ -333,7 +335,7 @@ def evaluate_h2020_command(ctx, data: Path | None, query_year: int, markdown: bo
         except (ImportFileError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)
+    set_threads(embedder, os.cpu_count() or 1)
     click.echo(index_store(store, embedder, progress=_tqdm_progress("embedding")).summary(), err=True)
     try:
         split, scores, seconds = evaluate_store(
