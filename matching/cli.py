@@ -11,6 +11,7 @@ import click
 
 from data.store import StoreError
 from matching.reasons import phrase
+from matching.serialise import result_as_json
 from matching.types import MatchingError, MatchQuery
 
 KIND_CHOICE = click.Choice(["company", "research", "education", "public", "support", "other"])
@@ -206,32 +207,6 @@ def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
 def _shown(value) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def result_as_json(idea_id, result) -> dict:
-    """The CLI's JSON contract: id, organisations (best first), pairings, consortia, notes."""
-
-    def org(s):
-        return {"org_id": s.org_id, "name": s.name, "kind": s.kind, "score": s.score, "reasons": list(s.reasons)}
-
-    return {
-        "id": idea_id,
-        "organisations": [org(s) for s in result.organisations],
-        "pairings": [
-            {"company": org(p.company), "partner": org(p.partner), "score": p.score, "reasons": list(p.reasons)}
-            for p in result.pairings
-        ],
-        "consortia": [
-            {
-                "members": [org(m) for m in c.members],
-                "score": c.score,
-                "coverage": c.coverage,
-                "reasons": list(c.reasons),
-            }
-            for c in result.consortia
-        ],
-        "notes": list(result.notes),
-    }
 
 
 def _print_result(result) -> None:
