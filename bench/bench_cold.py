@@ -124,6 +124,8 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--think", type=float, default=10.0)
+    parser.add_argument("--baseline", type=Path, default=None,
+                        help="a checkout of the code before (e.g. `git archive main`): its cold match, same run")
     args = parser.parse_args(argv)
     db = common.sample_db()
     common.print_machine("3. Cold start (sample cluster, 77 organisations)")
@@ -133,6 +135,10 @@ def main(argv=None) -> dict:
         "samspill stats": [samspill, "--db", str(db), "stats"],
         "samspill match (one idea)": [samspill, "--db", str(db), "match", IDEA, "--top", "10"],
     }
+    if args.baseline:
+        cli["samspill match, code before (torch)"] = [
+            sys.executable, "-c", f"import sys; sys.path.insert(0, {str(args.baseline)!r}); import samspill_cli; "
+            "samspill_cli.main()", "--db", str(db), "match", IDEA, "--top", "10"]
     rows = []
     for label, cmd in cli.items():
         times = [wall(cmd) for _ in range(args.repeats)]
@@ -144,7 +150,10 @@ def main(argv=None) -> dict:
     print(common.table(["process start to exit", f"median of {args.repeats}", "runs (s)"], rows))
     cold = common.median([float(r[1].split()[0]) for r in rows if r[0] == "samspill match (one idea)"])
     print(f"   goal: a cold `samspill match` without a server <= 5 s -> {'met' if cold <= 5 else 'NOT met'} "
-          f"({cold:.1f} s, {cold / 5:.2f}x the goal)")
+          f"({cold:.1f} s, {cold / 5:.2f}x the goal; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    if args.baseline:
+        before = next(float(r[1].split()[0]) for r in rows if r[0].startswith("samspill match, code before"))
+        print(f"   cold match now / before, same run: {cold / before:.2f}x ({cold:.1f} s vs {before:.1f} s)")
 
     phases = [child_json([sys.executable, "bench/phases.py", str(db), IDEA]) for _ in range(args.repeats)]
     names = ["interpreter", "import CLI", "import matcher", "open store + find model", "load model", "load index",
