@@ -38,9 +38,23 @@ IDEA = "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batter
 BIN = Path(sys.executable).parent
 
 
-def wall(cmd: list[str], env=None) -> float:
+CPU: dict[str, list[float]] = {}  # CPU seconds (user + system) of each timed command, by label
+
+
+def wall(cmd: list[str], env=None, label: str = "") -> float:
+    """Seconds from spawn to exit; the process's CPU seconds go to :data:`CPU` under ``label``.
+
+    On a shared machine wall time grows with the others' load; CPU time (user + system, all
+    threads) is what the command itself costs, close to its wall time on a quiet machine for
+    the mostly single-threaded start-up.
+    """
     start = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=common.REPO)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=common.REPO)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    CPU.setdefault(label, []).append(usage.ru_utime + usage.ru_stime)
     return time.perf_counter() - start
 
 
@@ -111,7 +125,7 @@ def through_server(db: Path, samspill: str, repeats: int) -> list[float]:
                 pass
             time.sleep(0.2)
         env = {**os.environ, "SAMSPILL_SERVER": f"http://127.0.0.1:{port}", "SAMSPILL_TOKEN": token}
-        return [wall([samspill, "match", IDEA, "--top", "10"], env=env) for _ in range(repeats)]
+        return [wall([samspill, "match", IDEA, "--top", "10"], env=env, label="served") for _ in range(repeats)]
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -156,19 +170,25 @@ def main(argv=None) -> dict:
             "samspill_cli.main()", "--db", str(db), "match", IDEA, "--top", "10"]
     rows = []
     for label, cmd in cli.items():
-        times = [wall(cmd) for _ in range(args.repeats)]
-        rows.append([label, f"{common.median(times):.1f} s", " ".join(f"{t:.1f}" for t in times)])
+        times = [wall(cmd, label=label) for _ in range(args.repeats)]
+        rows.append([label, f"{common.median(times):.1f} s", " ".join(f"{t:.1f}" for t in times),
+                     f"{common.median(CPU[label]):.1f} s"])
     with tempfile.TemporaryDirectory() as folder:
         served = through_server(app_db_copy(db, Path(folder)), samspill, args.repeats)
     rows.append(["samspill match via samspill serve", f"{common.median(served):.1f} s",
-                 " ".join(f"{t:.1f}" for t in served)])
-    print(common.table(["process start to exit", f"median of {args.repeats}", "runs (s)"], rows))
+                 " ".join(f"{t:.1f}" for t in served), f"{common.median(CPU['served']):.1f} s"])
+    print(common.table(["process start to exit", f"median of {args.repeats}", "runs (s)", "CPU (user+sys)"], rows))
     cold = common.median([float(r[1].split()[0]) for r in rows if r[0] == "samspill match (one idea)"])
     print(f"   goal: a cold `samspill match` without a server <= 5 s -> {'met' if cold <= 5 else 'NOT met'} "
           f"({cold:.1f} s, {cold / 5:.2f}x the goal; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    cpu = common.median(CPU["samspill match (one idea)"])
+    print(f"   the same goal on CPU time (what the command costs without the others' load): "
+          f"{'met' if cpu <= 5 else 'NOT met'} ({cpu:.1f} s CPU, {cpu / 5:.2f}x the goal)")
     if args.baseline:
-        before = next(float(r[1].split()[0]) for r in rows if r[0].startswith("samspill match, code before"))
-        print(f"   cold match now / before, same run: {cold / before:.2f}x ({cold:.1f} s vs {before:.1f} s)")
+        label = "samspill match, code before (torch)"
+        before = next(float(r[1].split()[0]) for r in rows if r[0] == label)
+        print(f"   cold match now / before, same run: {cold / before:.2f}x wall ({cold:.1f} s vs {before:.1f} s), "
+              f"{cpu / common.median(CPU[label]):.2f}x CPU ({cpu:.1f} s vs {common.median(CPU[label]):.1f} s)")
 
     phases = [child_json([sys.executable, "bench/phases.py", str(db), IDEA]) for _ in range(args.repeats)]
     names = ["interpreter", "import CLI", "import matcher", "open store + find model", "load model", "load index",
