@@ -93,12 +93,14 @@ def indexed_copy(source: Path, folder: Path) -> Path:
     checkouts, and a TF-IDF fit saved by other code is not this code's (a read-only load would fit again)."""
     from data.store import PartnerStore
     from matching.embedder import e5_embedder
-    from matching.index import index_store
+    from matching.index import index_store, load_match_index
 
     db = folder / "sample.duckdb"
     shutil.copy(source, db)
     with PartnerStore(db) as store:
-        index_store(store, e5_embedder())
+        embedder = e5_embedder()
+        index_store(store, embedder)
+        load_match_index(store, embedder.model_id)  # writable: a fit that is not this code's is saved anew
     return db
 
 
