@@ -108,7 +108,8 @@ def main(argv=None) -> dict:
         lock = threading.Lock()
         try:
             def match(i):
-                return call(url, "/match", {"text": ideas[i % len(ideas)], "top": 10}, adviser)
+                # a text of its own per request: no answer comes from the matcher's cache of recent ideas
+                return call(url, "/match", {"text": f"{ideas[i % len(ideas)]} (request {i})", "top": 10}, adviser)
 
             def submit(i):
                 key = uuid.uuid4().hex
