@@ -102,3 +102,44 @@ def sample_db_file(tmp_path_factory, real_embedder) -> Path:
         index_store(store, real_embedder)
         ensure_demo_accounts(store)
     return path
+
+
+# -- the HTTP API ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def api_db(tmp_path, sample_db_file) -> dict:
+    """A copy of the sample database with one API token per demo account: {"path", "tokens"}."""
+    import shutil
+
+    from data.store import PartnerStore
+    from data.tokens import create_token
+
+    path = tmp_path / "api.duckdb"
+    shutil.copy(sample_db_file, path)
+    with PartnerStore(path) as store:
+        tokens = {name: create_token(store, name)[0] for name in ("radgiver", "bedrift1", "bedrift2")}
+    return {"path": path, "tokens": tokens}
+
+
+@pytest.fixture
+def api(api_db, real_embedder):
+    """FastAPI's TestClient over the real app, a real DuckDB file and the real model.
+
+    ``api.headers(name)`` gives the Authorization header of a demo account's token;
+    ``api.service`` is the app's state (its store, its matcher).
+    """
+    from fastapi.testclient import TestClient
+
+    from api.application import create_app
+    from api.service import Service
+    from data.store import PartnerStore
+
+    settings = Settings(db=api_db["path"])
+    service = Service(settings, store=PartnerStore(api_db["path"]), embedder=real_embedder)
+    with TestClient(create_app(service, warm=False)) as client:
+        client.service = service
+        client.tokens = api_db["tokens"]
+        client.headers_of = lambda name: {"Authorization": f"Bearer {api_db['tokens'][name]}"}
+        yield client
+    service.close()

@@ -11,7 +11,6 @@ import importlib.util
 import logging
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
@@ -220,29 +219,23 @@ def keep_torch_threads():
 
 
 def test_preload_builds_the_index_in_the_background_then_serves_on_one_thread(tmp_path, monkeypatch):
-    import torch
-
     from app_pages.resources import Workspace
     from data.models import Organisation
 
     db = tmp_path / "fresh.duckdb"
     with PartnerStore(db) as store:
         store.upsert([Organisation("havlys", "Havlys AS", kind="company", description="Undervannslys for merder.")])
-    torch.set_num_threads(2)
     ws = Workspace(Settings(db=db))
+    embedder = ws.embedder()  # onnxruntime: each query on its calling thread, bulk calls on `threads`
+    embedder.set_threads(2)
     assert not ws.indexed
     thread = ws.preload()
     assert ws.preload() is thread  # a second page view starts nothing new
     thread.join(timeout=TIMEOUT)
     assert ws.indexed and not thread.is_alive()
     assert ws.store.embedding_space() is not None
-    # torch keeps a thread count per OS thread, and new threads take the last one set: every
-    # Streamlit script run is a new thread, so sessions from now on serve on one thread.
-    seen = []
-    probe = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
-    probe.start()
-    probe.join()
-    assert seen == [1]
+    # the first index used every core; from now on sessions share the cores, one thread each
+    assert embedder.threads == 1
     ws.store.close()
 
 

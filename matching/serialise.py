@@ -1,0 +1,49 @@
+"""The JSON contract of a match (``samspill match --json``, the HTTP API): results to plain data and back."""
+
+from __future__ import annotations
+
+from matching.types import Consortium, MatchQuery, MatchResult, Pairing, Suggestion
+
+
+def result_as_json(idea_id, result: MatchResult) -> dict:
+    """id, organisations (best first), pairings, consortia, notes."""
+
+    def org(s):
+        return {"org_id": s.org_id, "name": s.name, "kind": s.kind, "score": s.score, "reasons": list(s.reasons)}
+
+    return {
+        "id": idea_id,
+        "organisations": [org(s) for s in result.organisations],
+        "pairings": [
+            {"company": org(p.company), "partner": org(p.partner), "score": p.score, "reasons": list(p.reasons)}
+            for p in result.pairings
+        ],
+        "consortia": [
+            {
+                "members": [org(m) for m in c.members],
+                "score": c.score,
+                "coverage": c.coverage,
+                "reasons": list(c.reasons),
+            }
+            for c in result.consortia
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def result_from_json(data: dict, query: MatchQuery) -> MatchResult:
+    """A :class:`MatchResult` from :func:`result_as_json`'s data (regions and countries are not in it)."""
+
+    def org(d):
+        return Suggestion(d["org_id"], d["name"], d["kind"], d["score"], tuple(d["reasons"]))
+
+    return MatchResult(
+        query,
+        tuple(org(o) for o in data["organisations"]),
+        tuple(Pairing(org(p["company"]), org(p["partner"]), p["score"], tuple(p["reasons"])) for p in data["pairings"]),
+        tuple(
+            Consortium(tuple(org(m) for m in c["members"]), c["score"], tuple(c["reasons"]), c["coverage"])
+            for c in data["consortia"]
+        ),
+        tuple(data["notes"]),
+    )
