@@ -1,6 +1,6 @@
 """The ``samspill`` command: one root group; each library area adds its commands.
 
-``data/cli.py``, ``matching/cli.py`` and ``graph/cli.py`` hold the commands of
+``data/cli.py``, ``matching/cli.py``, ``graph/cli.py`` and ``api/cli.py`` hold the commands of
 their area; this module only wires them under one group with the shared
 ``--db`` option. Commands check their input, open the store, call the library,
 print, and turn the library's errors into short messages (exit code 1).
@@ -146,11 +146,12 @@ def main(ctx: click.Context, db: Path | None, wait: float | None) -> None:
 
 
 def _register() -> None:
+    from api.cli import commands as api_commands
     from data.cli import commands as data_commands
     from graph.cli import commands as graph_commands
     from matching.cli import commands as matching_commands
 
-    for command in (*data_commands, *matching_commands, *graph_commands):
+    for command in (*data_commands, *matching_commands, *graph_commands, *api_commands):
         main.add_command(command)
 
 

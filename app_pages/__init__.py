@@ -2,6 +2,6 @@
 
 Each page reads its widgets, validates, calls one library function and renders
 the result. Resources (store, embedder, matcher) come from
-:mod:`app_pages.resources`, every user-facing string from
-:mod:`app_pages.locales` through :func:`app_pages.i18n.t`.
+:mod:`app_pages.resources`, every user-facing string from the text layer
+(:mod:`data.text`) through :func:`app_pages.i18n.t`.
 """

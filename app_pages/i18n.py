@@ -1,4 +1,4 @@
-"""The app's language: bokmål by default, English on request; every string comes from app_pages/locales."""
+"""The app's language: bokmål by default, English on request; every string comes from the text layer (data.text)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from app_pages.locales import LANGUAGES, STRINGS
+from data.text import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, format_number
+from data.text import kind_label as _kind_label
 
 LANG_KEY = "app_lang"
-DEFAULT_LANG = "nb"
+DEFAULT_LANG = DEFAULT_LANGUAGE
 
 
 def lang() -> str:
@@ -24,7 +25,7 @@ def t(key: str, **values) -> str:
 
 
 def kind_label(kind: str) -> str:
-    return STRINGS[lang()].get(f"kind.{kind or 'unknown'}", kind)
+    return _kind_label(lang(), kind)
 
 
 def status_label(status: str) -> str:
@@ -37,12 +38,7 @@ def verdict_label(verdict: str) -> str:
 
 def number(value: float | int | None, decimals: int = 0) -> str:
     """A number the way the reader writes it (bokmål: 1 234,5)."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{decimals}f}"
-    if lang() == "nb":
-        text = text.replace(",", "\u00a0").replace(".", ",")
-    return text
+    return format_number(value, lang(), decimals=decimals)
 
 
 def labels(options, label) -> Callable:

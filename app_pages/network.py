@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
-import shutil
-import tempfile
-from pathlib import Path
 
 import altair as alt
 import pandas as pd
@@ -14,8 +10,12 @@ import streamlit as st
 
 from app_pages.common import md
 from app_pages.i18n import kind_label, labels, lang, number, t
-from app_pages.network_data import KIND_COLOURS, layout, network_view, project_years
 from app_pages.resources import get_store, workspace
+from graph.build import project_years
+from graph.draw import KIND_COLOURS, ffmpeg_path
+from graph.export import EXPORT_FORMATS, MIME_TYPES, export_bytes
+from graph.report import build_report, report_bytes
+from graph.view import layout, network_view
 from matching.similarity import competence_similarity
 
 SIZE_METRICS = ("weighted_degree", "betweenness", "eigenvector")
@@ -286,50 +286,27 @@ def _introductions(view) -> None:
 # -- downloads -------------------------------------------------------------------------------
 
 
-def _export_bytes(db_path: str, fmt: str, year: int, cumulative: bool, language: str) -> bytes:
-    from graph.export import export_network
-
+def _export(fmt: str, year: int, cumulative: bool, language: str) -> bytes:
     store = get_store()
-    suffix = {"kumu": "json"}.get(fmt, fmt)
-    with tempfile.TemporaryDirectory(prefix="samspill-export-") as tmp:
-        path = Path(tmp) / f"network.{suffix}"
-        export_network(store.organisations(), store.projects(), store.participations(), path,
-                       fmt=fmt, year=year, cumulative=cumulative, lang=language)
-        return path.read_bytes()
+    return export_bytes(store.organisations(), store.projects(), store.participations(), fmt,
+                        year=year, cumulative=cumulative, lang=language)
 
 
-def _report_bytes(db_path: str, fmt: str, year: int, language: str) -> bytes:
-    from graph.report import build_report, write_report
-
+def _report(fmt: str, year: int, language: str) -> bytes:
     store = get_store()
     report = build_report(store.organisations(), store.projects(), store.participations(), year=year, lang=language,
                           similarity=competence_similarity(store))
-    with tempfile.TemporaryDirectory(prefix="samspill-report-") as tmp:
-        path = Path(tmp) / f"report.{fmt}"
-        write_report(report, path, fmt=fmt)
-        return path.read_bytes()
-
-
-_MIME = {
-    "gexf": "application/xml", "graphml": "application/xml", "kumu": "application/json", "csv": "text/csv",
-    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4",
-    "html": "text/html",
-}
+    return report_bytes(report, fmt)
 
 
 def _downloads(store, year: int, cumulative: bool) -> None:
-    try:
-        from graph.export import EXPORT_FORMATS
-    except ImportError:  # graph/ without exports: say so instead of failing the page
-        st.caption(t("net.no_exports"))
-        return
     st.subheader(t("net.downloads"))
     language = lang()
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(t("net.export_heading"))
         # MP4 needs an ffmpeg (imageio-ffmpeg ships one); without it, leave the format out.
-        has_ffmpeg = importlib.util.find_spec("imageio_ffmpeg") is not None or shutil.which("ffmpeg") is not None
+        has_ffmpeg = ffmpeg_path() is not None
         formats = [f for f in EXPORT_FORMATS if f != "mp4" or has_ffmpeg]
         fmt = st.selectbox(
             t("net.export_format"), options=formats, format_func=labels(formats, lambda f: t(f"net.fmt.{f}")),
@@ -339,9 +316,9 @@ def _downloads(store, year: int, cumulative: bool) -> None:
         span = "til-og-med-" if cumulative else ""
         st.download_button(
             t("net.export_button", fmt=fmt.upper()),
-            data=functools.partial(_export_bytes, store.path, fmt, year, cumulative, language),
+            data=functools.partial(_export, fmt, year, cumulative, language),
             file_name=f"samspill-nettverk-{span}{year}.{suffix}",
-            mime=_MIME.get(fmt),
+            mime=MIME_TYPES.get(fmt),
             on_click="ignore",
             key="network_export_download",
             icon=":material/download:",
@@ -353,9 +330,9 @@ def _downloads(store, year: int, cumulative: bool) -> None:
         for col, fmt in ((b1, "pdf"), (b2, "html")):
             col.download_button(
                 t("net.report_button", fmt=fmt.upper()),
-                data=functools.partial(_report_bytes, store.path, fmt, year, language),
+                data=functools.partial(_report, fmt, year, language),
                 file_name=f"samspill-arsrapport-{year}.{fmt}",
-                mime=_MIME[fmt],
+                mime=MIME_TYPES.get(fmt, "text/html"),
                 on_click="ignore",
                 key=f"network_report_{fmt}",
                 icon=":material/description:",

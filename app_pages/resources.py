@@ -6,12 +6,13 @@ database, model, model cache, wait) so a test or a second configuration gets its
 The store and matcher are shared by every session; they are thread-safe (the
 store takes a cursor per operation, the matcher swaps its index atomically).
 
-Cold start: loading the model (importing torch and transformers) and the index takes
-seconds to a minute on a large register, so the first page view of a process starts
-both in a background thread (:meth:`Workspace.preload`); by the time an adviser has
-signed in and typed an idea they are usually ready. The first index is built with
-every core; after it torch runs one thread, so concurrent sessions share the cores
-with steady latency (BENCHMARKS.md has the measurements).
+Cold start: the model runs in onnxruntime (:class:`matching.embedder.OnnxEmbedder`, about a
+second to load, no torch) and the index takes a fraction of a second on the sample cluster to
+tens of seconds on a large register, so the first page view of a process starts both in a
+background thread (:meth:`Workspace.preload`); by the time an adviser has signed in and typed
+an idea they are ready. The first index is built with every core; after it each query runs on
+one thread, so concurrent sessions share the cores with steady latency (BENCHMARKS.md has the
+measurements).
 The :class:`Workspace` also carries a *revision* number, bumped whenever this
 app changes the register, so cached network figures are recomputed.
 
@@ -78,7 +79,7 @@ class Workspace:
             revision = self.store.revision()
             self.matcher().refresh(progress=progress)
             if first:
-                _serving_threads()
+                _serving_threads(self.embedder())
             self._indexed_revision = revision
             self.indexed = True
 
@@ -142,19 +143,15 @@ def load_model(embedder) -> None:
     embedder.embed_queries(["warm-up"])
 
 
-def _serving_threads() -> None:
-    """One torch thread per query from now on (the first index, built before, used every core)."""
-    from matching.embedder import set_torch_threads
+def _serving_threads(embedder) -> None:
+    """One thread per query from now on (the first index, built before, used every core)."""
+    from matching.embedder import set_threads
 
-    set_torch_threads(1)
+    set_threads(embedder, 1)
 
 
 def get_store() -> PartnerStore:
     return workspace().store
-
-
-def get_embedder():
-    return workspace().embedder()
 
 
 def progress_bar(label: str) -> tuple[Progress, Callable[[], None]]:

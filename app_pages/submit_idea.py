@@ -15,11 +15,10 @@ from app_pages.common import library_errors, md, org_option_label, require_data,
 from app_pages.i18n import kind_label, labels, lang, t
 from app_pages.resources import get_matcher, get_store
 from data.models import KINDS
-from matching.types import MatchQuery
+from matching.ideas import FIRST_SUGGESTIONS, suggest_for_idea
 
 RECEIPT_KEY = "submit_receipt"
 REQUEST_KEY = "submit_request_key"
-FIRST_SUGGESTIONS = 5
 WANTED_KINDS = [k for k in KINDS if k != "other"]
 
 
@@ -118,18 +117,7 @@ def page() -> None:
     with library_errors("error.suggestions") as outcome:
         matcher = get_matcher()
         with st.spinner(t("submit.matching")):
-            result = matcher.match(
-                MatchQuery(
-                    text=f"{idea.title}\n\n{idea.text}",
-                    top=FIRST_SUGGESTIONS,
-                    kinds=tuple(wanted),
-                    as_org=org_id,
-                    exclude=(org_id,) if org_id else (),
-                    lang=lang(),
-                )
-            )
-        suggestions = result.organisations
-        store.update_idea(idea.idea_id, suggestions=[s.org_id for s in suggestions])
+            suggestions = suggest_for_idea(store, matcher, idea, top=FIRST_SUGGESTIONS, lang=lang())
     st.session_state[RECEIPT_KEY] = {"idea": idea, "suggestions": suggestions, "failed": outcome.failed}
     st.rerun()
 

@@ -49,7 +49,7 @@ from data.models import Organisation, Participation, Project  # noqa: E402
 REWIRE = 0.08
 PROFILE_SHARE = 0.3
 NOISE = 0.02  # std of the noise added to each coordinate of a unit vector before renormalising
-BUILD_VERSION = 2  # bump when the synthetic recipe changes
+BUILD_VERSION = 3  # bump when the synthetic recipe changes (3: whole profiles are embedded too)
 
 
 def shared_data() -> Path:
@@ -203,9 +203,9 @@ def real_project_vectors(projects: list[Project], embedder=None, *, log=print) -
     if path.exists():
         matrix = np.load(path)
     else:
-        from matching.embedder import set_torch_threads
+        from matching.embedder import set_threads
 
-        set_torch_threads(os.cpu_count() or 1)
+        set_threads(embedder, os.cpu_count() or 1)
         log(f"   embedding {len(docs):,} real H2020 project texts once (cached in {path}) ...")
         start = time.perf_counter()
         matrix = embedder.embed_passages([t for _, t in docs])
@@ -307,12 +307,13 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
     orgs, projects, parts, source = synthesise(records, n_orgs, seed=seed)
     rng = np.random.default_rng(seed + 1)
     items = list(iter_profile_items(orgs, projects))
-    ids = {"passage": [], "project": []}
-    hashes = {"passage": [], "project": []}
-    bases = {"passage": [], "project": []}
+    ids = {"profile": [], "passage": [], "project": []}
+    hashes = {"profile": [], "passage": [], "project": []}
+    bases = {"profile": [], "passage": [], "project": []}
     for item_type, item_id, text in items:
-        # a project: the real one it copies; a passage: the real project its description comes from
-        base = real[source[item_id if item_type == "project" else item_id.rsplit("#", 1)[0]]]
+        # a project: the real one it copies; a profile or a passage: the real project its description comes from
+        owner = {"project": item_id, "profile": item_id}.get(item_type, item_id.rsplit("#", 1)[0])
+        base = real[source[owner]]
         ids[item_type].append(item_id)
         hashes[item_type].append(content_hash(model_id, text))
         bases[item_type].append(base)
@@ -322,7 +323,7 @@ def synthetic_store(n_orgs: int, *, seed: int = 0, records=None, embedder=None, 
         store.upsert(orgs, projects, parts)
         store.ensure_embedding_space(model_id, embedder.dim)
         changes = {}
-        for t in ("passage", "project"):
+        for t in ("profile", "passage", "project"):
             matrix = _noisy(np.vstack(bases[t]), rng) if bases[t] else np.zeros((0, embedder.dim), np.float32)
             changes[t] = (ids[t], hashes[t], matrix, ids[t])
         store.replace_embeddings(changes)

@@ -6,7 +6,7 @@ Run by bench_cold.py and bench_memory.py as a child process:
 
 Phases (seconds since the interpreter started, from /proc/self/stat, so interpreter
 start-up counts): imports of the CLI, of the matcher (scipy, scikit-learn), the model
-(import torch + sentence-transformers, weights), the index (re-index check, records,
+(onnxruntime: the graph, the memory-mapped word table, the tokenizer), the index (re-index check, records,
 vectors, TF-IDF), the first match; then peak RSS (VmHWM).
 """
 
@@ -56,14 +56,17 @@ def main() -> None:
 
     mark("import matcher")
     from data.store import PartnerStore
-    from matching.embedder import load_embedder, set_torch_threads
+    from matching.embedder import load_embedder, set_threads
 
     embedder = load_embedder()
     store = PartnerStore(db, read_only=True)
     mark("open store + find model")
     if threads:
-        set_torch_threads(threads)
-    _ = embedder.model
+        set_threads(embedder, threads)
+    if hasattr(embedder, "load"):
+        embedder.load()  # onnxruntime
+    else:
+        _ = embedder.model  # sentence-transformers (a SAMSPILL_MODEL of one's own)
     mark("load model")
     matcher = Matcher(store, embedder, lang="en")
     _ = matcher.index
@@ -75,7 +78,8 @@ def main() -> None:
     with open("/proc/self/status") as f:
         marks["peak_rss_mb"] = next(int(x.split()[1]) for x in f if x.startswith("VmHWM")) / 1024
     marks["rss_after_mb"] = rss
-    marks["modules"] = {m: m in sys.modules for m in ("torch", "sentence_transformers", "sklearn", "networkx")}
+    marks["modules"] = {m: m in sys.modules for m in ("torch", "sentence_transformers", "sklearn", "networkx",
+                                                      "onnxruntime")}
     print(json.dumps(marks))
 
 

@@ -12,7 +12,7 @@ The first run on a new machine also embeds the 2,195 real H2020 project texts on
 builds the synthetic registers from them (cached in ``~/.cache/samspill/bench``); it says
 so when it does and reports how long it took. Later runs read the cache.
 
-Run:  .venv/bin/python bench/run_all.py [--only query,index,cold,memory,graph] [--quick] [--serial]
+Run:  .venv/bin/python bench/run_all.py [--only query,index,cold,memory,load,graph] [--quick] [--serial]
       (``--quick``: fewer ideas and repeats, for checking that the scripts still run)
 """
 
@@ -41,6 +41,7 @@ SECTIONS = [
      ["--orgs", "5", "--repeats", "1", "--sizes", "10000"]),
     ("cold", "bench_cold.py", ["--repeats", "2", "--think", "10"], ["--repeats", "1", "--think", "2"]),
     ("memory", "bench_memory.py", ["--size", "100000"], ["--size", "10000"]),
+    ("load", "bench_load.py", ["--clients", "16", "--seconds", "60"], ["--clients", "4", "--seconds", "10"]),
     ("graph", "bench_graph.py", ["--repeats", "2", "--sizes", "5000,20000,50000", "--scale-repeats", "1"],
      ["--repeats", "1", "--skip-prediction", "--sizes", "2000,5000", "--scale-repeats", "1"]),
 ]

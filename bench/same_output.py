@@ -11,6 +11,13 @@ pairings, consortia).
     .venv/bin/python bench/same_output.py check /tmp/before.pkl   # after: exit 1 on any difference
 
 Arrays must be bit-identical; JSON must be equal.
+
+The network part (``network_outputs``) records, for the sample cluster and the real H2020 set:
+every year's metrics (network up to the year), suggested introductions with and without a
+competence similarity, the stable layout, the network page's view, and the bytes of the GEXF,
+GraphML, Kumu and CSV exports. ``--part network`` (or ``matching``) runs one part alone:
+
+    .venv/bin/python bench/same_output.py save  /tmp/net-before.pkl --part network
 """
 
 from __future__ import annotations
@@ -74,8 +81,67 @@ def outputs() -> dict:
     return out
 
 
+def network_outputs() -> dict:
+    import dataclasses
+    import tempfile
+
+    from data.importers import import_path
+    from data.store import PartnerStore
+    from graph.build import build_collaboration_graph
+    from graph.export import export_network
+    from graph.metrics import yearly_metrics
+    from graph.suggest import suggest_introductions
+    from graph.terms import organisation_terms
+
+    try:
+        from graph.view import layout, network_view
+    except ImportError:  # before graph.view existed, the page's adapter lived in app_pages
+        from app_pages.network_data import layout, network_view
+
+    store = PartnerStore()
+    import_path(store, common.REPO / "data" / "sample")
+    sets = {"sample": (store.organisations(), store.projects(), store.participations()),
+            "h2020": common.load_h2020()}
+    out: dict = {}
+    for name, records in sets.items():
+        orgs, projects, parts = records
+        years = sorted({p.start_year for p in projects if p.start_year is not None})
+        chosen = years if name == "sample" else years[-2:]
+        out[(name, "metrics")] = [dataclasses.asdict(m) for m in
+                                  yearly_metrics(*records, years=chosen, cumulative=True)]
+        G = build_collaboration_graph(*records, until=years[-1])
+        terms = organisation_terms(*records, until=years[-1])
+        for lang in ("nb", "en"):
+            out[(name, "suggest", lang)] = [dataclasses.asdict(i) for i in
+                                            suggest_introductions(G, org_terms=terms, k=30, lang=lang)]
+        position = {v: i for i, v in enumerate(sorted(G))}
+
+        def similarity(a, b, position=position):
+            return ((position[a] * 7919 + position[b] * 104729) % 1000) / 1000
+
+        out[(name, "suggest", "similarity")] = [dataclasses.asdict(i) for i in
+                                                suggest_introductions(G, similarity=similarity,
+                                                                      org_terms=terms, k=30)]
+        pos = layout(*records)
+        out[(name, "layout")] = pos
+        view = network_view(*records, year=years[-1], cumulative=False, pos=pos, lang="nb")
+        out[(name, "view")] = {"nodes": view.nodes, "edges": view.edges, "ties": view.ties,
+                               "communities": view.communities, "introductions": view.introductions}
+        with tempfile.TemporaryDirectory() as tmp:
+            for fmt in ("gexf", "graphml", "kumu", "csv"):
+                path = Path(tmp) / f"net.{fmt}"
+                export_network(*records, path, fmt=fmt, year=years[-1], cumulative=True)
+                out[(name, "export", fmt)] = path.read_bytes()
+    return out
+
+
 def compare(before: dict, after: dict) -> list[str]:
     problems = []
+    for key, value in before.get("network", {}).items():
+        if after.get("network", {}).get(key) != value:
+            problems.append(f"network {key} differs")
+    if "evidence" not in before or "evidence" not in after:
+        return problems
     for key, ev in before["evidence"].items():
         for name, value in ev.items():
             new = after["evidence"][key][name]
@@ -88,18 +154,27 @@ def compare(before: dict, after: dict) -> list[str]:
 
 
 def main() -> None:
-    if len(sys.argv) != 3 or sys.argv[1] not in ("save", "check"):
+    args = sys.argv[1:]
+    part = "all"
+    if len(args) == 4 and args[2] == "--part" and args[3] in ("all", "matching", "network"):
+        part = args[3]
+        args = args[:2]
+    if len(args) != 2 or args[0] not in ("save", "check"):
         sys.exit(__doc__)
-    result = outputs()
-    path = Path(sys.argv[2])
-    if sys.argv[1] == "save":
+    result = outputs() if part in ("all", "matching") else {}
+    if part in ("all", "network"):
+        result["network"] = network_outputs()
+    path = Path(args[1])
+    counts = (f"{len(result.get('json', ()))} matches, {len(result.get('evidence', ()))} evidence sets "
+              f"and {len(result.get('network', ()))} network outputs")
+    if args[0] == "save":
         path.write_bytes(pickle.dumps(result))
-        print(f"saved {len(result['json'])} matches and {len(result['evidence'])} evidence sets to {path}")
+        print(f"saved {counts} to {path}")
         return
     problems = compare(pickle.loads(path.read_bytes()), result)
     for p in problems[:20]:
         print(p)
-    print(f"{len(problems)} differences in {len(result['json'])} matches and {len(result['evidence'])} evidence sets")
+    print(f"{len(problems)} differences in {counts}")
     sys.exit(1 if problems else 0)
 
 

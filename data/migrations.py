@@ -129,4 +129,21 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             "INSERT INTO _revision VALUES (0)",
         ],
     ),
+    (
+        # API tokens (api/, data/tokens.py): only a SHA-256 digest of each token is kept; the
+        # token itself is shown once when it is made. A token acts as its account (role, org).
+        "m010_create_api_tokens",
+        [
+            """
+            CREATE TABLE api_tokens (
+                token_id   VARCHAR PRIMARY KEY,
+                digest     VARCHAR NOT NULL,
+                username   VARCHAR NOT NULL,
+                label      VARCHAR NOT NULL DEFAULT '',
+                created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                revoked    BOOLEAN NOT NULL DEFAULT FALSE
+            )
+            """,
+        ],
+    ),
 ]

@@ -10,6 +10,9 @@ call :meth:`Settings.from_env`; the library takes the values it needs as argumen
                            or ``$XDG_CACHE_HOME/samspill``)
 ``SAMSPILL_WAIT``          seconds to wait while another process holds the database (default 5)
 ``SAMSPILL_SHARED_DATA``   the real data set for tests and evaluation (default ``../shared/data``)
+``SAMSPILL_SERVER``        a running ``samspill serve`` (``http://127.0.0.1:8000``): ``samspill match``
+                           asks it instead of loading the model itself ("" = work in-process)
+``SAMSPILL_TOKEN``         the API token ``samspill match`` sends to that server
 =========================  ===================================================================
 """
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 CHECKOUT = Path(__file__).resolve().parents[1]
@@ -38,6 +41,8 @@ class Settings:
     cache: Path = Path.home() / ".cache" / "samspill"
     wait: float = DEFAULT_WAIT
     shared_data: Path = DEFAULT_SHARED_DATA
+    server: str = ""
+    token: str = field(default="", repr=False)  # a secret: never in a repr or a log
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,4 +82,17 @@ class Settings:
             shared_data=Path(value("SAMSPILL_SHARED_DATA")).expanduser()
             if value("SAMSPILL_SHARED_DATA")
             else DEFAULT_SHARED_DATA,
+            server=_server(value("SAMSPILL_SERVER")),
+            token=value("SAMSPILL_TOKEN"),
         )
+
+
+def _server(url: str) -> str:
+    """``SAMSPILL_SERVER`` without a trailing slash; an http(s) URL or nothing.
+
+    >>> _server("http://127.0.0.1:8000/")
+    'http://127.0.0.1:8000'
+    """
+    if url and not url.startswith(("http://", "https://")):
+        raise SettingsError(f"SAMSPILL_SERVER must be an http:// or https:// address, not {url!r}")
+    return url.rstrip("/")

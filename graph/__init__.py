@@ -11,7 +11,6 @@ joint projects):
 * :mod:`graph.export`, :mod:`graph.draw`, :mod:`graph.report` -- files for
   Gephi, Kumu and spreadsheets, drawings, and the annual report (these import
   matplotlib when called, not when imported);
-* :mod:`graph.text` -- every user-facing string, Norwegian and English.
 """
 
 from graph.build import build_bipartite_graph, build_collaboration_graph, window

@@ -79,7 +79,7 @@ def project_years(projects: Iterable[Project]) -> list[int]:
 
 
 @dataclass(frozen=True)
-class _Index:
+class RecordIndex:
     """Records checked once and arranged for repeated graph building."""
 
     organisations: dict[str, Organisation]
@@ -88,11 +88,11 @@ class _Index:
     roles: dict[tuple[str, str], str]  # (project id, org id) -> role
 
 
-def _index(
+def index_records(
     organisations: Iterable[Organisation],
     projects: Iterable[Project],
     participations: Iterable[Participation],
-) -> _Index:
+) -> RecordIndex:
     orgs: dict[str, Organisation] = {}
     for org in organisations:
         if org.org_id in orgs:
@@ -118,7 +118,7 @@ def _index(
     ordered = tuple(
         sorted(by_id.values(), key=lambda p: (p.start_year is not None, p.start_year or 0, p.project_id))
     )
-    return _Index(
+    return RecordIndex(
         organisations=orgs,
         projects=ordered,
         members={pid: tuple(sorted(ids)) for pid, ids in members.items()},
@@ -149,7 +149,7 @@ def _org_attributes(org: Organisation | None, org_id: str) -> dict:
     return attrs
 
 
-def _add_org_nodes(G: nx.Graph, index: _Index, selected: Sequence[Project]) -> None:
+def _add_org_nodes(G: nx.Graph, index: RecordIndex, selected: Sequence[Project]) -> None:
     counts: dict[str, int] = defaultdict(int)
     years: dict[str, list[int]] = defaultdict(list)
     for project in selected:
@@ -166,7 +166,7 @@ def _add_org_nodes(G: nx.Graph, index: _Index, selected: Sequence[Project]) -> N
         G.add_node(org_id, **attrs)
 
 
-def _collaboration_graph(index: _Index, since: int | None, until: int | None) -> nx.Graph:
+def collaboration_graph_of(index: RecordIndex, since: int | None, until: int | None) -> nx.Graph:
     selected = [p for p in index.projects if _in_window(p, since, until)]
     G = nx.Graph(since=since, until=until)
     _add_org_nodes(G, index, selected)
@@ -241,7 +241,7 @@ def build_collaboration_graph(
     ['a', 'b']
     """
     _check_window(since, until)
-    return _collaboration_graph(_index(organisations, projects, participations), since, until)
+    return collaboration_graph_of(index_records(organisations, projects, participations), since, until)
 
 
 def build_bipartite_graph(
@@ -281,7 +281,7 @@ def build_bipartite_graph(
     (['a', 'b'], 'coordinator', 2017)
     """
     _check_window(since, until)
-    index = _index(organisations, projects, participations)
+    index = index_records(organisations, projects, participations)
     selected = [p for p in index.projects if _in_window(p, since, until)]
     B = nx.Graph(since=since, until=until)
     _add_org_nodes(B, index, selected)

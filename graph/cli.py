@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 import networkx as nx
 
+from data.text import LANGUAGES
 from graph.export import EXPORT_FORMATS
-from graph.text import LANGUAGES
 
 
 def _records(ctx):

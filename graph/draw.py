@@ -1,15 +1,8 @@
 """Drawings of the collaboration network with matplotlib: PNG, SVG, PDF, GIF, MP4.
 
-*Stable layout.* :func:`stable_layout` is computed once, on the cumulative
-graph, with a fixed seed; every year's picture and every animation frame
-reuses it, so an organisation stays in the same place from year to year.
-Small networks (up to :data:`SPRING_MAX_NODES` connected nodes) get a plain
-``nx.spring_layout``. Larger ones would take minutes that way, so the
-:data:`BACKBONE` best-connected organisations are laid out with
-``spring_layout`` and everyone else is placed next to the partners already
-placed, in breadth-first order, with a seeded jitter. Organisations without
-partners (and, in large networks, very small separate groups) go on a ring
-around the picture.
+Where the nodes go is :mod:`graph.layout`'s business (:func:`graph.layout.stable_layout`,
+computed once on the cumulative graph and reused by every year's picture and
+every animation frame); this module only draws at given positions.
 
 Nodes are coloured by kind (:data:`KIND_COLOURS`, Okabe–Ito colours that
 stay distinct for colour-blind readers), sized by joint projects, and the
@@ -23,11 +16,9 @@ optional dependencies; importing :mod:`graph` stays light.
 
 from __future__ import annotations
 
-import functools
 import math
-import random
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,25 +26,21 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from graph.text import kind_label, printable, t
+from data.text import kind_label, printable, t
+from graph.layout import Position, stable_layout
 
 __all__ = [
-    "BACKBONE",
+    "ANIMATION_FORMATS",
     "DRAWING_FORMATS",
     "KIND_COLOURS",
-    "SPRING_MAX_NODES",
     "Drawing",
     "draw_network",
+    "ffmpeg_path",
+    "quiet_glyphs",
     "save_animation",
+    "label_text",
     "save_drawing",
-    "stable_layout",
-    "text_width",
 ]
-
-#: Up to this many connected nodes the whole graph goes through spring_layout.
-SPRING_MAX_NODES = 600
-#: Nodes laid out with spring_layout in larger graphs.
-BACKBONE = 400
 
 KIND_COLOURS: dict[str, str] = {
     "company": "#E69F00",
@@ -69,8 +56,6 @@ _GREY = "#D9D9D9"
 DRAWING_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
 ANIMATION_FORMATS: tuple[str, ...] = ("gif", "mp4")
 
-Position = Mapping[str, tuple[float, float]]
-
 
 @dataclass(frozen=True)
 class Drawing:
@@ -82,138 +67,11 @@ class Drawing:
     labels: tuple[str, ...]  # org ids labelled
 
 
-# -- layout --------------------------------------------------------------------------
-
-
-def stable_layout(G: nx.Graph, *, seed: int = 0) -> dict[str, tuple[float, float]]:
-    """Positions for every node of ``G`` in about [-1, 1]², the same for the same graph and seed.
-
-    Parameters
-    ----------
-    G : nx.Graph
-        Usually the cumulative graph of all years.
-    seed : int
-
-    Returns
-    -------
-    dict
-        node -> (x, y).
-
-    Examples
-    --------
-    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
-    >>> G.add_node("lonely")
-    >>> pos = stable_layout(G, seed=1)
-    >>> sorted(pos) == sorted(G) and pos == stable_layout(G, seed=1)
-    True
-    >>> round(math.hypot(*pos["lonely"]), 2)  # on the outer ring
-    1.15
-    """
-    rng = random.Random(seed)
-    components = sorted(nx.connected_components(G), key=lambda c: (-len(c), min(map(str, c))))
-    connected = sum(len(c) for c in components if len(c) > 1)
-    if connected <= SPRING_MAX_NODES:
-        core = [c for c in components if len(c) > 1]
-    else:
-        core = [c for c in components if len(c) >= 3]
-    ring = [c for c in components if c not in core]
-    core_nodes = sorted((v for c in core for v in c), key=str)
-    pos: dict[str, tuple[float, float]] = {}
-    if core_nodes:
-        if len(core_nodes) <= SPRING_MAX_NODES:
-            placed = nx.spring_layout(_induced(G, core_nodes), seed=seed, weight=None, iterations=100)
-        else:
-            placed = _backbone_layout(G, core_nodes, rng, seed)
-        pos.update(_normalise(placed))
-    pos.update(_ring(ring, radius=1.15 if pos else 1.0))
-    return {v: pos[v] for v in G}
-
-
-def _induced(G: nx.Graph, nodes: Sequence) -> nx.Graph:
-    """The subgraph on ``nodes``, built in the order given.
-
-    ``G.subgraph(small_set)`` iterates in the *set's* order, which changes
-    with Python's string hashing from one process to the next -- and with it
-    any layout seeded on node order.
-    """
-    keep = set(nodes)
-    H = nx.Graph()
-    H.add_nodes_from(nodes)
-    H.add_edges_from((u, v) for u in nodes for v in G.adj[u] if v in keep)
-    return H
-
-
-def _normalise(pos: Mapping) -> dict:
-    """Centre on the median and scale so most nodes fill the unit disc.
-
-    The 95th percentile of the distance from the centre becomes 0.9 and the
-    few nodes beyond are pulled in to below 1.0, so one far-flung node cannot
-    shrink everyone else into a dot.
-    """
-    xy = np.array(list(pos.values()), dtype=float)
-    xy -= np.median(xy, axis=0)
-    r = np.hypot(xy[:, 0], xy[:, 1])
-    scale = np.percentile(r, 95) / 0.9 if len(r) > 1 else 0.0
-    if scale > 0:
-        xy /= scale
-        r = np.hypot(xy[:, 0], xy[:, 1])
-        far = r > 0.9
-        squeezed = 0.9 + 0.1 * np.tanh((r[far] - 0.9) / 0.1)
-        xy[far] *= (squeezed / r[far])[:, None]
-    return {v: (float(x), float(y)) for v, (x, y) in zip(pos, xy, strict=True)}
-
-
-def _backbone_layout(G: nx.Graph, nodes: list, rng: random.Random, seed: int) -> dict:
-    """Spring layout for the best-connected nodes, the rest placed beside their partners.
-
-    ``nodes`` are whole components of ``G``, so every neighbour of one of
-    them is among them too and ``G`` itself serves as their adjacency.
-    """
-    ranked = sorted(nodes, key=lambda v: (-G.degree(v), str(v)))
-    backbone = ranked[:BACKBONE]
-    core = _induced(G, backbone)
-    # A larger optimal distance than the default spreads the dense core.
-    spread_k = 3.0 / math.sqrt(len(backbone))
-    pos = {v: tuple(p) for v, p in nx.spring_layout(core, seed=seed, weight=None, k=spread_k).items()}
-    # Typical spacing between backbone nodes sets the jitter radius.
-    spread = 0.6 / math.sqrt(len(backbone))
-    frontier = list(backbone)
-    seen = set(backbone)
-    while frontier:
-        nxt = []
-        for u in frontier:
-            for w in sorted(G[u], key=str):
-                if w not in seen:
-                    seen.add(w)
-                    nxt.append(w)
-        for w in nxt:
-            anchors = [pos[z] for z in G[w] if z in pos]
-            x = sum(p[0] for p in anchors) / len(anchors)
-            y = sum(p[1] for p in anchors) / len(anchors)
-            angle = rng.uniform(0, 2 * math.pi)
-            radius = spread * (0.5 + rng.random())
-            pos[w] = (x + radius * math.cos(angle), y + radius * math.sin(angle))
-        frontier = nxt
-    for v in nodes:  # parts not reached from the backbone
-        if v not in pos:
-            pos[v] = (rng.uniform(-1, 1), rng.uniform(-1, 1))
-    return pos
-
-
-def _ring(groups: Sequence[set], radius: float) -> dict:
-    nodes = [v for group in groups for v in sorted(group, key=str)]
-    n = len(nodes)
-    return {
-        v: (radius * math.cos(2 * math.pi * i / n + math.pi / 2), radius * math.sin(2 * math.pi * i / n + math.pi / 2))
-        for i, v in enumerate(nodes)
-    }
-
-
 # -- drawing -------------------------------------------------------------------------
 
 
 @contextmanager
-def _quiet_glyphs():
+def quiet_glyphs():
     # A name with an emoji draws a box in DejaVu Sans; that is expected, not news.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Glyph .* missing from font")
@@ -221,38 +79,21 @@ def _quiet_glyphs():
         yield
 
 
-@functools.lru_cache(maxsize=2)
-def _font(bold: bool):
-    from matplotlib import ft2font
-    from matplotlib.font_manager import FontProperties, findfont
+def label_text(name: str, width: int = 24) -> str:
+    """A node's name for a label, whole: long names wrap onto a second line at a space, never cut.
 
-    font = ft2font.FT2Font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
-    font.set_size(100, 72)  # 100 pt at 72 dpi: advances in 1/64 of a point
-    return font
-
-
-@functools.lru_cache(maxsize=8192)
-def _advance(char: str, bold: bool) -> float:
-    """Width of one glyph at 1 pt, in points; a glyph the font lacks counts as an "M"."""
-    from matplotlib import ft2font
-
-    font = _font(bold)
-    if font.get_char_index(ord(char)) == 0:
-        char = "M"
-    return font.load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536 / 100
-
-
-def text_width(text: str, fontsize: float, bold: bool = False) -> float:
-    """Width of ``text`` in inches, from the font's glyph advances.
-
-    7 % is added: rendering at a small size rounds glyphs up to whole pixels
-    (measured against matplotlib's own text extents).
+    >>> label_text("Trønder Offshore Wind Structures AS")
+    'Trønder Offshore\\nWind Structures AS'
+    >>> label_text("SINTEF")
+    'SINTEF'
     """
-    return 1.07 * sum(_advance(c, bold) for c in text) * fontsize / 72
-
-
-def _short(name: str, limit: int = 30) -> str:
-    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+    name = printable(name)
+    if len(name) <= width or " " not in name:
+        return name
+    middle = len(name) / 2
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    cut = min(spaces, key=lambda i: abs(i - middle))
+    return name[:cut] + "\n" + name[cut + 1 :]
 
 
 def draw_network(
@@ -265,6 +106,7 @@ def draw_network(
     title: str | None = None,
     legend: bool = True,
     lang: str = "nb",
+    highlight: str = "#5A6B7B",
 ) -> Drawing:
     """Draw ``G`` on ``ax`` at ``pos``: colours by kind, size by joint projects, labels for the central ones.
 
@@ -281,11 +123,16 @@ def draw_network(
         Drawn first in grey (nodes and edges not in ``G``), e.g. the
         network up to the year when ``G`` is the year's own.
     labels : int
-        How many of the most central nodes (weighted degree) get their name.
+        At most this many names, the most central nodes (weighted degree)
+        first, each only where it fits: beside its node, over no other label
+        and no larger node's mark, inside the picture
+        (:func:`graph.layout.place_labels`). Names are never shortened.
     title : str, optional
     legend : bool
     lang : {"nb", "en"}
         Language of legend entries.
+    highlight : str
+        Colour of ``G``'s ties (the grey background keeps its own).
 
     Returns
     -------
@@ -300,6 +147,7 @@ def draw_network(
     --------
     >>> G = nx.Graph([("a", "b"), ("b", "c"), ("c", "d")])
     >>> nx.set_node_attributes(G, {"a": "company", "b": "research", "c": "company", "d": ""}, "kind")
+    >>> from graph.layout import stable_layout
     >>> draw_network(G, stable_layout(G), labels=2)
     Drawing(nodes=4, edges=3, background_nodes=0, labels=('b', 'c'))
     """
@@ -333,7 +181,7 @@ def draw_network(
             ax,
             edges,
             np.clip(0.3 + 0.4 * np.log1p(weights), 0.3, 2.5) * (0.5 if big else 1.0),
-            colour="#5A6B7B",
+            colour=highlight,
             # Thousands of ties would paint a solid blob; fade them with their number.
             alpha=float(np.clip(25 / math.sqrt(len(edges)), 0.06, 0.5)),
             zorder=3,
@@ -357,9 +205,10 @@ def draw_network(
         )
         sc.set_gid(f"nodes-{kind or 'unknown'}")
     ranked = sorted(G, key=lambda v: (-strength[v], -G.degree(v), str(v)))
-    labelled = _place_labels(ax, G, pos, ranked, labels, fontsize=7 if big else 8)
+    radius = {v: math.sqrt(base * (0.6 + 3.0 * math.sqrt(strength[v] / top_strength))) / 2 for v in G}
+    labelled = _place_labels(ax, G, pos, ranked, labels, radius, fontsize=7 if big else 8)
     if title:
-        with _quiet_glyphs():
+        with quiet_glyphs():
             ax.set_title(printable(title), fontsize=12, loc="left", parse_math=False)
     if legend and kinds_present:
         handles = [
@@ -417,39 +266,52 @@ def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, 
         artist.set_gid(gid)
 
 
-def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, *, fontsize: float) -> tuple:
-    """Name the most central nodes, skipping any whose label would cover one already placed."""
-    if wanted <= 0:
+def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, radius: dict,
+                  *, fontsize: float) -> tuple:
+    """Name the most central nodes where their names fit (hubs first), measured by matplotlib itself."""
+    if wanted <= 0 or not ranked:
         return ()
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from graph.layout import LabelBox, place_labels
+
+    fig = ax.figure
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    xy = np.array([pos[v] for v in G])
+    pad = 0.08
+    ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + pad)
+    ax.set_ylim(xy[:, 1].min() - pad, xy[:, 1].max() + pad)
+    ax.apply_aspect()
     to_pixels = ax.transData.transform
-    scale = fontsize * ax.figure.dpi / 72
-    boxes: list[tuple[float, float, float, float]] = []
-    chosen = []
-    with _quiet_glyphs():
-        for v in ranked[: wanted * 5]:
-            text = _short(printable(str(G.nodes[v].get("name", v))))
+    points = fig.dpi / 72
+    candidates, texts = [], {}
+    with quiet_glyphs():
+        for v in ranked[: max(wanted * 4, 60)]:
+            text = ax.text(0, 0, label_text(str(G.nodes[v].get("name", v))), fontsize=fontsize, ha="center",
+                           va="center", zorder=6, parse_math=False, linespacing=1.0,
+                           # A box, not a path effect: path effects turn SVG text into outlines.
+                           bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
+                                 "alpha": 0.8})
+            extent = text.get_window_extent(renderer)
             x, y = to_pixels(pos[v])
-            half = text_width(text, fontsize) * ax.figure.dpi / 2 + 0.15 * scale
-            box = (x - half, y, x + half, y + 1.4 * scale)
-            if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
-                continue
-            boxes.append(box)
-            chosen.append(v)
-            ax.text(
-                pos[v][0],
-                pos[v][1],
-                text,
-                fontsize=fontsize,
-                ha="center",
-                va="bottom",
-                zorder=6,
-                parse_math=False,
-                # A box, not a path effect: path effects turn SVG text into outlines.
-                bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.75},
-            )
-            if len(chosen) == wanted:
-                break
-    return tuple(chosen)
+            candidates.append(LabelBox(v, float(x), float(y), extent.width + 2 * points, extent.height + points,
+                                       radius[v] * points))
+            texts[v] = text
+        box = ax.get_window_extent(renderer)
+        # Labels keep off the marks of the larger nodes; a dot under a name is not worth losing the name.
+        big = ranked[: max(wanted * 4, 150)]
+        obstacles = [(v, *map(float, to_pixels(pos[v])), radius[v] * points) for v in big]
+        placed = place_labels(candidates, bounds=(box.x0, box.y0, box.x1, box.y1), obstacles=obstacles,
+                              limit=wanted, gap=points)
+        inverse = ax.transData.inverted()
+        for v, text in texts.items():
+            if v in placed:
+                text.set_position(tuple(inverse.transform(placed[v])))
+            else:
+                text.remove()
+    return tuple(placed)
 
 
 def _format_of(path: Path, fmt: str | None, allowed: Sequence[str]) -> str:
@@ -505,7 +367,7 @@ def save_drawing(
     fmt = _format_of(path, fmt, DRAWING_FORMATS)
     if pos is None:
         pos = stable_layout(background if background is not None else G)
-    with mpl.rc_context(_RC), _quiet_glyphs():
+    with mpl.rc_context(_RC), quiet_glyphs():
         fig = Figure(figsize=(size, size))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.02, 0.06, 0.96, 0.9))
@@ -524,7 +386,8 @@ def _metadata(fmt: str, title: str | None) -> dict:
     return {}
 
 
-def _ffmpeg_path() -> str | None:
+def ffmpeg_path() -> str | None:
+    """The ffmpeg an MP4 is written with: imageio-ffmpeg's own binary, else one on ``PATH``, else None."""
     import shutil
 
     try:
@@ -582,7 +445,7 @@ def save_animation(
     if not frames:
         raise ValueError("no frames to animate: no year has projects")
     if fmt == "mp4":
-        ffmpeg = _ffmpeg_path()
+        ffmpeg = ffmpeg_path()
         if ffmpeg is None:
             raise RuntimeError(
                 "MP4 needs ffmpeg: install the imageio-ffmpeg package or an ffmpeg binary, or write a GIF"
@@ -593,7 +456,7 @@ def save_animation(
         writer = PillowWriter(fps=fps)
     if pos is None:
         pos = stable_layout(frames[-1][1])
-    with mpl.rc_context(_RC), _quiet_glyphs():
+    with mpl.rc_context(_RC), quiet_glyphs():
         fig = Figure(figsize=(size, size))
         FigureCanvasAgg(fig)
         ax = fig.add_axes((0.02, 0.06, 0.96, 0.9))

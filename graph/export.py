@@ -30,16 +30,21 @@ from __future__ import annotations
 import csv
 import json
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from data.export import neutralise_cell
 from data.models import Organisation, Participation, Project
-from graph.build import _collaboration_graph, _index, project_years, window
+from graph.build import collaboration_graph_of, index_records, project_years, window
 
 __all__ = [
     "EXPORT_FORMATS",
+    "MIME_TYPES",
+    "export_bytes",
     "export_network",
     "format_for",
     "write_edge_csv",
@@ -52,9 +57,14 @@ EXPORT_FORMATS: tuple[str, ...] = ("gexf", "graphml", "kumu", "csv", "png", "svg
 _EXTENSIONS = {"gexf": "gexf", "graphml": "graphml", "json": "kumu", "csv": "csv", "png": "png", "svg": "svg",
                "pdf": "pdf", "gif": "gif", "mp4": "mp4"}
 
+#: What a browser should call each export (and the annual report's HTML).
+MIME_TYPES: dict[str, str] = {
+    "gexf": "application/xml", "graphml": "application/xml", "kumu": "application/json", "csv": "text/csv",
+    "png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "gif": "image/gif", "mp4": "video/mp4",
+}
+
 # Characters XML 1.0 cannot carry even escaped (and lone surrogates).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def format_for(path: str | Path, fmt: str | None = None) -> str:
@@ -211,16 +221,14 @@ def write_gexf(G: nx.Graph, path: str | Path, *, pos=None) -> None:
         write("    </edges>\n  </graph>\n</gexf>\n")
 
 
-_XML_SPECIAL = re.compile('[&<>"\n\r\t]')
+# Beyond saxutils' &, < and >: quotes (values sit in double quotes) and the whitespace an XML
+# parser would otherwise normalise to a space inside an attribute.
+_XML_ENTITIES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 
 
 def _xml_escape(value) -> str:
     """Text or attribute content, escaped, with what XML cannot carry dropped."""
-    text = _xml_text(value if isinstance(value, str) else str(value))
-    if _XML_SPECIAL.search(text):
-        text = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-                .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
-    return text
+    return escape(_xml_text(value if isinstance(value, str) else str(value)), _XML_ENTITIES)
 
 
 def _attr(value) -> str:
@@ -329,10 +337,6 @@ def write_kumu(G: nx.Graph, path: str | Path) -> None:
     Path(path).write_text(_json_safe(text), encoding="utf-8")
 
 
-def _cell(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def write_edge_csv(G: nx.Graph, path: str | Path) -> None:
     """Edge list as UTF-8 CSV, one row per tie.
 
@@ -356,16 +360,16 @@ def write_edge_csv(G: nx.Graph, path: str | Path) -> None:
         writer.writerow(columns)
         for u, v, data in G.edges(data=True):
             writer.writerow([
-                _cell(str(u)),
-                _cell(str(v)),
+                neutralise_cell(str(u)),
+                neutralise_cell(str(v)),
                 data.get("weight", 1),
-                _cell(str(G.nodes[u].get("name", u))),
-                _cell(str(G.nodes[v].get("name", v))),
+                neutralise_cell(str(G.nodes[u].get("name", u))),
+                neutralise_cell(str(G.nodes[v].get("name", v))),
                 G.nodes[u].get("kind", ""),
                 G.nodes[v].get("kind", ""),
                 data.get("first_year", ""),
                 ";".join(str(y) for y in data.get("years", ())),
-                ";".join(_cell(str(p)) for p in data.get("projects", ())),
+                ";".join(neutralise_cell(str(p)) for p in data.get("projects", ())),
             ])
 
 
@@ -413,11 +417,11 @@ def export_network(
     RuntimeError
         For MP4 without ffmpeg.
     """
+    from data.text import t
     from graph import draw
-    from graph.text import t
 
     fmt = format_for(path, fmt)
-    index = _index(organisations, projects, participations)
+    index = index_records(organisations, projects, participations)
     years = project_years(index.projects)
     if not years:
         raise ValueError("no project has a start year: nothing to export")
@@ -426,20 +430,47 @@ def export_network(
     if not years[0] <= year <= years[-1]:
         raise ValueError(f"no data for {year}: projects start {years[0]}–{years[-1]}")
     since, until = window(year, cumulative=cumulative)
-    G = _collaboration_graph(index, since, until)
+    G = collaboration_graph_of(index, since, until)
     if fmt in ("graphml", "kumu", "csv"):
         {"graphml": write_graphml, "kumu": write_kumu, "csv": write_edge_csv}[fmt](G, path)
         return fmt
     # Up to the last year, the network exported is the whole one: build it once (seconds at 50k).
-    everything = G if (since, until) == (None, years[-1]) else _collaboration_graph(index, None, years[-1])
+    everything = G if (since, until) == (None, years[-1]) else collaboration_graph_of(index, None, years[-1])
     pos = draw.stable_layout(everything, seed=seed)
     if fmt == "gexf":
         write_gexf(G, path, pos=pos)
     elif fmt in draw.DRAWING_FORMATS:
-        background = None if cumulative else _collaboration_graph(index, None, year)
+        background = None if cumulative else collaboration_graph_of(index, None, year)
         title = t(lang, "draw.title_cumulative" if cumulative else "draw.title_year", year=year)
         draw.save_drawing(G, path, pos=pos, fmt=fmt, background=background, title=title, lang=lang)
     else:
-        frames = [(y, _collaboration_graph(index, None, y)) for y in range(years[0], year + 1)]
+        frames = [(y, collaboration_graph_of(index, None, y)) for y in range(years[0], year + 1)]
         draw.save_animation(frames, path, pos=pos, fmt=fmt, lang=lang)
     return fmt
+
+
+def export_bytes(
+    organisations: Sequence[Organisation],
+    projects: Sequence[Project],
+    participations: Sequence[Participation],
+    fmt: str,
+    **options,
+) -> bytes:
+    """:func:`export_network` into memory: the file's bytes, for a download button.
+
+    ``options`` are those of :func:`export_network` (``year``, ``cumulative``,
+    ``lang``, ``seed``). Written through a scratch folder, since the drawing and
+    animation writers want a path.
+
+    >>> from data.models import Organisation, Participation, Project
+    >>> data = export_bytes([Organisation("a", "A"), Organisation("b", "B")], [Project("p1", "P", start_year=2020)],
+    ...                     [Participation("p1", "a"), Participation("p1", "b")], "csv")
+    >>> data.decode().splitlines()[1]
+    'a,b,1,A,B,,,2020,2020,p1'
+    """
+    fmt = format_for("", fmt)
+    suffix = {"kumu": "json"}.get(fmt, fmt)
+    with tempfile.TemporaryDirectory(prefix="samspill-export-") as tmp:
+        path = Path(tmp) / f"network.{suffix}"
+        export_network(organisations, projects, participations, path, fmt=fmt, **options)
+        return path.read_bytes()

@@ -66,9 +66,9 @@ import networkx as nx
 import numpy as np
 
 from data.models import Organisation, Participation, Project
-from graph.build import _collaboration_graph, _Index, _index
+from data.text import printable
+from graph.build import RecordIndex, collaboration_graph_of, index_records
 from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
-from graph.text import printable
 
 __all__ = [
     "BETWEENNESS_EXACT_MAX_NODES",
@@ -615,7 +615,7 @@ def network_metrics(
 # -- activity per year ------------------------------------------------------------------
 
 
-def _activity(index: _Index, quiet_after: int) -> dict[int, YearActivity]:
+def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]:
     by_year: dict[int, list[Project]] = defaultdict(list)
     for project in index.projects:
         if project.start_year is not None:
@@ -707,7 +707,7 @@ def activity_by_year(
     """
     if quiet_after < 1:
         raise ValueError(f"quiet_after must be at least 1, not {quiet_after}")
-    return _activity(_index(organisations, projects, participations), quiet_after)
+    return activity_of(index_records(organisations, projects, participations), quiet_after)
 
 
 def yearly_metrics(
@@ -760,8 +760,8 @@ def yearly_metrics(
     """
     if quiet_after < 1:
         raise ValueError(f"quiet_after must be at least 1, not {quiet_after}")
-    index = _index(organisations, projects, participations)
-    activity = _activity(index, quiet_after)
+    index = index_records(organisations, projects, participations)
+    activity = activity_of(index, quiet_after)
     wanted = sorted(activity) if years is None else sorted(set(years))
     missing = [y for y in wanted if y not in activity]
     if missing:
@@ -774,7 +774,7 @@ def yearly_metrics(
         texts = (None, None)
     out = []
     for year in wanted:
-        G = _collaboration_graph(index, None if cumulative else year, year)
+        G = collaboration_graph_of(index, None if cumulative else year, year)
         network = network_metrics(
             G, project_terms=texts[0], profile_terms=texts[1], seed=seed, betweenness_k=betweenness_k
         )

@@ -14,13 +14,14 @@ Structure (centrality, brokers, communities, the picture) is measured on the
 network *up to and including* the year -- the cluster's network as it stands
 -- while the yearly figures (active organisations, new ties, kinds) count
 the projects that started in the year; see :mod:`graph.metrics`. All text
-comes from :mod:`graph.text` (``lang="nb"`` or ``"en"``).
+comes from :mod:`data.text` (``lang="nb"`` or ``"en"``).
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import html
 import io
 from collections.abc import Callable, Sequence
@@ -30,12 +31,11 @@ from pathlib import Path
 import networkx as nx
 
 from data.models import Organisation, Participation, Project
-from graph.build import _collaboration_graph, _index, project_years
-from graph.draw import text_width as _width_in
-from graph.metrics import YearActivity, YearMetrics, _activity, network_metrics
+from data.text import format_number, kind_label, printable, t
+from graph.build import collaboration_graph_of, index_records, project_years
+from graph.metrics import YearActivity, YearMetrics, activity_of, network_metrics
 from graph.suggest import suggest_introductions
 from graph.terms import name_words, organisation_terms, profile_terms, project_terms
-from graph.text import format_number, kind_label, printable, t
 
 __all__ = [
     "REPORT_FORMATS",
@@ -177,18 +177,18 @@ def build_report(
     from graph.draw import stable_layout
 
     t(lang, "and")  # unknown language fails here
-    index = _index(organisations, projects, participations)
+    index = index_records(organisations, projects, participations)
     years = project_years(index.projects)
     if not years:
         raise ValueError("no project has a start year: nothing to report")
     if not years[0] <= year <= years[-1]:
         raise ValueError(f"no data for {year}: projects start {years[0]}–{years[-1]}")
-    activity = _activity(index, quiet_after=2)
+    activity = activity_of(index, quiet_after=2)
     act = activity[year]
     prev = activity.get(year - 1)
-    network = _collaboration_graph(index, None, year)
-    year_graph = _collaboration_graph(index, year, year)
-    everything = network if year == years[-1] else _collaboration_graph(index, None, years[-1])
+    network = collaboration_graph_of(index, None, year)
+    year_graph = collaboration_graph_of(index, year, year)
+    everything = network if year == years[-1] else collaboration_graph_of(index, None, years[-1])
     if metrics is None:
         metrics = network_metrics(
             network,
@@ -415,6 +415,30 @@ def _growth_chart(series: Sequence[YearActivity], year: int, lang: str) -> Calla
     return draw
 
 
+@functools.lru_cache(maxsize=2)
+def _font(bold: bool):
+    from matplotlib import ft2font
+    from matplotlib.font_manager import FontProperties, findfont
+
+    font = ft2font.FT2Font(findfont(FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")))
+    font.set_size(100, 72)
+    return font
+
+
+@functools.lru_cache(maxsize=8192)
+def _advance(char: str, bold: bool) -> float:
+    from matplotlib import ft2font
+
+    font = _font(bold)
+    if font.get_char_index(ord(char)) == 0:
+        char = "M"
+    return font.load_char(ord(char), flags=ft2font.LoadFlags.NO_HINTING).linearHoriAdvance / 65536 / 100
+
+
+def text_width(text: str, fontsize: float, bold: bool = False) -> float:
+    return 1.07 * sum(_advance(c, bold) for c in text) * fontsize / 72
+
+
 # -- PDF -----------------------------------------------------------------------------------
 
 _A4 = (8.27, 11.69)
@@ -426,12 +450,12 @@ _TABLE = 7.5
 
 def _fit(text: str, width_in: float, fontsize: float, *, bold: bool = False) -> str:
     """``text``, cut with "…" so it fits ``width_in``."""
-    if _width_in(text, fontsize, bold) <= width_in:
+    if text_width(text, fontsize, bold) <= width_in:
         return text
     lo, hi = 0, len(text)
     while lo < hi:  # longest prefix that fits with the ellipsis
         mid = (lo + hi + 1) // 2
-        if _width_in(text[:mid].rstrip() + "…", fontsize, bold) <= width_in:
+        if text_width(text[:mid].rstrip() + "…", fontsize, bold) <= width_in:
             lo = mid
         else:
             hi = mid - 1
@@ -445,7 +469,7 @@ def _wrap(text: str, width_in: float, fontsize: float, *, lines: int = 3) -> lis
     words = text.split()
     for i, word in enumerate(words):
         trial = f"{current} {word}" if current else word
-        if _width_in(trial, fontsize) <= width_in:
+        if text_width(trial, fontsize) <= width_in:
             current = trial
             continue
         if current:
@@ -600,9 +624,9 @@ def write_pdf(report: Report, path: str | Path) -> int:
     import matplotlib as mpl
     from matplotlib.backends.backend_pdf import PdfPages
 
-    from graph.draw import _quiet_glyphs
+    from graph.draw import quiet_glyphs
 
-    with mpl.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}), _quiet_glyphs():
+    with mpl.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}), quiet_glyphs():
         flow = _PdfFlow(report)
         for i, block in enumerate(report.blocks):
             if isinstance(block, Heading):
@@ -650,10 +674,10 @@ def _chart_png(block: Chart, dpi: int = 110) -> bytes:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from graph.draw import _quiet_glyphs
+    from graph.draw import quiet_glyphs
 
     width = _A4[0] - 2 * _MARGIN
-    with mpl.rc_context({"font.family": "DejaVu Sans"}), _quiet_glyphs():
+    with mpl.rc_context({"font.family": "DejaVu Sans"}), quiet_glyphs():
         fig = Figure(figsize=(width, block.height))
         FigureCanvasAgg(fig)
         block.draw(fig, (0.0, 0.0, 1.0, 1.0))
@@ -729,3 +753,19 @@ def write_report(report: Report, path: str | Path, *, fmt: str | None = None) ->
     else:
         path.write_text(render_html(report), encoding="utf-8")
     return fmt
+
+
+def report_bytes(report: Report, fmt: str) -> bytes:
+    """The report written as ``fmt`` into memory, for a download button.
+
+    Raises
+    ------
+    ValueError
+        For a format not in :data:`REPORT_FORMATS`.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="samspill-report-") as tmp:
+        path = Path(tmp) / f"report.{fmt}"
+        write_report(report, path, fmt=fmt)
+        return path.read_bytes()

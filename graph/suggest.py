@@ -48,20 +48,21 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 
+from data.text import format_number, join_names, printable, t
 from graph.terms import idf, top_terms
-from graph.text import format_number, join_names, printable, t
 
 __all__ = [
     "DEFAULT_ALPHA",
     "METHODS",
     "Introduction",
     "link_scores",
+    "rank_scores",
     "suggest_introductions",
 ]
 
@@ -184,20 +185,19 @@ def link_scores(
     return ((order[i], order[j], float(s)) for i, j, s in zip(S.row, S.col, S.data, strict=True))
 
 
-def _rank_scores(scores: list[float]) -> list[float]:
-    """``1 - (rank - 1) / n`` for scores sorted best first; tied scores share their average rank."""
+def rank_scores(scores: Sequence[float]) -> list[float]:
+    """``1 - (rank - 1) / n`` for scores, best first by value; tied scores share their average rank.
+
+    >>> rank_scores([5.0, 3.0, 3.0, 1.0])
+    [1.0, 0.625, 0.625, 0.25]
+    """
+    from scipy.stats import rankdata
+
     n = len(scores)
-    out = [0.0] * n
-    start = 0
-    while start < n:
-        end = start
-        while end + 1 < n and scores[end + 1] == scores[start]:
-            end += 1
-        average_rank = (start + end) / 2 + 1
-        for i in range(start, end + 1):
-            out[i] = 1 - (average_rank - 1) / n
-        start = end + 1
-    return out
+    if not n:
+        return []
+    ranks = rankdata([-s for s in scores], method="average")
+    return [float(1 - (r - 1) / n) for r in ranks]
 
 
 def _best_pairs(order: list, S, size: int) -> list[tuple[str, str, float]]:
@@ -336,7 +336,7 @@ def suggest_introductions(
     if similarity is None:
         ranked = [(u, v, s, None) for u, v, s in head]
     else:
-        structural = _rank_scores([s for _, _, s in head])
+        structural = rank_scores([s for _, _, s in head])
         ranked = []
         for (u, v, _), rank_score in zip(head, structural, strict=True):
             sim = float(similarity(u, v))

@@ -3,7 +3,7 @@
 Used for community labels and for the reasons given with suggested
 introductions. Deliberately simple and model-free: words of project titles
 and summaries and of the organisation's own description, counted once per
-text, with a small Norwegian + English stop-word list; the ``competences``
+text, without the stop and generic words of :mod:`data.text.stopwords`; the ``competences``
 field (``;``-separated keywords) is kept as whole phrases.
 
 An organisation's terms are a ``Counter`` mapping term -> number of its texts
@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from data.models import Organisation, Participation, Project
+from data.text import stopwords
 
 __all__ = [
     "COMPETENCE_WEIGHT",
@@ -37,53 +38,9 @@ __all__ = [
 #: A keyword the organisation wrote itself counts as much as this many texts.
 COMPETENCE_WEIGHT = 2
 
-_ENGLISH = """
-a about above across after again against all almost along already also although always am among an and another any
-are around as at be because been before being below between both but by can cannot could did do does doing done down
-during each either else enough etc even ever every few for from further had has have having he her here hers him his
-how however i if in into is it its itself just least less like made make makes many may me more most much must my
-near need needs neither no nor not now of off often on once one only onto or other others our ours out over own per
-rather same shall she should since so some such than that the their theirs them then there therefore these they this
-those though through thus to too toward towards under until up upon us very via was we well were what when where
-whether which while who whom whose why will with within without would yet you your
-project projects aim aims aimed objective objectives goal goals develop developed developing development new novel
-approach approaches based result results use used uses using work works main high low level levels different provide
-provides provided key first second third two three four five six several including include includes within will
-able also activities activity addition additional allow allows among applied apply area areas available better
-bring current currently demonstrate demonstrated demonstration design designed due ensure existing expected field
-focus following four future help impact important improve improved improvement increase increased innovative
-innovation large level long lead make new order overall part particular potential possible programme proposal
-propose proposed range real reduce reduced related research researchers role scale set significant specific state
-strong studies study support system systems take technical technologies technology time total towards type types
-way ways whole wide will year years action actions case cases end european europe eu horizon h2020 partners
-partner consortium led leading market markets solution solutions process processes product products service
-services application applications implementation implement implemented management method methods
-efficient efficiency performance cost costs value
-strategic strategy terms producing produced selected highly knowledge scientific skills emphasise utilize utilise
-achieve achieved aims addressing address addresses enable enables enabling experience expertise exploit
-exploitation dissemination communication stakeholders activities objectives ensure overall partners
-"""
-
-_NORWEGIAN = """
-alle andre annen annet av bare begge bli ble blir blitt både da de dem den denne der deres derfor dersom dette disse
-du eller en enn er et ett etter ett for fordi fra før ha hadde han hans har hennes her hun hva hvem hver hvilke
-hvilken hvis hvor hvordan i ikke inn innen jeg kan kunne man med mellom men mer mest mot mye må ned noe noen nok nye
-nytt ny når og også om opp oss over på samme samt seg selv sin sine sitt skal skulle slik som så til tre to uten ut
-under ved vi vil ville vår våre være vært å ett ei
-prosjekt prosjektet prosjekter prosjektene utvikle utvikling utviklet nye løsning løsninger basert bedre økt øke
-mål målet gjennom blant bidra skal arbeid arbeidet del deler første andre tredje år året årene ny nytt nye
-samarbeid samarbeidet partnere partner teknologi teknologien metode metoder innovasjon
-dokumentere dokumenterer dokumentert teste tester testet bygge bygger bruke bruker brukes gjøre gjør gir får
-etablere etablerer kartlegge kartlegger vurdere vurderer sikre sikrer redusere reduserer øker forbedre styrke
-demonstrere demonstrerer gjennomføre gjennomfører ønsker viktig viktige ulike flere både blant annet
-utvikler utvikles utviklingen forprosjekt forprosjektet hovedprosjekt hovedprosjektet
-hovedkontor kontor ansatte selskap selskapet bedrift bedrifter bedriftene kunder kundene marked markedet
-leverer leverandør tjenester produkter region regionen
-"""
-
-#: Stop words: common Norwegian (bokmål) and English words plus the generic
-#: vocabulary of project descriptions ("project", "develop", "innovation").
-STOP_WORDS: frozenset[str] = frozenset((_ENGLISH + _NORWEGIAN).split())
+#: Words that explain nothing as a term: function words and the generic vocabulary of project
+#: descriptions ("project", "develop", "innovation"), Norwegian and English (data.text.stopwords).
+STOP_WORDS: frozenset[str] = stopwords.STOP_WORDS | stopwords.GENERIC_WORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 

@@ -119,8 +119,8 @@ def ndcg_at(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> fl
 
     >>> ndcg_at(["a", "b"], {"a": 3, "b": 1})
     1.0
-    >>> round(ndcg_at(["b", "a"], {"a": 3, "b": 1}), 3)
-    0.67
+    >>> round(ndcg_at(["b", "a"], {"a": 3, "b": 1}), 2)  # (1 + 7/log2 3) / (7 + 1/log2 3)
+    0.71
     """
     gains = [2 ** grades.get(org, 0) - 1 for org in ranked[:k]]
     dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains))

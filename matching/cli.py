@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +11,7 @@ import click
 
 from data.store import StoreError
 from matching.reasons import phrase
+from matching.serialise import result_as_json, result_from_json
 from matching.types import MatchingError, MatchQuery
 
 KIND_CHOICE = click.Choice(["company", "research", "education", "public", "support", "other"])
@@ -56,14 +56,16 @@ def model_group() -> None:
 @click.option("--force", is_flag=True, help="Rebuild even if the folder exists.")
 def provision_command(force: bool) -> None:
     """Build the default model folder once (outside the repository) and print where it is."""
-    from matching.provision import ProvisionError, provision_e5
+    from matching.provision import ProvisionError, provision_e5, provision_onnx
 
     settings = click.get_current_context().find_root().obj.settings
     try:
         path = provision_e5(force=force, cache=settings.cache)
+        onnx = provision_onnx(force=force, cache=settings.cache)
     except ProvisionError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"model ready: {path}")
+    click.echo(f"onnxruntime folder ready: {onnx}")
 
 
 def vector_check(store) -> tuple[list[str], list[str]]:
@@ -96,12 +98,12 @@ def index_command(ctx, quiet: bool) -> None:
     """Embed the profile texts that changed since the last index (all of them after a model change)."""
     import os
 
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
     from matching.index import index_store
 
     store = ctx.store()
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)  # bulk work: every core
+    set_threads(embedder, os.cpu_count() or 1)  # bulk work: every core
     report = index_store(store, embedder, progress=None if quiet else _tqdm_progress("embedding"))
     click.echo(report.summary())
 
@@ -126,13 +128,15 @@ def index_command(ctx, quiet: bool) -> None:
 def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, batch, as_json, lang) -> None:
     """Rank partners, pairings and consortia for a project idea (Norwegian or English).
 
+    With SAMSPILL_SERVER (and SAMSPILL_TOKEN) set, a running `samspill serve` answers: the same
+    JSON, in a fraction of a second (without it the model and the index load first; the text
+    output then leaves out regions).
+
     \b
     samspill match "hydrogen for ferries" --top 5
     samspill match "hydrogen for ferries" --kind research --kind education
     samspill match --batch ideas.jsonl --top 10 --json --kind company
     """
-    from matching.matcher import Matcher
-
     if (text is None) == (batch is None):
         raise click.UsageError("give either an idea TEXT or --batch FILE")
     defaults = MatchQuery(
@@ -144,21 +148,46 @@ def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, ba
         if _has_surrogate(text):  # bytes that were not UTF-8 on the command line
             raise click.ClickException("the idea is not UTF-8 text; nothing was matched")
         ids, queries = [None], [replace(defaults, text=text)]
-    store = ctx.store(create=False)
-    if not store.counts()["organisations"]:
-        raise click.ClickException(f"{store.path} holds no organisations yet; import some first (samspill import PATH)")
-    matcher = Matcher(store, _embedder(), lang=lang)
-    try:
-        results = matcher.match_many(queries)
-    except (MatchingError, StoreError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    settings = ctx.settings
+    if settings.server:
+        answers = _match_through_server(settings, ids, queries, lang)
+        results = [result_from_json(a, q) for a, q in zip(answers, queries, strict=True)]
+    else:
+        from matching.matcher import Matcher
+
+        store = ctx.store(create=False)
+        if not store.counts()["organisations"]:
+            raise click.ClickException(
+                f"{store.path} holds no organisations yet; import some first (samspill import PATH)"
+            )
+        matcher = Matcher(store, _embedder(), lang=lang)
+        try:
+            results = matcher.match_many(queries)
+        except (MatchingError, StoreError) as exc:
+            raise click.ClickException(str(exc)) from exc
+        answers = [result_as_json(i, r) for i, r in zip(ids, results, strict=True)]
     if not as_json:
         click.secho(phrase(lang, "score_scale"), dim=True)
-    for idea_id, result in zip(ids, results, strict=True):
+    for answer, result in zip(answers, results, strict=True):
         if as_json:
-            click.echo(json.dumps(result_as_json(idea_id, result), ensure_ascii=False, allow_nan=False))
+            click.echo(json.dumps(answer, ensure_ascii=False, allow_nan=False))
         else:
             _print_result(result)
+
+
+def _match_through_server(settings, ids, queries, lang) -> list[dict]:
+    """The same answers from a running ``samspill serve`` (``SAMSPILL_SERVER``, ``SAMSPILL_TOKEN``)."""
+    from api.client import ClientError, match_batch
+
+    if not settings.token:
+        raise click.ClickException(
+            f"SAMSPILL_SERVER is set ({settings.server}) but SAMSPILL_TOKEN is not: "
+            "make a token with `samspill token add USERNAME` and set SAMSPILL_TOKEN to it"
+        )
+    try:
+        return match_batch(settings.server, settings.token, ids, queries, lang)
+    except ClientError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 #: Fields of a batch line, and the filter each overrides.
@@ -237,51 +266,9 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def _finite(value: float) -> float | None:
-    """A score as JSON can carry it: NaN and infinities are not numbers there (they become null)."""
-    return value if math.isfinite(value) else None
-
-
 def _shown(value) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-def result_as_json(idea_id, result) -> dict:
-    """The CLI's JSON contract: id, organisations (best first), pairings, consortia, notes."""
-
-    def org(s):
-        return {
-            "org_id": s.org_id,
-            "name": s.name,
-            "kind": s.kind,
-            "score": _finite(s.score),
-            "reasons": list(s.reasons),
-        }
-
-    return {
-        "id": idea_id,
-        "organisations": [org(s) for s in result.organisations],
-        "pairings": [
-            {
-                "company": org(p.company),
-                "partner": org(p.partner),
-                "score": _finite(p.score),
-                "reasons": list(p.reasons),
-            }
-            for p in result.pairings
-        ],
-        "consortia": [
-            {
-                "members": [org(m) for m in c.members],
-                "score": _finite(c.score),
-                "coverage": _finite(c.coverage),
-                "reasons": list(c.reasons),
-            }
-            for c in result.consortia
-        ],
-        "notes": list(result.notes),
-    }
 
 
 def _print_result(result) -> None:
@@ -339,10 +326,10 @@ def evaluate_cluster_command(split: str, markdown: bool, benchmark: Path | None)
     import os
 
     from matching.benchmark import BENCHMARK_FILE, evaluate_cluster, format_table, summarise
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
 
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)
+    set_threads(embedder, os.cpu_count() or 1)
     try:
         results = evaluate_cluster(
             embedder, benchmark=benchmark or BENCHMARK_FILE, progress=_tqdm_progress("embedding")
@@ -374,7 +361,7 @@ def evaluate_h2020_command(ctx, data: Path | None, query_year: int, markdown: bo
     import os
 
     from data.importers import ImportFileError, import_path
-    from matching.embedder import set_torch_threads
+    from matching.embedder import set_threads
     from matching.evaluate import evaluate_store, format_table
     from matching.index import index_store
 
@@ -385,7 +372,7 @@ def evaluate_h2020_command(ctx, data: Path | None, query_year: int, markdown: bo
         except (ImportFileError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
     embedder = _embedder()
-    set_torch_threads(os.cpu_count() or 1)
+    set_threads(embedder, os.cpu_count() or 1)
     click.echo(index_store(store, embedder, progress=_tqdm_progress("embedding")).summary(), err=True)
     try:
         split, scores, seconds = evaluate_store(

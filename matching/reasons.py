@@ -11,7 +11,7 @@ already computed (:class:`matching.scoring.Evidence`):
   is said instead;
 * the collaboration history, activity and advisers' verdicts.
 
-All wording lives in :data:`TEXT`, one table per language.
+All wording lives in the text layer (:mod:`data.text`, keys ``match.*``).
 """
 
 from __future__ import annotations
@@ -19,87 +19,11 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from data.text import t
 from matching.index import MatchIndex
 from matching.lexical import guess_language, proper_names, shared_terms
 from matching.scoring import Evidence
 from matching.types import Suggestion
-
-TEXT: dict[str, dict[str, str]] = {
-    "nb": {
-        "profile": "Profilen sier: «{passage}»",
-        "project": "Har deltatt i «{title}» ({year}{role})",
-        "coordinator": ", koordinator",
-        "terms": "Felles nøkkelord: {terms}",
-        "languages": "Profilen er på {profile} og idéen på {idea}: treffet bygger på innholdet, ikke på felles ord",
-        "worked_with": "Har samarbeidet med {name} i {n} prosjekt{plural} (sist {year})",
-        "via": "Partner av dine partnere {names}",
-        "active": "Aktiv i {n} prosjekter {first}–{last}",
-        "feedback": "Rådgivere har merket den som nyttig {n} gang{plural}",
-        "pair_worked": "{a} og {b} har gjort {n} prosjekt{plural} sammen",
-        "pair_new": "Ny kombinasjon: {a} ({kind_a}) og {b} ({kind_b}) har ikke jobbet sammen før",
-        "pair_covers": "{name} dekker «{aspect}»",
-        "pair_fits": "Begge passer til idéen: {a} ({fit_a}) og {b} ({fit_b})",
-        "consortium_kinds": "Blander {kinds}",
-        "consortium_covers": "Dekker {covered} av {total} deler av idéen",
-        "consortium_ties": "{n} par i konsortiet har samarbeidet før",
-        "plural_prosjekt": "er",
-        "plural_gang": "er",
-        "plural_par": "",
-        "truncated": "Idéen var {n:,} tegn lang; bare de første {limit:,} ble brukt",
-        "score_scale": "Poeng: 1,00 er den som passer best til denne idéen; de andre er målt mot den",
-    },
-    "en": {
-        "profile": "Profile says: “{passage}”",
-        "project": "Took part in “{title}” ({year}{role})",
-        "coordinator": ", coordinator",
-        "terms": "Shared key terms: {terms}",
-        "languages": "The profile is in {profile} and the idea in {idea}: the match rests on meaning, not shared words",
-        "worked_with": "Worked with {name} on {n} project{plural} (latest {year})",
-        "via": "Partner of your partners {names}",
-        "active": "Active in {n} projects {first}–{last}",
-        "feedback": "Advisers marked it useful {n} time{plural}",
-        "pair_worked": "{a} and {b} have done {n} project{plural} together",
-        "pair_new": "New combination: {a} ({kind_a}) and {b} ({kind_b}) have not worked together yet",
-        "pair_covers": "{name} covers “{aspect}”",
-        "pair_fits": "Both fit the idea: {a} ({fit_a}) and {b} ({fit_b})",
-        "consortium_kinds": "Mixes {kinds}",
-        "consortium_covers": "Covers {covered} of the idea's {total} parts",
-        "consortium_ties": "{n} pair{plural} in the consortium have worked together before",
-        "plural_prosjekt": "s",
-        "plural_gang": "s",
-        "plural_par": "s",
-        "truncated": "The idea was {n:,} characters long; only the first {limit:,} were used",
-        "score_scale": "Score: 1.00 is the best fit for this idea; the others are measured against it",
-    },
-}
-
-KIND_NAMES: dict[str, dict[str, str]] = {
-    "nb": {
-        "company": "bedrift",
-        "research": "forskning",
-        "education": "utdanning",
-        "public": "offentlig",
-        "support": "virkemiddel",
-        "other": "annet",
-        "": "ukjent",
-    },
-    "en": {
-        "company": "company",
-        "research": "research",
-        "education": "education",
-        "public": "public",
-        "support": "support",
-        "other": "other",
-        "": "unknown",
-    },
-}
-
-LANGUAGE_NAMES: dict[str, dict[str, str]] = {
-    "nb": {"nb": "norsk", "en": "engelsk", "sv": "svensk", "da": "dansk"},
-    "en": {"nb": "Norwegian", "en": "English", "sv": "Swedish", "da": "Danish"},
-}
-
-LANGUAGES = tuple(TEXT)
 
 #: A project is quoted as a reason only if it fits the idea at least this share of the idea's best
 #: fit with any text in the register.
@@ -107,18 +31,20 @@ CLOSE_PROJECT_SHARE = 0.5
 QUOTED_PROJECTS = 2
 
 
+#: The word whose plural a phrase's ``{plural}`` ending belongs to ("prosjekt" + "er").
+_PLURAL_OF = {"feedback": "gang", "consortium_ties": "par"}
+
+
 def phrase(lang: str, key: str, **values) -> str:
-    table = TEXT.get(lang, TEXT["en"])
+    """The matcher's phrase ``match.<key>`` in ``lang``; ``n`` picks singular or plural.
+
+    >>> phrase("en", "worked_with", name="SINTEF", n=2, year=2024)
+    'Worked with SINTEF on 2 projects (latest 2024)'
+    """
     if "n" in values and "plural" not in values:
-        plural_key = (
-            "plural_gang" if key in ("feedback",) else "plural_par" if key == "consortium_ties" else "plural_prosjekt"
-        )
-        values["plural"] = "" if values["n"] == 1 else table[plural_key]
-    return table[key].format(**values)
-
-
-def kind_name(lang: str, kind: str) -> str:
-    return KIND_NAMES.get(lang, KIND_NAMES["en"]).get(kind, kind)
+        plural = t(lang, f"match.plural_{_PLURAL_OF.get(key, 'prosjekt')}")
+        values["plural"] = "" if values["n"] == 1 else plural
+    return t(lang, f"match.{key}", **values)
 
 
 def shorten(text: str, limit: int = 160) -> str:
@@ -178,8 +104,8 @@ class Explainer:
             reasons.append(phrase(lang, "project", title=shorten(p.title, 90), year=p.start_year or "?", role=role))
         profile_language = guess_language(index.orgs[row].description) if index.has_profile[row] else ""
         if self.query_language and profile_language and profile_language != self.query_language:
-            names = LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"])
-            reasons.append(phrase(lang, "languages", profile=names[profile_language], idea=names[self.query_language]))
+            profile_name, idea_name = (t(lang, f"language.{code}") for code in (profile_language, self.query_language))
+            reasons.append(phrase(lang, "languages", profile=profile_name, idea=idea_name))
         else:
             terms = self._terms(row, projects)
             if terms:

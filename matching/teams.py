@@ -14,8 +14,9 @@ from collections.abc import Sequence
 import numpy as np
 
 from data.models import RESEARCH_KINDS
+from data.text import kind_label
 from matching.index import MatchIndex
-from matching.reasons import Explainer, kind_name, phrase, shorten
+from matching.reasons import Explainer, phrase, shorten
 from matching.types import Consortium, Pairing
 
 #: Organisations considered for pairings and consortia: the best ``POOL_SIZE`` by score.
@@ -116,7 +117,12 @@ def pairings(
         else:
             why = [
                 phrase(
-                    lang, "pair_new", a=a.name, b=b.name, kind_a=kind_name(lang, a.kind), kind_b=kind_name(lang, b.kind)
+                    lang,
+                    "pair_new",
+                    a=a.name,
+                    b=b.name,
+                    kind_a=kind_label(lang, a.kind),
+                    kind_b=kind_label(lang, b.kind),
                 )
             ]
         if coverage.shape[1]:
@@ -163,7 +169,7 @@ def consortia(explainer: Explainer, pool: np.ndarray, coverage: np.ndarray, ties
         covered = int(covers[members].any(axis=0).sum()) if n_aspects else 0
         share = covered / n_aspects if n_aspects else 1.0
         pairs_tied = sum(1 for a in members for b in members if a < b and ties[a, b])
-        why = [phrase(lang, "consortium_kinds", kinds=", ".join(kind_name(lang, k) for k in sorted(has)))]
+        why = [phrase(lang, "consortium_kinds", kinds=", ".join(kind_label(lang, k) for k in sorted(has)))]
         if n_aspects:
             why.append(phrase(lang, "consortium_covers", covered=covered, total=n_aspects))
         if pairs_tied:

@@ -11,8 +11,6 @@ import importlib.util
 import logging
 import re
 import shutil
-import string
-import threading
 from pathlib import Path
 
 import pytest
@@ -102,21 +100,6 @@ def suggestion_names(at: AppTest) -> list[str]:
         if hit:
             out.append(hit.group(1).replace("\\", ""))
     return out
-
-
-# -- text in one place per language ---------------------------------------------------------------
-
-
-def test_languages_have_the_same_keys_and_placeholders():
-    from app_pages.locales import STRINGS
-
-    nb, en = STRINGS["nb"], STRINGS["en"]
-    assert nb.keys() == en.keys()
-    fields = string.Formatter()
-    for key in nb:
-        a = {f for _, f, _, _ in fields.parse(nb[key]) if f}
-        b = {f for _, f, _, _ in fields.parse(en[key]) if f}
-        assert a == b, key
 
 
 # -- sign-in -------------------------------------------------------------------------------------
@@ -236,29 +219,23 @@ def keep_torch_threads():
 
 
 def test_preload_builds_the_index_in_the_background_then_serves_on_one_thread(tmp_path, monkeypatch):
-    import torch
-
     from app_pages.resources import Workspace
     from data.models import Organisation
 
     db = tmp_path / "fresh.duckdb"
     with PartnerStore(db) as store:
         store.upsert([Organisation("havlys", "Havlys AS", kind="company", description="Undervannslys for merder.")])
-    torch.set_num_threads(2)
     ws = Workspace(Settings(db=db))
+    embedder = ws.embedder()  # onnxruntime: each query on its calling thread, bulk calls on `threads`
+    embedder.set_threads(2)
     assert not ws.indexed
     thread = ws.preload()
     assert ws.preload() is thread  # a second page view starts nothing new
     thread.join(timeout=TIMEOUT)
     assert ws.indexed and not thread.is_alive()
     assert ws.store.embedding_space() is not None
-    # torch keeps a thread count per OS thread, and new threads take the last one set: every
-    # Streamlit script run is a new thread, so sessions from now on serve on one thread.
-    seen = []
-    probe = threading.Thread(target=lambda: seen.append(torch.get_num_threads()))
-    probe.start()
-    probe.join()
-    assert seen == [1]
+    # the first index used every core; from now on sessions share the cores, one thread each
+    assert embedder.threads == 1
     ws.store.close()
 
 
@@ -509,15 +486,19 @@ def test_network_renders_for_several_years(app_db, cumulative):
 
 
 def test_network_downloads_produce_files(app_db):
-    from app_pages import network
+    # The page's download buttons hand these library calls to Streamlit; run them as it would.
+    from graph.export import export_bytes
+    from graph.report import build_report, report_bytes
 
+    with PartnerStore(app_db, read_only=True) as store:  # before the app holds the file
+        records = store.organisations(), store.projects(), store.participations()
     at = goto(sign_in("radgiver"), "network")
     assert not at.exception
-    png = network._export_bytes(str(app_db), "png", 2022, False, "nb")
+    png = export_bytes(*records, "png", year=2022, cumulative=False, lang="nb")
     assert png.startswith(b"\x89PNG")
-    gexf = network._export_bytes(str(app_db), "gexf", 2022, True, "nb")
+    gexf = export_bytes(*records, "gexf", year=2022, cumulative=True, lang="nb")
     assert b"<gexf" in gexf
-    html = network._report_bytes(str(app_db), "html", 2022, "en")
+    html = report_bytes(build_report(*records, year=2022, lang="en"), "html")
     assert b"<html" in html.lower()
 
 

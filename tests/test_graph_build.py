@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import doctest
-import importlib
 from pathlib import Path
 
 import networkx as nx
@@ -12,8 +9,6 @@ import pytest
 
 from data.models import Organisation, Participation, Project
 from graph.build import build_bipartite_graph, build_collaboration_graph, project_years, window
-
-GRAPH_MODULES = ["build", "terms", "metrics", "suggest", "text", "draw", "export", "report"]
 
 
 def records():
@@ -42,12 +37,6 @@ def records():
         Participation("p3", "d"),
     ]
     return orgs, projects, parts
-
-
-@pytest.mark.parametrize("module", GRAPH_MODULES)
-def test_doctests(module):
-    result = doctest.testmod(importlib.import_module(f"graph.{module}"), optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
 
 
 def test_edges_carry_weight_years_and_projects():
@@ -173,23 +162,9 @@ def test_bipartite_refuses_an_id_used_twice():
 # -- the real data set, as a size check ------------------------------------------------------------
 
 
-def load_h2020(folder: Path):
-    """The interchange CSVs read straight into records (independent of the importer)."""
-    with open(folder / "organisations.csv", newline="", encoding="utf-8") as f:
-        orgs = [Organisation(r["org_id"], r["name"], r["kind"], r["country"], r["region"], r["org_number"],
-                             r["description"]) for r in csv.DictReader(f)]
-    with open(folder / "projects.csv", newline="", encoding="utf-8") as f:
-        projects = [Project(r["project_id"], r["title"], r["summary"],
-                            int(r["start_year"]) if r["start_year"] else None, r["programme"])
-                    for r in csv.DictReader(f)]
-    with open(folder / "participations.csv", newline="", encoding="utf-8") as f:
-        parts = [Participation(r["project_id"], r["org_id"], r["role"]) for r in csv.DictReader(f)]
-    return orgs, projects, parts
-
-
 @pytest.mark.shared_data
-def test_h2020_graph_size(shared_data):
-    orgs, projects, parts = load_h2020(shared_data / "h2020-cleantech")
+def test_h2020_graph_size(h2020_records):
+    orgs, projects, parts = h2020_records
     G = build_collaboration_graph(orgs, projects, parts)
     # 5,470 organisations; 4,973 have a partner, the rest only ran projects alone.
     assert len(G) == 5470

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import math
 import subprocess
 import sys
@@ -364,21 +363,9 @@ def test_yearly_metrics_for_chosen_years_and_errors():
 # -- the real data set, as a size check ------------------------------------------------------------
 
 
-def load_h2020(folder: Path):
-    """The interchange CSVs read straight into records (independent of the importer)."""
-    with open(folder / "organisations.csv", newline="", encoding="utf-8") as f:
-        orgs = [Organisation(r["org_id"], r["name"], r["kind"], r["country"], r["region"]) for r in csv.DictReader(f)]
-    with open(folder / "projects.csv", newline="", encoding="utf-8") as f:
-        projects = [Project(r["project_id"], r["title"], r["summary"], int(r["start_year"]))
-                    for r in csv.DictReader(f)]
-    with open(folder / "participations.csv", newline="", encoding="utf-8") as f:
-        parts = [Participation(r["project_id"], r["org_id"], r["role"]) for r in csv.DictReader(f)]
-    return orgs, projects, parts
-
-
 @pytest.mark.shared_data
-def test_h2020_metrics_size(shared_data):
-    orgs, projects, parts = load_h2020(shared_data / "h2020-cleantech")
+def test_h2020_metrics_size(h2020_records):
+    orgs, projects, parts = h2020_records
     act = activity_by_year(orgs, projects, parts)
     assert sorted(act) == [2013, 2014, 2015, 2016, 2017, 2018]
     a = act[2018]

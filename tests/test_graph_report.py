@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import shutil
@@ -15,8 +14,8 @@ from click.testing import CliRunner
 from PIL import Image
 
 from data.models import Organisation, Participation, Project
+from data.text import STRINGS, check_languages, format_number, t
 from graph.report import Chart, Table, build_report, render_html, write_pdf, write_report
-from graph.text import STRINGS, check_languages, format_number, t
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"  # git-ignored; PNG pages to look at by eye
@@ -263,15 +262,8 @@ def test_cli_report_errors(db, tmp_path, args, message):
 
 
 @pytest.mark.shared_data
-def test_h2020_report_renders(shared_data, tmp_path):
-    folder = shared_data / "h2020-cleantech"
-    with open(folder / "organisations.csv", newline="", encoding="utf-8") as f:
-        orgs = [Organisation(r["org_id"], r["name"], r["kind"], r["country"]) for r in csv.DictReader(f)]
-    with open(folder / "projects.csv", newline="", encoding="utf-8") as f:
-        projects = [Project(r["project_id"], r["title"], r["summary"], int(r["start_year"]))
-                    for r in csv.DictReader(f)]
-    with open(folder / "participations.csv", newline="", encoding="utf-8") as f:
-        parts = [Participation(r["project_id"], r["org_id"], r["role"]) for r in csv.DictReader(f)]
+def test_h2020_report_renders(h2020_records, tmp_path):
+    orgs, projects, parts = h2020_records
     report = build_report(orgs, projects, parts, year=2018, lang="en", today=TODAY)
     rows = headline(report)
     assert rows[t("en", "report.h.network_nodes")] == ("4,415", "5,470", "+1,055")

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 import itertools
 import math
 from collections import Counter
-from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from data.models import Organisation, Participation, Project
 from graph.build import build_collaboration_graph
-from graph.suggest import _rank_scores, link_scores, suggest_introductions
+from graph.suggest import link_scores, rank_scores, suggest_introductions
 
 NX_SCORES = {
     "adamic_adar": nx.adamic_adar_index,
@@ -168,8 +165,8 @@ def test_suggestions_for_one_organisation_use_all_its_candidates():
 
 
 def test_rank_scores_share_ties():
-    assert _rank_scores([5.0, 3.0, 3.0, 1.0]) == [1.0, 0.625, 0.625, 0.25]
-    assert _rank_scores([]) == []
+    assert rank_scores([5.0, 3.0, 3.0, 1.0]) == [1.0, 0.625, 0.625, 0.25]
+    assert rank_scores([]) == []
 
 
 def test_deterministic_order_on_equal_scores():
@@ -181,22 +178,11 @@ def test_deterministic_order_on_equal_scores():
 # -- the real data set, as a size check ------------------------------------------------------------
 
 
-def load_h2020(folder: Path):
-    with open(folder / "organisations.csv", newline="", encoding="utf-8") as f:
-        orgs = [Organisation(r["org_id"], r["name"], r["kind"]) for r in csv.DictReader(f)]
-    with open(folder / "projects.csv", newline="", encoding="utf-8") as f:
-        projects = [Project(r["project_id"], r["title"], r["summary"], int(r["start_year"]))
-                    for r in csv.DictReader(f)]
-    with open(folder / "participations.csv", newline="", encoding="utf-8") as f:
-        parts = [Participation(r["project_id"], r["org_id"], r["role"]) for r in csv.DictReader(f)]
-    return orgs, projects, parts
-
-
 @pytest.mark.shared_data
-def test_h2020_suggestions_size(shared_data):
+def test_h2020_suggestions_size(h2020_records):
     from graph.terms import organisation_terms
 
-    orgs, projects, parts = load_h2020(shared_data / "h2020-cleantech")
+    orgs, projects, parts = h2020_records
     G = build_collaboration_graph(orgs, projects, parts, until=2017)
     terms = organisation_terms(orgs, projects, parts, until=2017)
     intros = suggest_introductions(G, org_terms=terms, k=100)

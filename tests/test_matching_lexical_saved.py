@@ -113,8 +113,7 @@ def test_indexing_saves_the_fit_and_loading_only_reads_it(store, fake_embedder, 
 
 def test_the_saved_fit_ranks_exactly_as_a_fresh_one(store, fake_embedder):
     saved = Matcher(store, fake_embedder, lang="en")
-    fresh = Matcher(store, fake_embedder, lang="en")
-    fresh._index = build_fresh(store, fake_embedder)
+    fresh = Matcher(store, fake_embedder, lang="en", index=build_fresh(store, fake_embedder))
     for idea in ("hydrogen ferry with electrolysis", "salmon feed", "robot vision for welding"):
         a, b = saved.match(idea, top=6), fresh.match(idea, top=6)
         assert [(s.org_id, s.score, s.reasons) for s in a.organisations] == [

@@ -230,7 +230,7 @@ def test_asking_again_with_another_filter_reuses_the_ideas_vectors(matcher, embe
     monkeypatch.setattr(matcher_module, "IDEA_CACHE_SIZE", 2)
     for other in ("salmon feed", "robot vision", "wood"):
         matcher.match(MatchQuery(other))
-    assert len(calls) == 5 and len(matcher._ideas) == 2  # bounded: the oldest ideas are dropped
+    assert len(calls) == 5 and matcher.remembered_ideas == 2  # bounded: the oldest ideas are dropped
     matcher.match(MatchQuery(idea))
     assert calls[-2:] == [[idea], idea_aspects(idea)]
     matcher.forget_ideas()

@@ -73,7 +73,7 @@ NORWEGIAN_IDEAS = [
 
 @pytest.mark.parametrize("idea", NORWEGIAN_IDEAS)
 def test_shared_key_terms_have_no_stop_words_fragments_repeats_or_places(sample_matcher, idea):
-    from matching.lexical import GENERIC_TERMS, STOP_WORDS
+    from data.text.stopwords import GENERIC_WORDS, STOP_WORDS
 
     result = sample_matcher.match(MatchQuery(idea, top=10, lang="nb"))
     places = {"verdal", "innherred", "trøndelag", "levanger", "steinkjer", "frøya"}
@@ -83,7 +83,7 @@ def test_shared_key_terms_have_no_stop_words_fragments_repeats_or_places(sample_
         terms = reason.removeprefix("Felles nøkkelord: ").split(", ")
         words = [w for t in terms for w in t.split()]
         assert len(terms) == len(set(terms))
-        assert not set(words) & (STOP_WORDS | GENERIC_TERMS | places), reason
+        assert not set(words) & (STOP_WORDS | GENERIC_WORDS | places), reason
         assert all(len(w) >= 3 for w in words), reason
         for term in terms:  # "landbasert oppdrett", not also "landbasert" or "oppdrett"
             assert not any(term != other and set(term.split()) <= set(other.split()) for other in terms), reason

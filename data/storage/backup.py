@@ -243,16 +243,18 @@ def verify_files(backup: Path, manifest: dict) -> None:
             raise StoreError(f"{backup / name} was changed after the backup was written (its sha256 differs)")
 
 
-def check_schema(backup: Path, manifest: dict) -> int:
-    """How many of this version's migrations the backup's schema had (it must be a prefix of ours)."""
-    ours = [name for name, _ in MIGRATIONS]
-    theirs = manifest["schema"]
-    if theirs != ours[: len(theirs)]:
-        unknown = next((name for name in theirs if name not in ours), None)
-        if unknown:
-            raise StoreError(f"{backup} comes from a newer Samspill (schema {unknown}); restore it with that version")
-        raise StoreError(f"{backup} has a schema this version does not know: {', '.join(theirs)}")
-    return len(theirs)
+def check_schema(backup: Path, manifest: dict) -> list[tuple[str, list[str]]]:
+    """The migrations the backup's schema was made of, as this version has them.
+
+    Every name must be one of ours (a backup from a newer version is refused by name). Migrations
+    are numbered in ranges that grow independently, so the backup may lack some of ours; the
+    missing ones are applied when the restored file is opened, as for any older database.
+    """
+    ours = dict(MIGRATIONS)
+    unknown = next((name for name in manifest["schema"] if name not in ours), None)
+    if unknown is not None:
+        raise StoreError(f"{backup} comes from a newer Samspill (schema {unknown}); restore it with that version")
+    return [(name, statements) for name, statements in MIGRATIONS if name in set(manifest["schema"])]
 
 
 # -- restoring -----------------------------------------------------------------------------------
@@ -286,7 +288,7 @@ def restore_database(
     step = progress or (lambda _: None)
     manifest = read_manifest(backup)
     verify_files(backup, manifest)
-    known = check_schema(backup, manifest)
+    schema = check_schema(backup, manifest)
     step("verified")
     with exclusive_file_lock(path, wait=wait):
         step("locked")
@@ -294,7 +296,7 @@ def restore_database(
         scratch = path.with_name(path.name + ".restoring")
         remove_database_files(scratch)
         try:
-            _load(backup, scratch, manifest, known)
+            _load(backup, scratch, manifest, schema)
             # a process that kept the old register in memory must see a change, whatever the backup held
             counts = _checked(backup, scratch, revision=max(old_revision, manifest.get("revision", 0)) + 1)
             step("loaded")
@@ -340,9 +342,9 @@ def _current_state(path: Path, *, force: bool, wait: float) -> tuple[int, bool]:
     return revision, False
 
 
-def _load(backup: Path, scratch: Path, manifest: dict, known: int) -> None:
+def _load(backup: Path, scratch: Path, manifest: dict, schema: list[tuple[str, list[str]]]) -> None:
     """The backup's schema from our own migrations, then its data files, into ``scratch``."""
-    conn = Connection(scratch, migrations=MIGRATIONS[:known])
+    conn = Connection(scratch, migrations=schema)
     try:
         with conn.write() as cur:
             space = manifest.get("embedding_space")

@@ -1,12 +1,9 @@
-"""The Network page's figures as plain rows: no Streamlit here, and the page sees no NetworkX.
+"""The network page's figures as plain rows: the app sees no NetworkX.
 
 :func:`network_view` builds one year's (or everything up to a year's)
-collaboration graph with :mod:`graph`, places it on the stable layout of all
-years, measures it and suggests introductions, and returns plain dataclasses
-and row dicts that a chart or table can show as they are.
-
-This is the thin adapter the page needs; it belongs in ``graph/`` (e.g.
-``graph.view``) once that package offers it.
+collaboration graph, places it on the stable layout of all years, measures it
+and suggests introductions, and returns plain dataclasses and row dicts that a
+chart or table can show as they are.
 """
 
 from __future__ import annotations
@@ -16,7 +13,8 @@ from dataclasses import dataclass
 
 from data.models import Organisation, Participation, Project
 from graph.build import build_collaboration_graph, project_years, window
-from graph.draw import KIND_COLOURS, stable_layout
+from graph.draw import KIND_COLOURS
+from graph.layout import stable_layout
 from graph.metrics import Broker, Community, YearActivity, yearly_metrics
 from graph.suggest import Introduction, suggest_introductions
 from graph.terms import organisation_terms

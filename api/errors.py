@@ -1,0 +1,69 @@
+"""The library's errors as HTTP answers, in one place: ``{"detail": "<one line>"}`` and a status code.
+
+Most specific first: the first class in :data:`STATUS` that an error is an instance of decides.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from data.store import IdeaNotFound, OrganisationNotFound, StoreBusy, StoreError
+from matching.embedder import ModelUnavailable
+from matching.types import MatchingError
+
+
+class Forbidden(Exception):
+    """The token's account may not do this (a company token on an adviser route)."""
+
+
+class NotFound(Exception):
+    """Nothing there (or nothing this account may see: the two are never told apart)."""
+
+
+STATUS: tuple[tuple[type[BaseException], int], ...] = (
+    (Forbidden, 403),
+    (NotFound, 404),
+    (OrganisationNotFound, 404),
+    (IdeaNotFound, 404),
+    (nx.NodeNotFound, 404),
+    (StoreBusy, 503),
+    (ModelUnavailable, 503),
+    (MatchingError, 422),
+    (StoreError, 422),
+    (ValueError, 422),
+)
+
+
+def status_of(exc: BaseException) -> int:
+    return next(code for kind, code in STATUS if isinstance(exc, kind))
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc) if not isinstance(exc, KeyError) else str(exc.args[0] if exc.args else exc)
+    return " ".join(text.split()) or type(exc).__name__
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """The first problem of a request that does not fit its schema, as one line."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
+        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
+    return "; ".join(problems[:3]) or "the request does not fit the API's schema"
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    async def library_error(_request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": _message(exc)}, status_code=status_of(exc))
+
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"detail": _validation_message(exc)}, status_code=422)
+
+    for kind, _ in STATUS:
+        app.add_exception_handler(kind, library_error)
+    app.add_exception_handler(RequestValidationError, validation_error)

@@ -1,0 +1,145 @@
+"""Request and response shapes of the API (what /docs shows). Responses are the library's data as JSON."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Kind = Literal["company", "research", "education", "public", "support", "other"]
+Lang = Literal["nb", "en"]
+
+
+class MatchRequest(BaseModel):
+    """One idea to rank partners for; the fields are ``samspill match``'s options."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: str | int | None = Field(None, description="Echoed back (a batch line's id).")
+    text: str = Field(..., description="The project idea, Norwegian or English.", max_length=100_000)
+    top: int = Field(10, ge=1, le=200)
+    kind: list[Kind] = Field(default_factory=list, description="Only these kinds (any of them).")
+    region: list[str] = Field(default_factory=list)
+    country: list[str] = Field(default_factory=list, description="ISO codes, e.g. NO.")
+    as_org: str | None = Field(None, alias="as", description="Rank partners for this organisation id.")
+    exclude: list[str] = Field(default_factory=list)
+    lang: Lang = Field("en", description="Language of the reasons.")
+
+
+class BatchRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ideas: list[MatchRequest] = Field(..., min_length=1, max_length=100)
+
+
+class OrgOut(BaseModel):
+    org_id: str
+    name: str
+    kind: str
+    score: float
+    reasons: list[str]
+
+
+class PairingOut(BaseModel):
+    company: OrgOut
+    partner: OrgOut
+    score: float
+    reasons: list[str]
+
+
+class ConsortiumOut(BaseModel):
+    members: list[OrgOut]
+    score: float
+    coverage: float
+    reasons: list[str]
+
+
+class MatchOut(BaseModel):
+    """The same JSON as one line of ``samspill match --json``."""
+
+    id: str | int | None
+    organisations: list[OrgOut]
+    pairings: list[PairingOut]
+    consortia: list[ConsortiumOut]
+    notes: list[str]
+
+
+class IdeaIn(BaseModel):
+    """A project idea, as the app's *Send inn en prosjektidé* form takes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(..., max_length=200)
+    text: str = Field(..., max_length=20_000)
+    org_id: str | None = Field(None, description="A company's token may leave it out: its own organisation.")
+    contact: str = Field("", max_length=300)
+    wanted_kinds: list[Kind] = Field(default_factory=list)
+    confidential: bool = True
+    request_key: str | None = Field(
+        None, max_length=200, description="Send the same key again to retry safely: the idea is stored once."
+    )
+
+
+class IdeaOut(BaseModel):
+    idea_id: int
+    title: str
+    text: str
+    submitted_by: str
+    org_id: str | None
+    contact: str
+    wanted_kinds: list[str]
+    confidential: bool
+    status: str
+    notes: str
+    created_at: str
+    suggestions: list[str]
+
+
+class SubmittedOut(BaseModel):
+    idea: IdeaOut
+    suggestions: list[OrgOut] = Field(description="The matcher's first suggestions, also stored with the idea.")
+    notes: list[str] = Field(default_factory=list)
+
+
+class IdeaUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["new", "in_progress", "matched", "closed"] | None = None
+    notes: str | None = Field(None, max_length=20_000)
+
+
+class OrganisationOut(BaseModel):
+    org_id: str
+    name: str
+    kind: str
+    country: str
+    region: str
+    org_number: str
+    description: str
+    competences: str
+    municipality: str
+    nace_codes: str
+    employees: int | None
+
+
+class OrganisationUpdate(BaseModel):
+    """The fields to change; the others keep their values. The profile is embedded again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=500)
+    kind: Literal["company", "research", "education", "public", "support", "other", ""] | None = None
+    country: str | None = Field(None, max_length=100)
+    region: str | None = Field(None, max_length=200)
+    org_number: str | None = Field(None, max_length=50)
+    description: str | None = Field(None, max_length=20_000)
+    competences: str | None = Field(None, max_length=5_000)
+    municipality: str | None = Field(None, max_length=200)
+    nace_codes: str | None = Field(None, max_length=500)
+    employees: int | None = Field(None, ge=0, le=2**31 - 1)
+
+
+class Me(BaseModel):
+    username: str
+    role: str
+    org_id: str | None

@@ -1,0 +1,51 @@
+"""/organisations: read for every token, update (and re-embed) for advisers only."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def test_every_token_reads_the_register(api):
+    for name in ("radgiver", "bedrift1"):
+        answer = api.get("/organisations", headers=api.headers_of(name), params={"limit": 500})
+        assert answer.status_code == 200
+        assert len(answer.json()) == len(api.service.store.organisations())
+    research = api.get("/organisations", params={"kind": "research"}, headers=api.headers_of("bedrift2")).json()
+    assert research and {o["kind"] for o in research} == {"research"}
+    found = api.get("/organisations", params={"q": "sintef"}, headers=api.headers_of("bedrift2")).json()
+    assert "sintef" in {o["org_id"] for o in found}
+
+
+def test_one_organisation_or_404(api):
+    got = api.get("/organisations/sintef", headers=api.headers_of("bedrift1"))
+    assert got.status_code == 200 and got.json()["name"] == api.service.store.organisation("sintef").name
+    missing = api.get("/organisations/no-such-org", headers=api.headers_of("bedrift1"))
+    assert missing.status_code == 404 and missing.json() == {"detail": "no organisation with id 'no-such-org'"}
+
+
+def test_an_adviser_updates_a_profile_and_it_is_embedded_again(api):
+    matcher = api.service.matcher  # the index as it was
+    before = matcher.index.profile_vectors[matcher.index.org_row["titran-laks"]].copy()
+    text = "Vi driver landbasert oppdrett av tare og sukkertare i Trøndelag."
+    answer = api.patch("/organisations/titran-laks", json={"description": text, "employees": 12},
+                       headers=api.headers_of("radgiver"))
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["description"] == text and answer.json()["employees"] == 12
+    assert answer.json()["name"] == api.service.store.organisation("titran-laks").name  # untouched fields kept
+    after = api.service.matcher.index.profile_vectors[api.service.matcher.index.org_row["titran-laks"]]
+    assert not np.allclose(before, after)
+
+
+def test_a_company_may_not_update_profiles(api):
+    for org in ("innherred-hydrogen", "sintef"):
+        answer = api.patch(f"/organisations/{org}", json={"description": "x"}, headers=api.headers_of("bedrift1"))
+        assert answer.status_code == 403
+    assert api.service.store.organisation("sintef").description != "x"
+
+
+def test_bad_updates_are_one_line(api):
+    for body, words in (({"name": ""}, "name"), ({"employees": -1}, "employees"), ({"kind": "bakery"}, "kind"),
+                        ({"org_id": "new"}, "Extra inputs")):
+        answer = api.patch("/organisations/sintef", json=body, headers=api.headers_of("radgiver"))
+        assert answer.status_code == 422 and words in answer.json()["detail"], (body, answer.text)
+    assert api.patch("/organisations/nope", json={"region": "x"}, headers=api.headers_of("radgiver")).status_code == 404
