@@ -64,6 +64,31 @@ class Context:
 
         return [vector_check]
 
+    def remote_matcher(self):
+        """``match(ids, queries, lang) -> answers`` through a running ``samspill serve``, or None.
+
+        The CLI is where the layers meet: matching/ asks for this function and never imports the
+        HTTP client itself.
+        """
+        if not self.settings.server:
+            return None
+        from api.client import ClientError, match_batch
+
+        settings = self.settings
+        if not settings.token:
+            raise click.ClickException(
+                f"SAMSPILL_SERVER is set ({settings.server}) but SAMSPILL_TOKEN is not: "
+                "make a token with `samspill token add USERNAME` and set SAMSPILL_TOKEN to it"
+            )
+
+        def match(ids, queries, lang):
+            try:
+                return match_batch(settings.server, settings.token, ids, queries, lang)
+            except ClientError as exc:
+                raise click.ClickException(str(exc)) from exc
+
+        return match
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()

@@ -148,9 +148,9 @@ def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, ba
         if _has_surrogate(text):  # bytes that were not UTF-8 on the command line
             raise click.ClickException("the idea is not UTF-8 text; nothing was matched")
         ids, queries = [None], [replace(defaults, text=text)]
-    settings = ctx.settings
-    if settings.server:
-        answers = _match_through_server(settings, ids, queries, lang)
+    remote = ctx.remote_matcher()  # a running `samspill serve`, when SAMSPILL_SERVER names one
+    if remote is not None:
+        answers = remote(ids, queries, lang)
         results = [result_from_json(a, q) for a, q in zip(answers, queries, strict=True)]
     else:
         from matching.matcher import Matcher
@@ -173,21 +173,6 @@ def match_command(ctx, text, top, kinds, regions, countries, as_org, exclude, ba
             click.echo(json.dumps(answer, ensure_ascii=False, allow_nan=False))
         else:
             _print_result(result)
-
-
-def _match_through_server(settings, ids, queries, lang) -> list[dict]:
-    """The same answers from a running ``samspill serve`` (``SAMSPILL_SERVER``, ``SAMSPILL_TOKEN``)."""
-    from api.client import ClientError, match_batch
-
-    if not settings.token:
-        raise click.ClickException(
-            f"SAMSPILL_SERVER is set ({settings.server}) but SAMSPILL_TOKEN is not: "
-            "make a token with `samspill token add USERNAME` and set SAMSPILL_TOKEN to it"
-        )
-    try:
-        return match_batch(settings.server, settings.token, ids, queries, lang)
-    except ClientError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 #: Fields of a batch line, and the filter each overrides.
