@@ -10,6 +10,8 @@ call :meth:`Settings.from_env`; the library takes the values it needs as argumen
                            or ``$XDG_CACHE_HOME/samspill``)
 ``SAMSPILL_WAIT``          seconds to wait while another process holds the database (default 5)
 ``SAMSPILL_SHARED_DATA``   the real data set for tests and evaluation (default ``../shared/data``)
+``SAMSPILL_CLUSTER``       the cluster's TOML file: name, logo and colours of the annual report,
+                           and who the members are (graph/cluster.py; default none)
 =========================  ===================================================================
 """
 
@@ -38,6 +40,7 @@ class Settings:
     cache: Path = Path.home() / ".cache" / "samspill"
     wait: float = DEFAULT_WAIT
     shared_data: Path = DEFAULT_SHARED_DATA
+    cluster: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -77,4 +80,5 @@ class Settings:
             shared_data=Path(value("SAMSPILL_SHARED_DATA")).expanduser()
             if value("SAMSPILL_SHARED_DATA")
             else DEFAULT_SHARED_DATA,
+            cluster=Path(value("SAMSPILL_CLUSTER")).expanduser() if value("SAMSPILL_CLUSTER") else None,
         )

@@ -107,6 +107,7 @@ def draw_network(
     legend: bool = True,
     lang: str = "nb",
     highlight: str = "#5A6B7B",
+    sizes: dict | None = None,
 ) -> Drawing:
     """Draw ``G`` on ``ax`` at ``pos``: colours by kind, size by joint projects, labels for the central ones.
 
@@ -133,6 +134,9 @@ def draw_network(
         Language of legend entries.
     highlight : str
         Colour of ``G``'s ties (the grey background keeps its own).
+    sizes : mapping, optional
+        node -> value the marks are sized by (default: joint projects, the
+        weighted degree).
 
     Returns
     -------
@@ -187,7 +191,7 @@ def draw_network(
             zorder=3,
             gid="edges",
         )
-    strength = dict(G.degree(weight="weight"))
+    strength = dict(sizes) if sizes is not None else dict(G.degree(weight="weight"))
     top_strength = max(strength.values(), default=1) or 1
     base = float(np.clip(3000 / max(len(G), 1), 6, 60))
     kinds_present = []
@@ -300,11 +304,7 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, rad
                                        radius[v] * points))
             texts[v] = text
         box = ax.get_window_extent(renderer)
-        # Labels keep off the marks of the larger nodes; a dot under a name is not worth losing the name.
-        big = ranked[: max(wanted * 4, 150)]
-        obstacles = [(v, *map(float, to_pixels(pos[v])), radius[v] * points) for v in big]
-        placed = place_labels(candidates, bounds=(box.x0, box.y0, box.x1, box.y1), obstacles=obstacles,
-                              limit=wanted, gap=points)
+        placed = place_labels(candidates, bounds=(box.x0, box.y0, box.x1, box.y1), limit=wanted, gap=points)
         inverse = ax.transData.inverted()
         for v, text in texts.items():
             if v in placed:

@@ -66,7 +66,7 @@ import networkx as nx
 import numpy as np
 
 from data.models import Organisation, Participation, Project
-from data.text import printable
+from data.text import join_names, printable
 from graph.build import RecordIndex, collaboration_graph_of, index_records
 from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
 
@@ -85,6 +85,7 @@ __all__ = [
     "brokers",
     "centralities",
     "communities",
+    "community_name",
     "eigenvector",
     "network_metrics",
     "yearly_metrics",
@@ -565,16 +566,30 @@ def communities(
         if labelled:
             documents = [project_terms[p] for p in sorted(shared[i]) if p in project_terms]
             documents += [profile_terms[v] for v in members if v in profile_terms]
-            words = tuple(
-                distinctive_terms(
-                    documents, background, n_background, top=terms, min_documents=2 if len(documents) >= 3 else 1
-                )
-            )
+            # Fewer than three texts name a consortium's abstract, not a community: no terms then.
+            if len(documents) >= 3:
+                words = tuple(distinctive_terms(documents, background, n_background, top=terms, min_documents=2))
         names = ", ".join(printable(str(G.nodes[v].get("name", v))) for v in top)
         label = f"{names} — {', '.join(words)}" if words else names
         found.append(Community(members, top, words, label))
     found.sort(key=lambda c: (-c.size, str(c.members[0])))
     return found
+
+
+def community_name(community: Community, lang: str) -> str:
+    """A community's name from its most distinctive terms: "Hydrogen, ferries and fuel cells".
+
+    ``""`` when it has no terms (none of its texts is in the reader's language); callers then
+    name it after its most central members.
+
+    >>> c = Community(("a", "b"), ("a",), ("hydrogen", "ferjer", "brenselceller"), "")
+    >>> community_name(c, "nb")
+    'Hydrogen, ferjer og brenselceller'
+    """
+    if community.terms:
+        text = join_names(list(community.terms), lang)
+        return text[:1].upper() + text[1:]
+    return ""
 
 
 # -- whole-graph metrics ----------------------------------------------------------------

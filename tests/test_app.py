@@ -489,7 +489,7 @@ def test_network_renders_for_several_years(app_db, cumulative):
     assert len(ties) >= 2 and "Partner" in ties.columns
     assert "Foreslåtte introduksjoner" in texts(at)
     labels = [d.label for d in at.get("download_button")]
-    assert labels == ["Last ned GEXF", "Årsrapport (PDF)", "Årsrapport (HTML)"]
+    assert labels == ["Last ned GEXF", "Årsrapport (PDF)", "Årsrapport (DOCX)", "Årsrapport (HTML)"]
 
 
 def test_network_downloads_produce_files(app_db):
