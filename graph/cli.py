@@ -119,7 +119,7 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
     organisations, projects, participations = _records(ctx)
     try:
         G = build_collaboration_graph(organisations, projects, participations, until=year)
-        terms = organisation_terms(organisations, projects, participations, until=year)
+        terms = organisation_terms(organisations, projects, participations, until=year, lang=lang)
         intros = suggest_introductions(G, similarity=ctx.competence_similarity(), org_terms=terms, k=top,
                                        nodes=orgs or None, method=method, lang=lang)
     except nx.NodeNotFound as exc:

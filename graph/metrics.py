@@ -48,7 +48,8 @@ quiet
     organisations whose latest project up to Y started exactly
     ``quiet_after`` years before Y: active once, then nothing for
     ``quiet_after`` years. Each is listed once, in the year it crosses the
-    line.
+    line, the most active before first (projects up to then), so the
+    members most worth a call head the list.
 cross-kind tie
     a tie between two organisations of different, known kinds.
 """
@@ -160,7 +161,7 @@ class YearActivity:
     ties: int  # distinct pairs that worked together this year
     new_ties: tuple[tuple[str, str], ...]  # pairs that never had before, sorted
     kind_ties: tuple[KindTies, ...]  # most ties first
-    quiet: tuple[str, ...]  # see module docstring
+    quiet: tuple[str, ...]  # see module docstring; most projects before first
     budget_nok: float | None  # sum over projects with a budget; None if none has one
     budget_projects: int  # how many projects carried a budget
 
@@ -640,6 +641,7 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
     seen_orgs: set[str] = set()
     seen_ties: set[tuple[str, str]] = set()
     last_active: dict[str, int] = {}
+    done: Counter = Counter()  # projects each organisation has taken part in so far
     out = {}
     kind = {org_id: org.kind for org_id, org in index.organisations.items()}
     for year in range(min(by_year), max(by_year) + 1):
@@ -649,6 +651,7 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
         for project in projects:
             members = index.members.get(project.project_id, ())
             active.update(members)
+            done.update(members)
             for i, u in enumerate(members):
                 for v in members[i + 1 :]:
                     ties.add((u, v))
@@ -665,7 +668,8 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
         )
         for org_id in active:
             last_active[org_id] = year
-        quiet = tuple(sorted(o for o, last in last_active.items() if last == year - quiet_after))
+        quiet = tuple(sorted((o for o, last in last_active.items() if last == year - quiet_after),
+                             key=lambda o: (-done[o], o)))
         budgets = [p.budget_nok for p in projects if p.budget_nok is not None]
         out[year] = YearActivity(
             year=year,
