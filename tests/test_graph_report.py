@@ -18,7 +18,6 @@ from data.text import STRINGS, check_languages, format_number, t
 from graph.cluster import ClusterProfile, load_cluster
 from graph.report import (
     Bullets,
-    Cell,
     Figure,
     Paragraph,
     Table,
