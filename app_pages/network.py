@@ -73,7 +73,7 @@ def page() -> None:
         st.info(t("net.no_projects", db=store.path), icon=":material/database:")
         return
 
-    c1, c2, c3 = st.columns([3, 1, 3])
+    c1, c2, c3 = st.columns([3, 1.5, 3])
     year = c1.select_slider(t("net.year"), options=years, value=years[-1], key="network_year")
     cumulative = c2.toggle(t("net.cumulative"), key="network_cumulative", help=t("net.cumulative_help"))
     view_name = c3.segmented_control(
@@ -99,13 +99,14 @@ def page() -> None:
         t("net.pick_org"), options=org_options, format_func=labels(org_options, lambda v: names.get(v, v)),
         index=None, placeholder=t("net.pick_org_placeholder"), key=ORG_KEY,
     )
-    kinds = f2.multiselect(t("net.filter_kind"), options=options["kinds"],
+    kinds = f2.multiselect(t("net.filter_kind"), options=options["kinds"], placeholder=t("net.filter_all"),
                            format_func=labels(options["kinds"], kind_label), key="network_kinds")
-    countries = f3.multiselect(t("net.filter_country"), options=options["countries"], key="network_countries")
+    countries = f3.multiselect(t("net.filter_country"), options=options["countries"], placeholder=t("net.filter_all"),
+                               key="network_countries")
     community_labels = {i: _community_label(net, i) for i in options["communities"]}
     chosen_communities = f4.multiselect(t("net.filter_community"), options=options["communities"],
                                         format_func=labels(options["communities"], community_labels.get),
-                                        key="network_communities")
+                                        placeholder=t("net.filter_all"), key="network_communities")
     size_by = st.segmented_control(
         t("net.size_by"), options=list(SIZE_METRICS), format_func=labels(SIZE_METRICS, lambda m: t(f"net.metric.{m}")),
         default="weighted_degree", key="network_size_by",

@@ -482,4 +482,7 @@ STRINGS: dict[str, str] = {
     "net.report_internal": "Include the internal appendix",
     "net.report_internal_help": "Adds the list of organisations that have gone quiet. For advisers, not for publication.",
     "rep.communities_caption": "Each community is one circle, larger the more organisations it has. Lines are collaboration between communities, thicker the more joint projects.",
+    "net.filter_all": "All",
+    "rep.story.growth_ties": "The network now counts {nodes} organisations and {edges} collaborative ties: no new organisations, but {more_edges} more ties than a year before.",
+    "rep.story.newcomer": "{n} organisation took part in a project for the first time: {names}.",
 }

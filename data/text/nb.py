@@ -486,4 +486,7 @@ STRINGS: dict[str, str] = {
     "net.report_internal": "Ta med internt vedlegg",
     "net.report_internal_help": "Legger til listen over aktører som har blitt stille. For rådgivere, ikke for publisering.",
     "rep.communities_caption": "Hvert miljø er én sirkel, større jo flere aktører det har. Strekene er samarbeid mellom miljøene, tykkere jo flere felles prosjekter.",
+    "net.filter_all": "Alle",
+    "rep.story.growth_ties": "Nettverket teller nå {nodes} aktører og {edges} samarbeidsrelasjoner: ingen nye aktører, men {more_edges} flere relasjoner enn ett år tidligere.",
+    "rep.story.newcomer": "{n} aktør var med i et prosjekt for første gang: {names}.",
 }

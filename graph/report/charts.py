@@ -57,7 +57,7 @@ def network_figure(network: nx.Graph, year_graph: nx.Graph, members, *, lang: st
         strength = dict(network.degree(year_part, weight="weight"))
         draw_network(year_part, pos, ax=ax, background=shown, labels=40, lang=lang, highlight=accent, sizes=strength)
         png, aspect = _png(fig)
-    return Figure(png, caption, caption=caption, aspect=aspect)
+    return Figure(png, caption, caption=caption, aspect=aspect, width=0.9)
 
 
 def community_figure(network: nx.Graph, communities, *, lang: str, seed: int, caption: str):

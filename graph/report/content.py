@@ -268,7 +268,7 @@ def build_report(
             Paragraph(t(lang, "rep.network_intro", year=year), "body"),
             charts.network_figure(network, year_graph, members, lang=lang, seed=seed, accent=cluster.accent,
                                   caption=t(lang, "rep.network_caption", year=year)),
-        ), new_page=True),
+        )),
         _central(lang, year, network, metrics, top),
         _brokers(lang, network, metrics, top),
         _communities(lang, network, metrics, seed),
@@ -317,16 +317,20 @@ def _story(lang, year, act: YearActivity, prev: YearActivity | None, network, ye
     else:
         lines.append(t(lang, "rep.story.activity_first", year=year, projects=n(len(act.projects)),
                        projects_word=projects_word, organisations=n(len(act.organisations))))
-    if previous[0] is not None:
+    if previous[0] is not None and counts[0] > previous[0]:
         lines.append(t(lang, "rep.story.growth", nodes=n(counts[0]), edges=n(counts[1]),
                        more_nodes=n(counts[0] - previous[0]), more_edges=n(counts[1] - previous[1])))
+    elif previous[0] is not None:
+        lines.append(t(lang, "rep.story.growth_ties", nodes=n(counts[0]), edges=n(counts[1]),
+                       more_edges=n(counts[1] - previous[1])))
     else:
         lines.append(t(lang, "rep.story.size", nodes=n(counts[0]), edges=n(counts[1])))
     if act.new_organisations:
         busiest = sorted(act.new_organisations, key=lambda v: (-year_graph.nodes[v].get("projects", 0)
                                                                 if v in year_graph else 0, _name(network, v)))
         names = [_name(network, v) for v in busiest[:4]]
-        key = "rep.story.newcomers_some" if len(busiest) > 4 else "rep.story.newcomers"
+        key = ("rep.story.newcomers_some" if len(busiest) > 4 else "rep.story.newcomers" if len(busiest) > 1
+               else "rep.story.newcomer")
         lines.append(t(lang, key, n=n(len(busiest)), names=join_names(names, lang)))
     largest = sorted(
         (projects_by_id[p] for p in act.projects),

@@ -54,7 +54,7 @@ def _styles(primary: str):
         "h2": ParagraphStyle("h2", base, fontName=_BOLD, fontSize=14, leading=18, textColor=brand, spaceBefore=12,
                              spaceAfter=6, keepWithNext=1),
         "body": base,
-        "lead": ParagraphStyle("lead", base, fontSize=11.5, leading=16.5, spaceAfter=9),
+        "lead": ParagraphStyle("lead", base, fontSize=10.5, leading=15, spaceAfter=7),
         "note": ParagraphStyle("note", base, fontSize=8, leading=11, textColor=grey, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=8.5, leading=11, spaceAfter=0),
         "cellnum": ParagraphStyle("cellnum", base, fontSize=8.5, leading=11, spaceAfter=0, alignment=2),
