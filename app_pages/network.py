@@ -31,7 +31,7 @@ CHART_KEY = "network_chart"
 ORG_KEY = "network_org"
 VIEW_KEY = "network_view"
 LAST_CLICK_KEY = "network_last_click"
-WIDTH, HEIGHT = 1000, 620
+WIDTH, HEIGHT = 960, 600
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -204,7 +204,9 @@ def _chart(view, selected: str | None) -> alt.LayerChart:
         colour = alt.Color("kind_label:N", title=t("net.legend_kind"),
                            scale=alt.Scale(domain=[kind_label(k) for k in kinds],
                                            range=[KIND_COLOURS[k] for k in kinds]),
-                           legend=alt.Legend(orient="right", symbolSize=160, labelFontSize=12, titleFontSize=12))
+                           # Below the chart: at the right it was clipped where the page is narrower than the chart.
+                           legend=alt.Legend(orient="bottom", direction="horizontal", symbolSize=160,
+                                             labelFontSize=12, titleFontSize=12, columns=7))
         tooltip += [alt.Tooltip("kind_label:N", title=t("col.kind")),
                     alt.Tooltip("projects:Q", title=t("net.tooltip_projects")),
                     alt.Tooltip("partners:Q", title=t("net.tooltip_partners"))]

@@ -101,7 +101,8 @@ LABEL_WORDS: frozenset[str] = frozenset(
     arbeide arbeider blant blitt bidrar bidratt brukt egnet fokus ferdig finne gjennomført god
     gode hjelpe igjennom inkludert kommer ledende lage lager laget løse løser mulig mulighet
     muligheter nytt nyttig oppnå samle samler sentral sentrale skape skaper spesielt stadig
-    sterk sterke stort tilby tilbyr utnytte utnytter utnyttelse viser
+    sterk sterke stort tilby tilbyr utnytte utnytter utnyttelse viser kobler koble kobles
+    erstatte erstatter erstattes erstatning kombinere kombinerer kombineres commit connected connecting
     universitet universitetet university høgskole høgskolen skole skolen videregående institutt
     instituttet institute kommune kommunen klynge klyngen klyngebedrifter klyngebedriftene
     bedriftenes selskaper aktører aktørene medlemmer medlemmene

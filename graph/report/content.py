@@ -451,7 +451,7 @@ def _communities(lang, network, metrics, seed) -> Section:
         blocks.append(charts.community_figure(network, metrics.communities, lang=lang, seed=seed,
                                               caption=t(lang, "rep.communities_caption")))
     blocks.append(table)
-    return Section(t(lang, "rep.communities"), tuple(blocks), new_page=True)
+    return Section(t(lang, "rep.communities"), tuple(blocks))
 
 
 def _new_ties(lang, year, act, network, year_graph, top) -> Section:

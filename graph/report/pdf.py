@@ -107,18 +107,48 @@ def _table(block: Table, styles, width: float, primary: str):
     return table
 
 
-def _figure(block: Figure, styles, width: float, height_left: float):
-    from reportlab.platypus import Image, KeepTogether
+def _figure(block: Figure, styles, width: float, height_left: float, before: list):
+    """Heading and introduction, the picture and its caption as one piece that moves to a new page whole.
+
+    The picture shrinks (keeping its shape) to what is left of the page when at least 60 % of it
+    fits there, so a page is not left two thirds empty for want of a few centimetres.
+    """
+    from reportlab.platypus import Flowable, Image
     from reportlab.platypus import Paragraph as P
 
-    w = width * block.width
-    h = w * block.aspect
-    if h > height_left:  # a tall picture shrinks to fit one page, keeping its shape
-        w, h = height_left / block.aspect, height_left
-    parts = [Image(io.BytesIO(block.png), width=w, height=h)]
-    if block.caption:
-        parts.append(P(_text(block.caption), styles["note"]))
-    return KeepTogether(parts)
+    full_w = width * block.width
+    full_h = min(full_w * block.aspect, height_left)  # never taller than a page
+    caption = [P(_text(block.caption), styles["note"])] if block.caption else []
+
+    class FigureBlock(Flowable):
+        def wrap(self, avail_width, avail_height):
+            self.texts = [(f, f.wrap(avail_width, avail_height)[1]) for f in (*before, *caption)]
+            words = sum(h + f.getSpaceBefore() + f.getSpaceAfter() for f, h in self.texts)
+            room = avail_height - words - 4
+            self.image_h = full_h if room >= full_h or room < 0.6 * full_h else room
+            self.width = avail_width
+            self.height = words + self.image_h + 4
+            return avail_width, self.height
+
+        def split(self, avail_width, avail_height):
+            return []  # whole, on the next page
+
+        def draw(self):
+            y = self.height
+            for f, h in self.texts[: len(before)]:
+                y -= f.getSpaceBefore() + h
+                f.drawOn(self.canv, 0, y)
+                y -= f.getSpaceAfter()
+            image_w = self.image_h / block.aspect
+            y -= self.image_h + 2
+            Image(io.BytesIO(block.png), width=image_w, height=self.image_h).drawOn(
+                self.canv, (self.width - image_w) / 2, y)
+            y -= 2
+            for f, h in self.texts[len(before):]:
+                y -= f.getSpaceBefore() + h
+                f.drawOn(self.canv, 0, y)
+
+    return FigureBlock()
 
 
 def _numbered_canvas(footer: str, lang: str):
@@ -154,7 +184,7 @@ def write_pdf(report: Report, path: str | Path) -> int:
     """Write the report as an A4 PDF; returns the number of pages."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
-    from reportlab.platypus import Image, KeepTogether, PageBreak, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Image, PageBreak, SimpleDocTemplate, Spacer
     from reportlab.platypus import Paragraph as P
     from reportlab.platypus import Table as RLTable
 
@@ -195,11 +225,11 @@ def write_pdf(report: Report, path: str | Path) -> int:
                 flowables.append(_table(block, styles, width, report.cluster.primary))
                 flowables.append(Spacer(1, 6))
             elif isinstance(block, Figure):
-                flowables.append(_figure(block, styles, width, height - 4 * cm))
-        if any(isinstance(b, Figure) for b in section.blocks):
-            # A picture's heading and introduction go to the page the picture goes to.
-            story.append(KeepTogether(flowables))
-        else:
-            story += flowables
+                # The heading and text before the first picture go with it.
+                before = [f for f in flowables if isinstance(f, P)] if not any(
+                    isinstance(f, RLTable) for f in flowables) else []
+                flowables = [f for f in flowables if f not in before]
+                flowables.append(_figure(block, styles, width, height - 2 * cm, before))
+        story += flowables
     doc.build(story, canvasmaker=_numbered_canvas(report.kicker, report.lang))
     return doc.page
