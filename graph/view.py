@@ -100,9 +100,21 @@ class YearNetwork:
     introductions: tuple[Introduction, ...]
     titles: dict[str, str]  # project id -> title
 
-    @property
+    # Computed on first use and kept (the page asks on every rerun; 5,470 names cost milliseconds
+    # once, seconds when rebuilt for each community label).
+    @functools.cached_property
     def names(self) -> dict[str, str]:
         return {v: printable(str(d.get("name", v))) for v, d in self.network.nodes(data=True)}
+
+    @functools.cached_property
+    def member_graph(self) -> nx.Graph:
+        """The members and their direct partners in the window (:func:`members_and_partners`)."""
+        return members_and_partners(self.graph, self.members)
+
+    @functools.cached_property
+    def member_network(self) -> nx.Graph:
+        """The members and their direct partners in the network up to the year."""
+        return self.member_graph if self.cumulative else members_and_partners(self.network, self.members)
 
     @property
     def communities(self) -> tuple[Community, ...]:
@@ -428,18 +440,18 @@ def _area(values: dict[str, float]) -> dict[str, float]:
 
 
 def _members_view(net, org, keep, size_by, width, height, max_edges, max_labels) -> NetworkView:
-    G = net.graph
-    active = members_and_partners(G, net.members)
+    active = net.member_graph
     shown = [v for v in active if keep(v)]
     if not net.cumulative:
         # Members and partners of earlier years stay in grey, so the year's part can be seen in context.
-        before = members_and_partners(net.network, net.members)
-        shown += [v for v in before if v not in active and keep(v)]
+        shown += [v for v in net.member_network if v not in active and keep(v)]
     if org is not None and org not in shown:
         shown.append(org)
-    shown_set = set(shown)
-    base = net.network if not net.cumulative else G
-    edges = [(u, v, d) for u, v, d in base.subgraph(shown_set).edges(data=True)]
+    base = net.member_network
+    if len(shown) == len(base) and all(v in base for v in shown):
+        edges = list(base.edges(data=True))
+    else:
+        edges = list(induced(net.network if not net.cumulative else net.graph, shown).edges(data=True))
     return _assemble(net, "members", shown, edges, {v: net.pos[v] for v in shown}, size_by, width, height,
                      max_edges, max_labels, focus=org)
 
