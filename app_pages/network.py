@@ -32,6 +32,8 @@ ORG_KEY = "network_org"
 VIEW_KEY = "network_view"
 LAST_CLICK_KEY = "network_last_click"
 WIDTH, HEIGHT = 960, 600
+MAX_EDGES = 2000  # ties sent to the browser per view, the strongest (and the chosen one's) first
+TIES_SHOWN = 200
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -116,7 +118,8 @@ def page() -> None:
         st.info(t("net.pick_for_view"))
     else:
         view = network_view(net, view=view_name, org=selected, kinds=kinds, countries=countries,
-                            communities=chosen_communities, size_by=size_by, width=WIDTH, height=HEIGHT)
+                            communities=chosen_communities, size_by=size_by, width=WIDTH, height=HEIGHT,
+                            max_edges=MAX_EDGES)
         if not view.nodes:
             st.info(t("net.empty_view", year=year))
         else:
@@ -243,6 +246,9 @@ def _show_ties(net, org_id: str) -> None:
         return
     projects = net.graph.nodes[org_id].get("projects", 0)
     st.caption(t("net.ties_count", n=len(ties), projects=projects))
+    if len(ties) > TIES_SHOWN:  # a giant's 1,200 partners with every project title: the strongest will do
+        st.caption(t("net.ties_shown", shown=TIES_SHOWN, n=len(ties)))
+        ties = ties[:TIES_SHOWN]
     st.dataframe(
         [
             {

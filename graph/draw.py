@@ -33,6 +33,7 @@ __all__ = [
     "ANIMATION_FORMATS",
     "DRAWING_FORMATS",
     "KIND_COLOURS",
+    "PATH_SEGMENTS",
     "Drawing",
     "draw_network",
     "ffmpeg_path",
@@ -228,7 +229,8 @@ def draw_network(
     return Drawing(nodes=len(G), edges=G.number_of_edges(), background_nodes=extra, labels=labelled)
 
 
-_PATH_SEGMENTS = 200_000
+#: Ties per compound path: Agg refuses a single path beyond its cell limit.
+PATH_SEGMENTS = 200_000
 
 
 def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, gid: str) -> None:
@@ -252,10 +254,10 @@ def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, 
         vertices = np.asarray(segments, dtype=float).reshape(-1, 2)
         width = float(np.median(widths)) if np.ndim(widths) else float(widths)
         artists = []
-        # One path per _PATH_SEGMENTS ties: Agg refuses a single path beyond its cell limit
+        # One path per PATH_SEGMENTS ties: Agg refuses a single path beyond its cell limit
         # ("Exceeded cell block limit" at ~750,000 ties, a 50k-organisation register).
-        for start in range(0, len(segments), _PATH_SEGMENTS):
-            block = vertices[2 * start : 2 * (start + _PATH_SEGMENTS)]
+        for start in range(0, len(segments), PATH_SEGMENTS):
+            block = vertices[2 * start : 2 * (start + PATH_SEGMENTS)]
             codes = np.tile(np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), len(block) // 2)
             # One stroke: overlapping ties no longer add up, so give it more opacity.
             artist = PathPatch(MplPath(block, codes), facecolor="none", edgecolor=colour, linewidth=width,

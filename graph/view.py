@@ -434,9 +434,15 @@ def _centrality(net: YearNetwork, size_by: str) -> dict[str, float]:
 
 
 def _area(values: dict[str, float]) -> dict[str, float]:
-    """Mark areas: the square root of the value, so a node twice as central looks about 1.4x as wide."""
+    """Mark areas: the square root of the value, so a node twice as central looks about 1.4x as wide.
+
+    Above 200 nodes the marks shrink (with the square root of their number): a thousand full-size
+    dots would cover each other and the ties between them.
+    """
     top = max(values.values(), default=0.0) or 1.0
-    return {v: MIN_AREA + (MAX_AREA - MIN_AREA) * math.sqrt(max(x, 0.0) / top) for v, x in values.items()}
+    shrink = min(1.0, math.sqrt(200 / max(len(values), 1)))
+    low, high = max(6.0, MIN_AREA * shrink), MAX_AREA * shrink
+    return {v: low + (high - low) * math.sqrt(max(x, 0.0) / top) for v, x in values.items()}
 
 
 def _members_view(net, org, keep, size_by, width, height, max_edges, max_labels) -> NetworkView:

@@ -485,4 +485,5 @@ STRINGS: dict[str, str] = {
     "net.filter_all": "All",
     "rep.story.growth_ties": "The network now counts {nodes} organisations and {edges} collaborative ties: no new organisations, but {more_edges} more ties than a year before.",
     "rep.story.newcomer": "{n} organisation took part in a project for the first time: {names}.",
+    "net.ties_shown": "The table shows the {shown} strongest of {n} ties.",
 }

@@ -489,4 +489,5 @@ STRINGS: dict[str, str] = {
     "net.filter_all": "Alle",
     "rep.story.growth_ties": "Nettverket teller nå {nodes} aktører og {edges} samarbeidsrelasjoner: ingen nye aktører, men {more_edges} flere relasjoner enn ett år tidligere.",
     "rep.story.newcomer": "{n} aktør var med i et prosjekt for første gang: {names}.",
+    "net.ties_shown": "Tabellen viser de {shown} sterkeste av {n} samarbeid.",
 }

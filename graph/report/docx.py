@@ -22,18 +22,6 @@ def _rgb(colour: str):
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def _shade(cell, colour: str) -> None:
-    """Fill a table cell (python-docx has no API for cell shading; this is the XML Word writes)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour.lstrip("#").upper())
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
 def _fill(cell, content: Cell, *, head: bool, primary: str) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt, RGBColor
@@ -44,9 +32,10 @@ def _fill(cell, content: Cell, *, head: bool, primary: str) -> None:
     run = paragraph.add_run(content.text)
     run.font.size = Pt(9)
     if head:
+        # Bold in the cluster's colour: shading a cell needs python-docx's private XML, which is
+        # left alone; the editor can still apply any table style in Word.
         run.bold = True
-        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
-        _shade(cell, primary)
+        run.font.color.rgb = _rgb(primary)
     if content.note:
         note = cell.add_paragraph()
         note_run = note.add_run(content.note)
