@@ -1,4 +1,9 @@
-"""The collaboration network year by year: graph, metrics, introductions, exports and the annual report."""
+"""The collaboration network year by year: views, metrics, introductions, exports and the annual report.
+
+Widgets -> :func:`graph.view.network_view` (cut from the year's network, which
+:func:`graph.view.year_network` measures once per year and data revision) ->
+an Altair chart of exactly the rows the view holds.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +13,56 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from app_pages.auth import current_viewer
 from app_pages.common import md
 from app_pages.i18n import kind_label, labels, lang, number, t
 from app_pages.resources import get_store, workspace
 from graph.build import project_years
+from graph.cluster import load_cluster
 from graph.draw import KIND_COLOURS, ffmpeg_path
 from graph.export import EXPORT_FORMATS, MIME_TYPES, export_bytes
-from graph.report import build_report, report_bytes
-from graph.view import layout, network_view
+from graph.metrics import community_name
+from graph.report import MIME_TYPES as REPORT_MIME_TYPES
+from graph.report import REPORT_FORMATS, build_report, report_bytes
+from graph.view import SIZE_METRICS, VIEWS, network_view, year_layout, year_network
 from matching.similarity import competence_similarity
 
-SIZE_METRICS = ("weighted_degree", "betweenness", "eigenvector")
 CHART_KEY = "network_chart"
 ORG_KEY = "network_org"
+VIEW_KEY = "network_view"
 LAST_CLICK_KEY = "network_last_click"
-LABELS = 8
+WIDTH, HEIGHT = 960, 600
+MAX_EDGES = 2000  # ties sent to the browser per view, the strongest (and the chosen one's) first
+TIES_SHOWN = 200
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _layout(db_path: str, revision: int, counts: tuple) -> dict:
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _layout(db_path: str, revision: int, counts: tuple, year: int) -> dict:
+    """The year's layout, once per year and data revision; every view and window of the year reuses it."""
+    from graph.build import build_collaboration_graph
+
     store = get_store()
-    return layout(store.organisations(), store.projects(), store.participations())
+    network = build_collaboration_graph(store.organisations(), store.projects(), store.participations(), until=year)
+    return year_layout(network)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _view(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool, language: str):
+# cache_resource, not cache_data: the year's network is large and read-only; pickling it on every
+# rerun (what cache_data does) would cost more than the views cut from it.
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _year_network(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool, language: str):
     store = get_store()
-    records = store.organisations(), store.projects(), store.participations()
-    pos = _layout(db_path, revision, counts)
-    return network_view(*records, year=year, cumulative=cumulative, pos=pos, lang=language,
-                        similarity=competence_similarity(store))
+    return year_network(store.organisations(), store.projects(), store.participations(), year=year,
+                        cumulative=cumulative, lang=language, similarity=competence_similarity(store),
+                        cluster=_cluster(), pos=_layout(db_path, revision, counts, year))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _years(db_path: str, revision: int, counts: tuple) -> list[int]:
     return project_years(get_store().projects())
+
+
+def _cluster():
+    return load_cluster(workspace().settings.cluster)
 
 
 def page() -> None:
@@ -55,63 +75,88 @@ def page() -> None:
         st.info(t("net.no_projects", db=store.path), icon=":material/database:")
         return
 
-    c1, c2, c3 = st.columns([3, 1, 2])
+    c1, c2, c3 = st.columns([3, 1.5, 3])
     year = c1.select_slider(t("net.year"), options=years, value=years[-1], key="network_year")
     cumulative = c2.toggle(t("net.cumulative"), key="network_cumulative", help=t("net.cumulative_help"))
-    size_by = c3.segmented_control(
-        t("net.size_by"),
-        options=list(SIZE_METRICS),
-        format_func=labels(SIZE_METRICS, lambda m: t(f"net.metric.{m}")),
-        default="weighted_degree",
-        key="network_size_by",
-    ) or "weighted_degree"
+    view_name = c3.segmented_control(
+        t("net.view"), options=list(VIEWS), format_func=labels(VIEWS, lambda v: t(f"net.view.{v}")),
+        default="members", key=VIEW_KEY,
+    ) or "members"
 
     try:
         with st.spinner(t("net.computing")):
-            view = _view(store.path, ws.revision, counts, year, cumulative, lang())
+            net = _year_network(store.path, ws.revision, counts, year, cumulative, lang())
     except ValueError as exc:  # graph/ reports bad records or a year outside the data this way
         st.error(t("error.library", message=str(exc)))
         return
 
-    _sync_chart_click()
-    active = [n for n in view.nodes if n["active"]]
-    options = sorted((n["org_id"] for n in active), key=lambda v: view.names.get(v, v).lower())
-    if st.session_state.get(ORG_KEY) not in options:
+    _sync_chart_click(view_name)
+    names = net.names
+    options = net.options()
+    f1, f2, f3, f4 = st.columns([3, 2, 2, 3])
+    org_options = sorted(net.network, key=lambda v: names.get(v, v).lower())
+    if st.session_state.get(ORG_KEY) not in org_options:
         st.session_state[ORG_KEY] = None
-    selected = st.columns([2, 3])[0].selectbox(
-        t("net.pick_org"),
-        options=options,
-        format_func=labels(options, lambda v: view.names.get(v, v)),
-        index=None,
-        placeholder=t("net.pick_org_placeholder"),
-        key=ORG_KEY,
+    selected = f1.selectbox(
+        t("net.pick_org"), options=org_options, format_func=labels(org_options, lambda v: names.get(v, v)),
+        index=None, placeholder=t("net.pick_org_placeholder"), key=ORG_KEY,
     )
-    if not view.nodes:
-        st.info(t("net.empty_year", year=year))
+    kinds = f2.multiselect(t("net.filter_kind"), options=options["kinds"], placeholder=t("net.filter_all"),
+                           format_func=labels(options["kinds"], kind_label), key="network_kinds")
+    countries = f3.multiselect(t("net.filter_country"), options=options["countries"], placeholder=t("net.filter_all"),
+                               key="network_countries")
+    community_labels = {i: _community_label(net, i) for i in options["communities"]}
+    chosen_communities = f4.multiselect(t("net.filter_community"), options=options["communities"],
+                                        format_func=labels(options["communities"], community_labels.get),
+                                        placeholder=t("net.filter_all"), key="network_communities")
+    size_by = st.segmented_control(
+        t("net.size_by"), options=list(SIZE_METRICS), format_func=labels(SIZE_METRICS, lambda m: t(f"net.metric.{m}")),
+        default="weighted_degree", key="network_size_by",
+    ) or "weighted_degree"
+
+    if view_name == "organisation" and not selected:
+        st.info(t("net.pick_for_view"))
     else:
-        st.altair_chart(
-            _chart(view, size_by, selected),
-            on_select="rerun",
-            selection_mode="org",
-            key=CHART_KEY,
-            width="stretch",
-        )
-        caption = t("net.caption_cumulative" if cumulative else "net.caption_year", year=year)
-        st.caption(caption + " " + t("net.caption_size", metric=t(f"net.metric.{size_by}").lower()))
+        view = network_view(net, view=view_name, org=selected, kinds=kinds, countries=countries,
+                            communities=chosen_communities, size_by=size_by, width=WIDTH, height=HEIGHT,
+                            max_edges=MAX_EDGES)
+        if not view.nodes:
+            st.info(t("net.empty_view", year=year))
+        else:
+            st.altair_chart(_chart(view, selected), on_select="rerun", selection_mode="org", key=CHART_KEY,
+                            width="content")
+            st.caption(_caption(view, cumulative, year, size_by))
     if selected:
-        _show_ties(view, selected)
+        _show_ties(net, selected)
     else:
         st.caption(t("net.pick_hint"))
 
-    _metrics_panel(view)
-    _introductions(view)
-    _downloads(store, year, cumulative)
+    adviser = bool((viewer := current_viewer(store)) and viewer.is_adviser)
+    _metrics_panel(net, adviser)
+    _introductions(net)
+    _downloads(year, cumulative, adviser)
+
+
+def _community_label(net, i: int) -> str:
+    c = net.communities[i]
+    name = community_name(c, net.lang) or ", ".join(net.names.get(v, v) for v in c.central[:2])
+    return f"{name} ({c.size})"
+
+
+def _caption(view, cumulative: bool, year: int, size_by: str) -> str:
+    parts = [t(f"net.caption.{view.view}", year=year) if view.view != "members"
+             else t("net.caption_cumulative" if cumulative else "net.caption_year", year=year)]
+    parts.append(t("net.caption_counts", nodes=number(view.total_nodes), edges=number(len(view.edges)),
+                   total=number(view.total_edges), labels=number(len(view.labels))))
+    if view.view != "communities":
+        parts.append(t("net.caption_size", metric=t(f"net.metric.{size_by}").lower()))
+    return " ".join(parts)
 
 
 # -- chart -----------------------------------------------------------------------------------
 
 
-def _sync_chart_click() -> None:
+def _sync_chart_click(view_name: str) -> None:
     """A click on a node (kept by Streamlit under the chart's key) selects that organisation."""
     event = st.session_state.get(CHART_KEY)
     points = []
@@ -123,95 +168,87 @@ def _sync_chart_click() -> None:
     clicked = points[0].get("org_id") if points else None
     if clicked != st.session_state.get(LAST_CLICK_KEY):
         st.session_state[LAST_CLICK_KEY] = clicked
-        if clicked:
+        if clicked and view_name != "communities":
             st.session_state[ORG_KEY] = clicked
 
 
-def _chart(view, size_by: str, selected: str | None) -> alt.LayerChart:
+def _chart(view, selected: str | None) -> alt.LayerChart:
+    x0, x1, y0, y1 = view.extent
+    x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[x0, x1], nice=False, zero=False))
+    y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[y0, y1], nice=False, zero=False))
     nodes = pd.DataFrame(view.nodes)
     nodes["kind_label"] = nodes["kind"].map(kind_label)
-    nodes["size"] = nodes[size_by]
-    edges = pd.DataFrame(view.edges) if view.edges else pd.DataFrame(
-        columns=["source", "target", "x", "y", "x2", "y2", "weight", "active"]
-    )
-    kinds = [k for k in KIND_COLOURS if k in set(nodes["kind"])]
-    colour = alt.Color(
-        "kind_label:N",
-        title=t("net.legend_kind"),
-        scale=alt.Scale(domain=[kind_label(k) for k in kinds], range=[KIND_COLOURS[k] for k in kinds]),
-        legend=alt.Legend(orient="right", symbolSize=160, labelFontSize=12, titleFontSize=12),
-    )
-    domain = alt.Scale(domain=[-1.2, 1.2], nice=False, zero=False)
-    x = alt.X("x:Q", axis=None, scale=domain)
-    y = alt.Y("y:Q", axis=None, scale=domain)
-
+    edges = pd.DataFrame(view.edges, columns=["x", "y", "x2", "y2", "weight", "active", "mine"])
     layers = []
     if len(edges):
-        layers.append(
-            alt.Chart(edges[~edges["active"]])
-            .mark_rule(color="#E3E7EA", strokeWidth=0.8)
-            .encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-        )
-        layers.append(
-            alt.Chart(edges[edges["active"]])
-            .mark_rule(color="#8795A1", opacity=0.55)
-            .encode(x=x, y=y, x2="x2:Q", y2="y2:Q", strokeWidth=alt.StrokeWidth("weight:Q", legend=None,
-                                                                                 scale=alt.Scale(range=[0.6, 4])))
-        )
-        if selected:
-            mine = edges[edges["active"] & ((edges["source"] == selected) | (edges["target"] == selected))]
-            layers.append(
-                alt.Chart(mine).mark_rule(color="#C0392B", strokeWidth=2.2).encode(x=x, y=y, x2="x2:Q", y2="y2:Q")
-            )
+        grey = edges[~edges["active"] & ~edges["mine"]]
+        if len(grey):
+            layers.append(alt.Chart(grey).mark_rule(color="#E3E7EA", strokeWidth=0.7)
+                          .encode(x=x, y=y, x2="x2:Q", y2="y2:Q"))
+        plain = edges[edges["active"] & ~edges["mine"]]
+        if len(plain):
+            # Thousands of ties would paint a solid blob; fade them with their number.
+            opacity = float(min(0.55, max(0.08, 25 / max(len(plain), 1) ** 0.5)))
+            layers.append(alt.Chart(plain).mark_rule(color="#8795A1", opacity=opacity).encode(
+                x=x, y=y, x2="x2:Q", y2="y2:Q",
+                strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[0.6, 3.5]))))
+        mine = edges[edges["mine"]]
+        if len(mine):
+            layers.append(alt.Chart(mine).mark_rule(color="#C0392B", opacity=0.9).encode(
+                x=x, y=y, x2="x2:Q", y2="y2:Q",
+                strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[1.8, 5]))))
     pick = alt.selection_point(name="org", fields=["org_id"], on="click", clear="dblclick")
+    tooltip = [alt.Tooltip("name:N", title=t("col.name"))]
+    if view.view == "communities":
+        tooltip.append(alt.Tooltip("size:Q", title=t("net.tooltip_members")))
+        colour = alt.value("#5B7F95")
+    else:
+        kinds = [k for k in KIND_COLOURS if k in set(nodes["kind"])]
+        colour = alt.Color("kind_label:N", title=t("net.legend_kind"),
+                           scale=alt.Scale(domain=[kind_label(k) for k in kinds],
+                                           range=[KIND_COLOURS[k] for k in kinds]),
+                           # Below the chart: at the right it was clipped where the page is narrower than the chart.
+                           legend=alt.Legend(orient="bottom", direction="horizontal", symbolSize=160,
+                                             labelFontSize=12, titleFontSize=12, columns=7))
+        tooltip += [alt.Tooltip("kind_label:N", title=t("col.kind")),
+                    alt.Tooltip("projects:Q", title=t("net.tooltip_projects")),
+                    alt.Tooltip("partners:Q", title=t("net.tooltip_partners"))]
     background = nodes[~nodes["active"]]
     if len(background):
-        layers.append(
-            alt.Chart(background).mark_circle(color="#D3D8DC", size=28, opacity=0.9).encode(
-                x=x, y=y, tooltip=[alt.Tooltip("name:N", title=t("col.name"))]
-            )
-        )
+        layers.append(alt.Chart(background).mark_circle(color="#C9D0D6", opacity=0.9).encode(
+            x=x, y=y, size=alt.Size("area:Q", scale=None, legend=None), tooltip=tooltip))
     active = nodes[nodes["active"]]
-    layers.append(
-        alt.Chart(active)
-        .mark_circle(stroke="white", strokeWidth=1, opacity=0.95)
-        .encode(
-            x=x,
-            y=y,
-            color=colour,
-            size=alt.Size("size:Q", legend=None, scale=alt.Scale(range=[40, 900])),
-            tooltip=[
-                alt.Tooltip("name:N", title=t("col.name")),
-                alt.Tooltip("kind_label:N", title=t("col.kind")),
-                alt.Tooltip("projects:Q", title=t("net.tooltip_projects")),
-                alt.Tooltip("partners:Q", title=t("net.tooltip_partners")),
-                alt.Tooltip(f"{size_by}:Q", title=t(f"net.metric.{size_by}")),
-            ],
-        )
-        .add_params(pick)
-    )
-    label_rows = active.sort_values(["size", "weighted_degree"], ascending=False).head(LABELS)
-    if selected and selected not in set(label_rows["org_id"]):
-        label_rows = pd.concat([label_rows, active[active["org_id"] == selected]])
-    label_rows = label_rows.assign(short=label_rows["name"].map(lambda s: s if len(s) <= 28 else s[:27] + "…"))
-    for style in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": "#1D2A33"}):  # halo, then text
-        layers.append(
-            alt.Chart(label_rows).mark_text(dy=-14, fontSize=11, **style).encode(x=x, y=y, text="short:N")
-        )
-    return alt.layer(*layers).properties(width="container", height=660).configure_view(stroke=None)
+    layers.append(alt.Chart(active).mark_circle(stroke="white", strokeWidth=1, opacity=0.95).encode(
+        x=x, y=y, color=colour, size=alt.Size("area:Q", scale=None, legend=None), tooltip=tooltip,
+    ).add_params(pick))
+    focus = nodes[nodes["focus"]]
+    if len(focus):
+        layers.append(alt.Chart(focus).mark_circle(fill=None, stroke="#C0392B", strokeWidth=3).encode(
+            x=x, y=y, size=alt.Size("area:Q", scale=None, legend=None)))
+    if view.labels:
+        label_rows = pd.DataFrame(view.labels)
+        for style in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": "#1D2A33"}):  # halo, text
+            layers.append(alt.Chart(label_rows).mark_text(fontSize=11, lineBreak="\n", **style)
+                          .encode(x=x, y=y, text="text:N"))
+    return (alt.layer(*layers).properties(width=view.width, height=view.height)
+            .configure_view(stroke=None))
 
 
 # -- panels ----------------------------------------------------------------------------------
 
 
-def _show_ties(view, org_id: str) -> None:
-    ties = view.ties.get(org_id, [])
-    node = next((n for n in view.nodes if n["org_id"] == org_id), None)
-    st.markdown(f"**{md(view.names.get(org_id, org_id))}** · {kind_label(node['kind'] if node else '')}")
+def _show_ties(net, org_id: str) -> None:
+    ties = net.ties_of(org_id)
+    kind = net.network.nodes[org_id].get("kind", "") if org_id in net.network else ""
+    st.markdown(f"**{md(net.names.get(org_id, org_id))}** · {kind_label(kind)}")
     if not ties:
         st.caption(t("net.no_ties"))
         return
-    st.caption(t("net.ties_count", n=len(ties), projects=node["projects"] if node else 0))
+    projects = net.graph.nodes[org_id].get("projects", 0)
+    st.caption(t("net.ties_count", n=len(ties), projects=projects))
+    if len(ties) > TIES_SHOWN:  # a giant's 1,200 partners with every project title: the strongest will do
+        st.caption(t("net.ties_shown", shown=TIES_SHOWN, n=len(ties)))
+        ties = ties[:TIES_SHOWN]
     st.dataframe(
         [
             {
@@ -229,58 +266,58 @@ def _show_ties(view, org_id: str) -> None:
     )
 
 
-def _metrics_panel(view) -> None:
-    st.subheader(t("net.metrics", year=view.year))
-    a = view.activity
+def _metrics_panel(net, adviser: bool) -> None:
+    m = net.metrics.network
+    a = net.metrics.activity
+    st.subheader(t("net.metrics", year=net.year))
     cols = st.columns(6)
     cols[0].metric(t("net.m.active"), number(len(a.organisations)))
     cols[1].metric(t("net.m.projects"), number(len(a.projects)))
     cols[2].metric(t("net.m.new_orgs"), number(len(a.new_organisations)))
     cols[3].metric(t("net.m.new_ties"), number(len(a.new_ties)))
     cols[4].metric(t("net.m.cross_kind"), number(a.cross_kind_ties), help=t("net.m.cross_kind_help"))
-    cols[5].metric(t("net.m.density"), number(view.density, 3), help=t("net.m.density_help"))
-    st.caption(
-        t("net.m.structure", nodes=number(view.nodes_active), edges=number(view.edges_active),
-          components=number(view.components), largest=number(view.largest_component))
-    )
+    cols[5].metric(t("net.m.density"), number(m.density, 3), help=t("net.m.density_help"))
+    st.caption(t("net.m.structure", nodes=number(m.nodes), edges=number(m.edges), components=number(m.components),
+                 largest=number(m.largest_component)))
+    names = net.names
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(t("net.brokers"))
-        if view.brokers:
-            st.markdown(
-                "\n".join(
-                    f"- **{md(view.names.get(b.org_id, b.org_id))}** – "
-                    + t("net.broker_cut", n=b.cut_off)
-                    for b in view.brokers[:6]
-                )
-            )
+        if m.brokers:
+            st.markdown("\n".join(f"- **{md(names.get(b.org_id, b.org_id))}** – " + t("net.broker_cut", n=b.cut_off)
+                                  for b in m.brokers[:6]))
             st.caption(t("net.brokers_help"))
         else:
             st.caption(t("net.no_brokers"))
-        if a.quiet:
+        if adviser and a.quiet:
             st.markdown(t("net.quiet"))
-            st.caption(md(", ".join(view.names.get(o, o) for o in a.quiet[:15])))
+            st.caption(t("net.quiet_help"))
+            st.caption(md(", ".join(names.get(o, o) for o in _quiet_by_past_activity(net)[:15])))
     with right:
         st.markdown(t("net.communities"))
-        groups = [c for c in view.communities if c.size > 1][:6]
+        groups = [i for i, c in enumerate(net.communities) if c.size > 1][:6]
         if groups:
-            st.markdown("\n".join(f"- {md(c.label)} ({t('net.members', n=c.size)})" for c in groups))
+            st.markdown("\n".join(f"- {md(_community_label(net, i))}" for i in groups))
         else:
             st.caption(t("net.no_communities"))
 
 
-def _introductions(view) -> None:
+def _quiet_by_past_activity(net) -> list[str]:
+    """Members gone quiet, the most active before first (graph.metrics orders them so)."""
+    return list(net.metrics.activity.quiet)
+
+
+def _introductions(net) -> None:
     st.subheader(t("net.introductions"))
-    if not view.introductions:
+    if not net.introductions:
         st.caption(t("net.no_introductions"))
         return
     st.caption(t("net.introductions_help"))
-    st.markdown(
-        "\n".join(
-            f"- **{md(view.names.get(i.org_a, i.org_a))}** ↔ **{md(view.names.get(i.org_b, i.org_b))}**: {md(i.reason)}"
-            for i in view.introductions
-        )
-    )
+    names = net.names
+    st.markdown("\n".join(
+        f"- **{md(names.get(i.org_a, i.org_a))}** ↔ **{md(names.get(i.org_b, i.org_b))}**: {md(i.reason)}"
+        for i in net.introductions
+    ))
 
 
 # -- downloads -------------------------------------------------------------------------------
@@ -292,22 +329,21 @@ def _export(fmt: str, year: int, cumulative: bool, language: str) -> bytes:
                         year=year, cumulative=cumulative, lang=language)
 
 
-def _report(fmt: str, year: int, language: str) -> bytes:
+def _report(fmt: str, year: int, language: str, internal: bool) -> bytes:
     store = get_store()
     report = build_report(store.organisations(), store.projects(), store.participations(), year=year, lang=language,
-                          similarity=competence_similarity(store))
+                          similarity=competence_similarity(store), cluster=_cluster(), internal=internal)
     return report_bytes(report, fmt)
 
 
-def _downloads(store, year: int, cumulative: bool) -> None:
+def _downloads(year: int, cumulative: bool, adviser: bool) -> None:
     st.subheader(t("net.downloads"))
     language = lang()
     left, right = st.columns(2, gap="large")
     with left:
         st.markdown(t("net.export_heading"))
         # MP4 needs an ffmpeg (imageio-ffmpeg ships one); without it, leave the format out.
-        has_ffmpeg = ffmpeg_path() is not None
-        formats = [f for f in EXPORT_FORMATS if f != "mp4" or has_ffmpeg]
+        formats = [f for f in EXPORT_FORMATS if f != "mp4" or ffmpeg_path() is not None]
         fmt = st.selectbox(
             t("net.export_format"), options=formats, format_func=labels(formats, lambda f: t(f"net.fmt.{f}")),
             key="network_export_format",
@@ -326,13 +362,14 @@ def _downloads(store, year: int, cumulative: bool) -> None:
     with right:
         st.markdown(t("net.report_heading", year=year))
         st.caption(t("net.report_help"))
-        b1, b2 = st.columns(2)
-        for col, fmt in ((b1, "pdf"), (b2, "html")):
+        internal = adviser and st.toggle(t("net.report_internal"), key="network_report_internal",
+                                         help=t("net.report_internal_help"))
+        for col, fmt in zip(st.columns(len(REPORT_FORMATS)), REPORT_FORMATS, strict=True):
             col.download_button(
                 t("net.report_button", fmt=fmt.upper()),
-                data=functools.partial(_report, fmt, year, language),
-                file_name=f"samspill-arsrapport-{year}.{fmt}",
-                mime=MIME_TYPES.get(fmt, "text/html"),
+                data=functools.partial(_report, fmt, year, language, internal),
+                file_name=f"samspill-arsrapport-{year}{'-intern' if internal else ''}.{fmt}",
+                mime=REPORT_MIME_TYPES[fmt],
                 on_click="ignore",
                 key=f"network_report_{fmt}",
                 icon=":material/description:",

@@ -13,6 +13,8 @@ call :meth:`Settings.from_env`; the library takes the values it needs as argumen
 ``SAMSPILL_SERVER``        a running ``samspill serve`` (``http://127.0.0.1:8000``): ``samspill match``
                            asks it instead of loading the model itself ("" = work in-process)
 ``SAMSPILL_TOKEN``         the API token ``samspill match`` sends to that server
+``SAMSPILL_CLUSTER``       the cluster's TOML file: name, logo and colours of the annual report,
+                           and who the members are (graph/cluster.py; default none)
 =========================  ===================================================================
 """
 
@@ -43,6 +45,7 @@ class Settings:
     shared_data: Path = DEFAULT_SHARED_DATA
     server: str = ""
     token: str = field(default="", repr=False)  # a secret: never in a repr or a log
+    cluster: Path | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +87,7 @@ class Settings:
             else DEFAULT_SHARED_DATA,
             server=_server(value("SAMSPILL_SERVER")),
             token=value("SAMSPILL_TOKEN"),
+            cluster=Path(value("SAMSPILL_CLUSTER")).expanduser() if value("SAMSPILL_CLUSTER") else None,
         )
 
 

@@ -8,9 +8,15 @@ joint projects):
 * :mod:`graph.suggest` -- introductions between organisations that have never
   worked together, optionally re-weighted by a competence similarity passed
   in as a function (graph/ never imports a model);
+* :mod:`graph.layout` -- where nodes sit (a stable layout) and where their
+  names fit;
+* :mod:`graph.view` -- the app's network views (members and partners,
+  communities, one organisation's neighbourhood) as plain rows;
+* :mod:`graph.cluster` -- the cluster's name, logo, colours and members;
 * :mod:`graph.export`, :mod:`graph.draw`, :mod:`graph.report` -- files for
-  Gephi, Kumu and spreadsheets, drawings, and the annual report (these import
-  matplotlib when called, not when imported);
+  Gephi, Kumu and spreadsheets, drawings, and the annual report (PDF, Word,
+  HTML; these import matplotlib and the document libraries when called, not
+  when imported).
 """
 
 from graph.build import build_bipartite_graph, build_collaboration_graph, window

@@ -119,7 +119,7 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
     organisations, projects, participations = _records(ctx)
     try:
         G = build_collaboration_graph(organisations, projects, participations, until=year)
-        terms = organisation_terms(organisations, projects, participations, until=year)
+        terms = organisation_terms(organisations, projects, participations, until=year, lang=lang)
         intros = suggest_introductions(G, similarity=ctx.competence_similarity(), org_terms=terms, k=top,
                                        nodes=orgs or None, method=method, lang=lang)
     except nx.NodeNotFound as exc:
@@ -139,21 +139,32 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
 @click.command("report")
 @click.option("--year", type=int, default=None, help="Year of the report (default: the latest with projects).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="report.pdf or report.html")
+              help="report.pdf, report.docx or report.html")
+@click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The cluster's TOML file: name, logo, colours, members (default: SAMSPILL_CLUSTER).")
+@click.option("--introductions-made", type=click.IntRange(min=0), default=None,
+              help="Introductions the cluster made in the year; the story mentions them.")
+@click.option("--internal", is_flag=True, help="Add the internal appendix (members gone quiet); not for publishing.")
 @_LANG
 @click.pass_obj
-def report_command(ctx, year: int | None, output: Path, lang: str) -> None:
-    """The annual collaboration report as one PDF or self-contained HTML file."""
+def report_command(ctx, year: int | None, output: Path, cluster_file: Path | None, introductions_made: int | None,
+                   internal: bool, lang: str) -> None:
+    """The annual collaboration report as PDF, Word (.docx) or self-contained HTML."""
     from graph.build import project_years
-    from graph.report import REPORT_FORMATS, build_report, write_report
+    from graph.cluster import load_cluster
+    from graph.report import build_report, report_format, write_report
 
-    if output.suffix.lstrip(".").lower() not in REPORT_FORMATS + ("htm",):
-        raise click.ClickException(f"cannot tell the format from {output.name!r}; name it .pdf or .html")
+    try:
+        report_format(output)
+        cluster = load_cluster(cluster_file or ctx.settings.cluster)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     organisations, projects, participations = _records(ctx)
     year = project_years(projects)[-1] if year is None else year
     try:
         report = build_report(organisations, projects, participations, year=year, lang=lang,
-                              similarity=ctx.competence_similarity())
+                              similarity=ctx.competence_similarity(), cluster=cluster,
+                              introductions_made=introductions_made, internal=internal)
         written = write_report(report, _output(output))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

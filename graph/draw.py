@@ -33,6 +33,7 @@ __all__ = [
     "ANIMATION_FORMATS",
     "DRAWING_FORMATS",
     "KIND_COLOURS",
+    "PATH_SEGMENTS",
     "Drawing",
     "draw_network",
     "ffmpeg_path",
@@ -107,6 +108,7 @@ def draw_network(
     legend: bool = True,
     lang: str = "nb",
     highlight: str = "#5A6B7B",
+    sizes: dict | None = None,
 ) -> Drawing:
     """Draw ``G`` on ``ax`` at ``pos``: colours by kind, size by joint projects, labels for the central ones.
 
@@ -133,6 +135,9 @@ def draw_network(
         Language of legend entries.
     highlight : str
         Colour of ``G``'s ties (the grey background keeps its own).
+    sizes : mapping, optional
+        node -> value the marks are sized by (default: joint projects, the
+        weighted degree).
 
     Returns
     -------
@@ -187,7 +192,7 @@ def draw_network(
             zorder=3,
             gid="edges",
         )
-    strength = dict(G.degree(weight="weight"))
+    strength = dict(sizes) if sizes is not None else dict(G.degree(weight="weight"))
     top_strength = max(strength.values(), default=1) or 1
     base = float(np.clip(3000 / max(len(G), 1), 6, 60))
     kinds_present = []
@@ -224,7 +229,8 @@ def draw_network(
     return Drawing(nodes=len(G), edges=G.number_of_edges(), background_nodes=extra, labels=labelled)
 
 
-_PATH_SEGMENTS = 200_000
+#: Ties per compound path: Agg refuses a single path beyond its cell limit.
+PATH_SEGMENTS = 200_000
 
 
 def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, gid: str) -> None:
@@ -248,10 +254,10 @@ def _add_edges(ax, segments, widths, *, colour: str, alpha: float, zorder: int, 
         vertices = np.asarray(segments, dtype=float).reshape(-1, 2)
         width = float(np.median(widths)) if np.ndim(widths) else float(widths)
         artists = []
-        # One path per _PATH_SEGMENTS ties: Agg refuses a single path beyond its cell limit
+        # One path per PATH_SEGMENTS ties: Agg refuses a single path beyond its cell limit
         # ("Exceeded cell block limit" at ~750,000 ties, a 50k-organisation register).
-        for start in range(0, len(segments), _PATH_SEGMENTS):
-            block = vertices[2 * start : 2 * (start + _PATH_SEGMENTS)]
+        for start in range(0, len(segments), PATH_SEGMENTS):
+            block = vertices[2 * start : 2 * (start + PATH_SEGMENTS)]
             codes = np.tile(np.array([MplPath.MOVETO, MplPath.LINETO], dtype=MplPath.code_type), len(block) // 2)
             # One stroke: overlapping ties no longer add up, so give it more opacity.
             artist = PathPatch(MplPath(block, codes), facecolor="none", edgecolor=colour, linewidth=width,
@@ -300,11 +306,7 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, rad
                                        radius[v] * points))
             texts[v] = text
         box = ax.get_window_extent(renderer)
-        # Labels keep off the marks of the larger nodes; a dot under a name is not worth losing the name.
-        big = ranked[: max(wanted * 4, 150)]
-        obstacles = [(v, *map(float, to_pixels(pos[v])), radius[v] * points) for v in big]
-        placed = place_labels(candidates, bounds=(box.x0, box.y0, box.x1, box.y1), obstacles=obstacles,
-                              limit=wanted, gap=points)
+        placed = place_labels(candidates, bounds=(box.x0, box.y0, box.x1, box.y1), limit=wanted, gap=points)
         inverse = ax.transData.inverted()
         for v, text in texts.items():
             if v in placed:

@@ -225,10 +225,12 @@ def place_labels(
 ) -> dict[str, tuple[float, float]]:
     """Where each label fits, most important first; labels that fit nowhere are left out.
 
-    Each label tries four spots around its node -- above, below, right, left --
-    and takes the first whose box overlaps no label already placed, no
-    obstacle other than its own node's mark, and stays inside ``bounds``.
-    Give the hubs first: they get their names before anyone else.
+    Each label tries spots around its node -- above, below, right, left, then
+    above and below leaning right or left (for nodes near the edge) -- and
+    takes the first whose box overlaps no label already placed, no mark
+    of a node more important than its own (an earlier candidate), no
+    ``obstacles``, and stays inside ``bounds``. Give the hubs first: they get
+    their names before anyone else, and nobody's name covers them.
 
     Parameters
     ----------
@@ -237,7 +239,7 @@ def place_labels(
     bounds : (x0, y0, x1, y1), optional
         Labels must lie inside.
     obstacles : sequence of (node, x, y, radius)
-        Node marks a label must not cover (its own node's is skipped).
+        Further node marks no label may cover (its own node's excepted).
     limit : int, optional
         Stop after this many labels.
     gap : float
@@ -269,7 +271,11 @@ def place_labels(
     for b in candidates:
         off_y = b.radius + gap + b.height / 2
         off_x = b.radius + gap + b.width / 2
-        for cx, cy in ((b.x, b.y + off_y), (b.x, b.y - off_y), (b.x + off_x, b.y), (b.x - off_x, b.y)):
+        lean = b.width / 2 - b.radius
+        spots = ((b.x, b.y + off_y), (b.x, b.y - off_y), (b.x + off_x, b.y), (b.x - off_x, b.y),
+                 (b.x + lean, b.y + off_y), (b.x - lean, b.y + off_y), (b.x + lean, b.y - off_y),
+                 (b.x - lean, b.y - off_y))
+        for cx, cy in spots:
             box = (cx - b.width / 2, cy - b.height / 2, cx + b.width / 2, cy + b.height / 2)
             if bounds is not None and not (
                 box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2] and box[3] <= bounds[3]
@@ -280,6 +286,8 @@ def place_labels(
             grid.add(box)
             placed[b.node] = (cx, cy)
             break
+        # Whether named or not, this node outranks the rest: no later label may cover its mark.
+        marks.add((b.x - b.radius, b.y - b.radius, b.x + b.radius, b.y + b.radius, b.node))
         if limit is not None and len(placed) >= limit:
             break
     return placed

@@ -48,7 +48,8 @@ quiet
     organisations whose latest project up to Y started exactly
     ``quiet_after`` years before Y: active once, then nothing for
     ``quiet_after`` years. Each is listed once, in the year it crosses the
-    line.
+    line, the most active before first (projects up to then), so the
+    members most worth a call head the list.
 cross-kind tie
     a tie between two organisations of different, known kinds.
 """
@@ -66,7 +67,7 @@ import networkx as nx
 import numpy as np
 
 from data.models import Organisation, Participation, Project
-from data.text import printable
+from data.text import join_names, printable
 from graph.build import RecordIndex, collaboration_graph_of, index_records
 from graph.terms import distinctive_terms, name_words, profile_terms, project_terms
 
@@ -85,6 +86,7 @@ __all__ = [
     "brokers",
     "centralities",
     "communities",
+    "community_name",
     "eigenvector",
     "network_metrics",
     "yearly_metrics",
@@ -159,7 +161,7 @@ class YearActivity:
     ties: int  # distinct pairs that worked together this year
     new_ties: tuple[tuple[str, str], ...]  # pairs that never had before, sorted
     kind_ties: tuple[KindTies, ...]  # most ties first
-    quiet: tuple[str, ...]  # see module docstring
+    quiet: tuple[str, ...]  # see module docstring; most projects before first
     budget_nok: float | None  # sum over projects with a budget; None if none has one
     budget_projects: int  # how many projects carried a budget
 
@@ -565,16 +567,30 @@ def communities(
         if labelled:
             documents = [project_terms[p] for p in sorted(shared[i]) if p in project_terms]
             documents += [profile_terms[v] for v in members if v in profile_terms]
-            words = tuple(
-                distinctive_terms(
-                    documents, background, n_background, top=terms, min_documents=2 if len(documents) >= 3 else 1
-                )
-            )
+            # Fewer than three texts name a consortium's abstract, not a community: no terms then.
+            if len(documents) >= 3:
+                words = tuple(distinctive_terms(documents, background, n_background, top=terms, min_documents=2))
         names = ", ".join(printable(str(G.nodes[v].get("name", v))) for v in top)
         label = f"{names} — {', '.join(words)}" if words else names
         found.append(Community(members, top, words, label))
     found.sort(key=lambda c: (-c.size, str(c.members[0])))
     return found
+
+
+def community_name(community: Community, lang: str) -> str:
+    """A community's name from its most distinctive terms: "Hydrogen, ferries and fuel cells".
+
+    ``""`` when it has no terms (none of its texts is in the reader's language); callers then
+    name it after its most central members.
+
+    >>> c = Community(("a", "b"), ("a",), ("hydrogen", "ferjer", "brenselceller"), "")
+    >>> community_name(c, "nb")
+    'Hydrogen, ferjer og brenselceller'
+    """
+    if community.terms:
+        text = join_names(list(community.terms), lang)
+        return text[:1].upper() + text[1:]
+    return ""
 
 
 # -- whole-graph metrics ----------------------------------------------------------------
@@ -625,6 +641,7 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
     seen_orgs: set[str] = set()
     seen_ties: set[tuple[str, str]] = set()
     last_active: dict[str, int] = {}
+    done: Counter = Counter()  # projects each organisation has taken part in so far
     out = {}
     kind = {org_id: org.kind for org_id, org in index.organisations.items()}
     for year in range(min(by_year), max(by_year) + 1):
@@ -634,6 +651,7 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
         for project in projects:
             members = index.members.get(project.project_id, ())
             active.update(members)
+            done.update(members)
             for i, u in enumerate(members):
                 for v in members[i + 1 :]:
                     ties.add((u, v))
@@ -650,7 +668,8 @@ def activity_of(index: RecordIndex, quiet_after: int) -> dict[int, YearActivity]
         )
         for org_id in active:
             last_active[org_id] = year
-        quiet = tuple(sorted(o for o, last in last_active.items() if last == year - quiet_after))
+        quiet = tuple(sorted((o for o, last in last_active.items() if last == year - quiet_after),
+                             key=lambda o: (-done[o], o)))
         budgets = [p.budget_nok for p in projects if p.budget_nok is not None]
         out[year] = YearActivity(
             year=year,

@@ -31,6 +31,7 @@ __all__ = [
     "organisation_terms",
     "profile_terms",
     "project_terms",
+    "text_language",
     "tokenize",
     "top_terms",
 ]
@@ -38,9 +39,10 @@ __all__ = [
 #: A keyword the organisation wrote itself counts as much as this many texts.
 COMPETENCE_WEIGHT = 2
 
-#: Words that explain nothing as a term: function words and the generic vocabulary of project
-#: descriptions ("project", "develop", "innovation"), Norwegian and English (data.text.stopwords).
-STOP_WORDS: frozenset[str] = stopwords.STOP_WORDS | stopwords.GENERIC_WORDS
+#: Words that explain nothing as a term: function words, the generic vocabulary of project
+#: descriptions ("project", "develop", "innovation") and words that make poor names ("utnytte",
+#: "universitet"), Norwegian and English alike (data.text.stopwords).
+STOP_WORDS: frozenset[str] = stopwords.STOP_WORDS | stopwords.GENERIC_WORDS | stopwords.LABEL_WORDS
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-'][^\W\d_]+)*", re.UNICODE)
 
@@ -53,6 +55,33 @@ def tokenize(text: str) -> list[str]:
     """
     words = (w.lower() for w in _WORD.findall(text or ""))
     return [w for w in words if len(w) >= 3 and w not in STOP_WORDS]
+
+
+_ANY_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Function words of one language only: "i", "at", "on" and the like are left out, they say little.
+_ONLY_NB = stopwords.NORWEGIAN_STOP_WORDS - stopwords.ENGLISH_STOP_WORDS
+_ONLY_EN = stopwords.ENGLISH_STOP_WORDS - stopwords.NORWEGIAN_STOP_WORDS
+
+
+@functools.lru_cache(maxsize=16384)
+def text_language(text: str) -> str:
+    """``"nb"`` or ``"en"`` by the function words ``text`` uses, or ``""`` when they do not tell.
+
+    Swedish and Danish share enough function words with bokmål to count as
+    Norwegian here; terms only need to be in the report's language, not
+    tagged by dialect.
+
+    >>> text_language("Vi utvikler hydrogen for ferjer og hurtigbåter"), text_language("Hydrogen for the ferries")
+    ('nb', 'en')
+    >>> text_language("Hydrogen")
+    ''
+    """
+    words = [w.lower() for w in _ANY_WORD.findall(text or "")]
+    nb = sum(w in _ONLY_NB for w in words)
+    en = sum(w in _ONLY_EN for w in words)
+    if nb == en:
+        return ""
+    return "nb" if nb > en else "en"
 
 
 # Words that say what kind of body an organisation is, not who it is.
@@ -110,6 +139,7 @@ def organisation_terms(
     *,
     until: int | None = None,
     exclude: frozenset[str] | None = None,
+    lang: str | None = None,
 ) -> dict[str, Counter]:
     """Terms per organisation from its description, keywords and projects.
 
@@ -123,6 +153,10 @@ def organisation_terms(
     exclude : frozenset, optional
         Words to leave out; default :func:`name_words` of ``organisations``
         (a partner's name in a summary is not a competence).
+    lang : {"nb", "en"}, optional
+        Only texts written in this language (:func:`text_language`) count,
+        so that terms shown to a reader are in the reader's language; an
+        organisation's keywords count when its description is in it.
 
     Returns
     -------
@@ -147,13 +181,18 @@ def organisation_terms(
     for project in projects:
         if until is not None and (project.start_year is None or project.start_year > until):
             continue
-        project_terms[project.project_id] = _text_terms(f"{project.title} {project.summary}") - exclude
+        text = f"{project.title} {project.summary}"
+        if lang is not None and text_language(text) != lang:
+            continue
+        project_terms[project.project_id] = _text_terms(text) - exclude
     out: dict[str, Counter] = defaultdict(Counter)
     for part in participations:
         words = project_terms.get(part.project_id)
         if words:
             out[part.org_id].update(words)
     for org in organisations:
+        if lang is not None and text_language(org.description) != lang:
+            continue
         own = (_text_terms(org.description) - exclude) if org.description else frozenset()
         if own:
             out[org.org_id].update(own)
@@ -185,21 +224,28 @@ def idf(org_terms: Mapping[str, Counter]) -> dict[str, float]:
     return {t: math.log((1 + n) / (1 + df)) + 1.0 for t, df in document_frequency(org_terms).items()}
 
 
-def project_terms(projects: Iterable[Project], *, exclude: frozenset[str] = frozenset()) -> dict[str, frozenset[str]]:
+def project_terms(
+    projects: Iterable[Project], *, exclude: frozenset[str] = frozenset(), lang: str | None = None
+) -> dict[str, frozenset[str]]:
     """The terms of each project's title and summary (less ``exclude``, e.g. :func:`name_words`).
+
+    With ``lang``, only projects written in that language (:func:`text_language`) are kept.
 
     >>> sorted(project_terms([Project("p1", "Hydrogen ferries", "Ferries on hydrogen.")])["p1"])
     ['ferries', 'hydrogen']
     """
-    return {p.project_id: _text_terms(f"{p.title} {p.summary}") - exclude for p in projects}
+    texts = {p.project_id: f"{p.title} {p.summary}" for p in projects}
+    return {pid: _text_terms(text) - exclude for pid, text in texts.items()
+            if lang is None or text_language(text) == lang}
 
 
 def profile_terms(
-    organisations: Iterable[Organisation], *, exclude: frozenset[str] | None = None
+    organisations: Iterable[Organisation], *, exclude: frozenset[str] | None = None, lang: str | None = None
 ) -> dict[str, frozenset[str]]:
     """The terms of each organisation's own description and keywords (absent when it has none).
 
-    ``exclude`` defaults to :func:`name_words` of ``organisations``.
+    ``exclude`` defaults to :func:`name_words` of ``organisations``; with ``lang``, only
+    profiles whose description is in that language (:func:`text_language`) are kept.
 
     >>> terms = profile_terms([Organisation("a", "A", description="Subsea robotics", competences="ROV; sensors")])
     >>> sorted(terms["a"])
@@ -209,6 +255,8 @@ def profile_terms(
     exclude = name_words(organisations) if exclude is None else exclude
     out = {}
     for org in organisations:
+        if lang is not None and text_language(org.description) != lang:
+            continue
         words = ((_text_terms(org.description) if org.description else frozenset()) - exclude) | _keywords(
             org.competences
         )
@@ -230,7 +278,9 @@ def distinctive_terms(
     A term in ``m`` of the group's ``g`` documents and in ``df`` of the
     ``N`` background documents scores ``m * log((m / g) / (df / N))``: common
     in the group *and* more common there than overall. Terms scoring 0 or
-    less are dropped; ties break alphabetically.
+    less are dropped; ties break alphabetically. A term that starts like one
+    already chosen (five letters or more: "acoustic", "acoustics") is one
+    word said twice and is skipped.
 
     Parameters
     ----------
@@ -265,7 +315,15 @@ def distinctive_terms(
         score = m * math.log((m / group) / (max(background.get(term, 0), m) / n_all))
         if score > 0:
             scored.append((-score, term))
-    return [t for _, t in sorted(scored)[:top]]
+    chosen: list[str] = []
+    for _, term in sorted(scored):
+        stem = term[:5]
+        if len(stem) == 5 and any(other.startswith(stem) for other in chosen):
+            continue
+        chosen.append(term)
+        if len(chosen) == top:
+            break
+    return chosen
 
 
 def top_terms(

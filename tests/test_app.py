@@ -482,7 +482,7 @@ def test_network_renders_for_several_years(app_db, cumulative):
     assert len(ties) >= 2 and "Partner" in ties.columns
     assert "Foreslåtte introduksjoner" in texts(at)
     labels = [d.label for d in at.get("download_button")]
-    assert labels == ["Last ned GEXF", "Årsrapport (PDF)", "Årsrapport (HTML)"]
+    assert labels == ["Last ned GEXF", "Årsrapport (PDF)", "Årsrapport (DOCX)", "Årsrapport (HTML)"]
 
 
 def test_network_downloads_produce_files(app_db):
@@ -500,6 +500,39 @@ def test_network_downloads_produce_files(app_db):
     assert b"<gexf" in gexf
     html = report_bytes(build_report(*records, year=2022, lang="en"), "html")
     assert b"<html" in html.lower()
+
+
+def test_network_views_filters_and_one_organisation(app_db):
+    at = goto(sign_in("radgiver"), "network")
+    at.toggle(key="network_cumulative").set_value(True)
+    ok(at.run())
+    captions = " ".join(c.value for c in at.caption)
+    assert "Alt samarbeid til og med" in captions and "navn der de får plass" in captions
+    for view, caption in (("communities", "Hvert miljø er én sirkel"), ("organisation", "Velg en aktør over")):
+        at.segmented_control(key="network_view").set_value(view)
+        ok(at.run())
+        assert caption in texts(at), view
+    at.selectbox(key="network_org").set_value("sintef")
+    ok(at.run())
+    assert "Den valgte aktøren i midten" in texts(at)
+    at.segmented_control(key="network_view").set_value("members")
+    at.multiselect(key="network_kinds").set_value(["research"])
+    ok(at.run())
+    shown = re.search(r"Viser (\d+) sirkler", texts(at))
+    assert shown and 1 <= int(shown.group(1)) < 40  # research organisations (and SINTEF, chosen), not all
+
+
+def test_network_quiet_members_and_internal_report_are_for_advisers(app_db):
+    company = goto(sign_in("bedrift1"), "network")
+    company.select_slider(key="network_year").set_value(2022)
+    ok(company.run())
+    assert "Stille i to år" not in texts(company)
+    assert not [w for w in company.toggle if w.key == "network_report_internal"]
+    adviser = goto(sign_in("radgiver"), "network")
+    adviser.select_slider(key="network_year").set_value(2022)
+    ok(adviser.run())
+    assert "Stille i to år" in texts(adviser)
+    assert adviser.toggle(key="network_report_internal").value is False  # public unless asked
 
 
 # -- languages -----------------------------------------------------------------------------------

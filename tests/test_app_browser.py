@@ -9,6 +9,7 @@ installs Debian's ``chromium`` when it can); never downloads a browser.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -211,3 +212,50 @@ def _journey(server, page) -> None:
     _settle(page)
     _no_exception(page)
     _shot(page, "network_cumulative.png")
+
+
+# -- the network's views (graph/view.py) -------------------------------------------------------------
+
+NETWORK_VIEWS = [
+    ("Medlemmer og partnere", "Alt samarbeid til og med"),
+    ("Miljøer", "Hvert miljø er én sirkel"),
+    ("Én aktør", "Den valgte aktøren i midten"),
+]
+
+
+def test_browser_network_views(server, page):
+    """Every view of the network draws, names what fits, and sends only what it shows."""
+    url, _ = server
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    received = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload or b""))))
+    try:
+        _sign_in(page, url, "radgiver")
+        page.get_by_role("link", name="Nettverket").click()
+        page.get_by_text("Nøkkeltall").first.wait_for(timeout=SLOW)
+        _settle(page)
+        page.get_by_text("Til og med året", exact=True).click()
+        page.get_by_text("Alt samarbeid til og med").first.wait_for(timeout=SLOW)
+        _settle(page)
+        box = page.get_by_label("Vis samarbeidet til")
+        box.click()
+        page.keyboard.type("SINTEF")
+        page.get_by_role("option", name="SINTEF", exact=True).first.click()
+        _settle(page)
+        for label, caption in NETWORK_VIEWS:
+            received.clear()
+            page.get_by_role("radio", name=label, exact=True).click()
+            page.get_by_text(caption).first.wait_for(timeout=SLOW)
+            _settle(page)
+            _no_exception(page)
+            chart = page.locator('[data-testid="stVegaLiteChart"]').first
+            chart.wait_for()
+            names = page.locator('[data-testid="stVegaLiteChart"] svg text, [data-testid="stVegaLiteChart"] canvas')
+            assert names.count() > 0
+            shown = page.get_by_text("navn der de får plass").first.inner_text()
+            assert int(re.search(r"(\d+) navn der de får plass", shown).group(1)) > 0, shown
+            assert sum(received) < 400_000, (label, sum(received))  # the sample: a view is a few dozen kB
+            chart.screenshot(path=ARTIFACTS / f"network_view_{label.split()[0].lower()}.png")
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "failure_network.png", full_page=True)
+        raise

@@ -416,7 +416,7 @@ def test_many_ties_are_drawn_in_chunks_and_none_is_lost(monkeypatch):
         if u != v:
             G.add_edge(u, v)
     pos = {v: tuple(rng.random(2)) for v in G}
-    monkeypatch.setattr(draw, "_PATH_SEGMENTS", 1000)
+    monkeypatch.setattr(draw, "PATH_SEGMENTS", 1000)
     fig, ax = plt.subplots()
     try:
         draw.draw_network(G, pos, ax=ax, labels=0, legend=False)

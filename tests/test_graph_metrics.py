@@ -215,10 +215,16 @@ def community_records():
     orgs = [Organisation(x, x.upper(), "company") for x in "abcdef"]
     projects = [
         Project("p1", "Hydrogen electrolysis", start_year=2020),
+        Project("p1b", "Electrolysis stacks for hydrogen", start_year=2020),
+        Project("p1c", "Hydrogen from electrolysis", start_year=2021),
         Project("p2", "Salmon sensors", "Sensors for salmon farming.", start_year=2020),
+        Project("p2b", "Salmon farming sensors", start_year=2020),
+        Project("p2c", "Sensors that count salmon lice", "Farming with fewer lice.", start_year=2021),
         Project("p3", "Shared logistics", start_year=2021),
     ]
     parts = [Participation("p1", x) for x in "abc"] + [Participation("p2", x) for x in "def"]
+    parts += [Participation("p1b", x) for x in "ab"] + [Participation("p1c", x) for x in "bc"]
+    parts += [Participation("p2b", x) for x in "de"] + [Participation("p2c", x) for x in "ef"]
     parts += [Participation("p3", "c"), Participation("p3", "d")]
     return orgs, projects, parts
 
@@ -227,11 +233,20 @@ def test_communities_with_labels():
     orgs, projects, parts = community_records()
     G = build_collaboration_graph(orgs, projects, parts)
     found = communities(G, project_terms=project_terms(projects), seed=0)
-    assert [c.members for c in found] == [("a", "b", "c"), ("d", "e", "f")]
-    assert found[0].terms == ("electrolysis", "hydrogen")  # equal scores: alphabetical
-    assert found[0].label == "A, B, C — electrolysis, hydrogen"
+    assert [c.members for c in found] == [("b", "a", "c"), ("e", "d", "f")]  # most central first
+    assert found[0].terms == ("electrolysis", "hydrogen")  # equal scores: alphabetical; "stacks" is in one text
+    assert found[0].label == "B, A, C — electrolysis, hydrogen"
     assert found[1].terms == ("farming", "salmon", "sensors")  # a project counts each word once
     assert all(c.size == 3 for c in found)
+
+
+def test_a_community_of_fewer_than_three_texts_gets_no_terms():
+    # One consortium's abstract is no name for a community ("Agrarian, disqualifies and pools").
+    orgs = [Organisation(x, x.upper()) for x in "abc"]
+    G = build_collaboration_graph(orgs, [Project("p1", "Agrarian pools disqualified", start_year=2020)],
+                                  [Participation("p1", x) for x in "abc"])
+    found = communities(G, project_terms=project_terms([Project("p1", "Agrarian pools disqualified")]))
+    assert found[0].terms == () and found[0].label == "A, B, C"
 
 
 def test_communities_without_terms_and_same_every_time():
@@ -396,3 +411,11 @@ def test_louvain_finds_planted_groups_as_well_as_networkx_and_repeats_itself():
     assert ours_q >= nx.community.modularity(G, theirs, weight="weight") - 0.01
     planted = [set(range(30 * k, 30 * (k + 1))) for k in range(8)]
     assert sorted(map(sorted, ours)) == sorted(map(sorted, planted))
+
+
+def test_quiet_come_most_active_before_first_not_alphabetically():
+    orgs = [Organisation(x, x.upper()) for x in "azmq"]
+    projects = [Project(f"p{i}", "P", start_year=2016) for i in range(3)] + [Project("p9", "Later", start_year=2018)]
+    parts = [Participation("p0", "a"), Participation("p0", "z"), Participation("p1", "z"), Participation("p1", "m"),
+             Participation("p2", "z"), Participation("p2", "m"), Participation("p9", "q")]
+    assert activity_by_year(orgs, projects, parts, quiet_after=2)[2018].quiet == ("z", "m", "a")  # 3, 2, 1 projects

@@ -9,8 +9,10 @@ from collections import Counter
 import networkx as nx
 import pytest
 
+from data.models import Organisation, Participation, Project
 from graph.build import build_collaboration_graph
-from graph.suggest import link_scores, rank_scores, suggest_introductions
+from graph.suggest import link_scores, rank_scores, suggest_introductions, worth_making
+from graph.terms import text_language
 
 NX_SCORES = {
     "adamic_adar": nx.adamic_adar_index,
@@ -112,7 +114,9 @@ def test_existing_ties_and_far_pairs_are_never_suggested():
 def test_similarity_reweights_structural_ties():
     G = hub_graph()
     similarity = {frozenset(("aker", "brim")): 0.1, frozenset(("brim", "cflow")): 0.9}
-    intros = suggest_introductions(G, similarity=lambda a, b: similarity[frozenset((a, b))], k=2)
+    # The fusion alone, as for predicting ties (the "worth making" rules are tested below).
+    intros = suggest_introductions(G, similarity=lambda a, b: similarity[frozenset((a, b))], k=2,
+                                   overlap_weight=0, hub_weight=0)
     assert [(i.org_a, i.org_b) for i in intros] == [("brim", "cflow"), ("aker", "brim")]
     # Both have the same structural rank (1.5 of 2: 1 - 0.5/2 = 0.75); alpha 0.5 adds half the similarity.
     assert [i.score for i in intros] == pytest.approx([0.5 * 0.75 + 0.5 * 0.9, 0.5 * 0.75 + 0.5 * 0.1])
@@ -193,3 +197,74 @@ def test_h2020_suggestions_size(h2020_records):
     year = build_collaboration_graph(orgs, projects, parts, since=2018, until=2018)
     hits = sum(year.has_edge(i.org_a, i.org_b) for i in intros)
     assert hits >= 15
+
+
+# -- introductions worth making (issue: giants that already share dozens of partners) ------------
+
+
+def circles():
+    """Two giants G1, G2 sharing ten partners; two small firms s1, s2 sharing one partner with each other."""
+    G = nx.Graph()
+    for i in range(10):
+        G.add_edge("G1", f"p{i}")
+        G.add_edge("G2", f"p{i}")
+    for i in range(10, 20):  # each giant has partners of its own too
+        G.add_edge("G1", f"q{i}")
+        G.add_edge("G2", f"r{i}")
+    G.add_edge("s1", "p0")
+    G.add_edge("s2", "p0")
+    return G
+
+
+def test_pairs_sharing_most_of_their_partners_rank_below_new_circles():
+    # a-b and c-d each share one partner of the same degree (equal Adamic-Adar), but that partner is all
+    # a and b have, while c and d each have two more: introducing c and d opens new circles.
+    G = nx.Graph([("a", "x"), ("b", "x"), ("c", "z"), ("d", "z"), ("c", "c1"), ("c", "c2"), ("d", "d1"), ("d", "d2")])
+    plain = [(i.org_a, i.org_b) for i in suggest_introductions(G, k=20, overlap_weight=0, hub_weight=0)]
+    assert plain.index(("a", "b")) < plain.index(("c", "d"))  # a tie, broken by ids
+    ranked = [(i.org_a, i.org_b) for i in suggest_introductions(G, k=20, hub_weight=0)]
+    assert ranked.index(("c", "d")) < ranked.index(("a", "b"))
+
+
+def test_under_served_organisations_rank_above_giants():
+    G = circles()
+    plain = suggest_introductions(G, k=3, overlap_weight=0, hub_weight=0)
+    assert (plain[0].org_a, plain[0].org_b) == ("G1", "G2")  # ten shared partners: the likeliest tie
+    worth = [(i.org_a, i.org_b) for i in suggest_introductions(G, k=1000)]
+    assert worth.index(("s1", "s2")) < worth.index(("G1", "G2"))
+
+
+def test_worth_making_is_one_for_strangers_and_falls_with_overlap_and_hubs():
+    G = circles()
+    assert worth_making(G, "s1", "s2") > worth_making(G, "G1", "G2")
+    assert worth_making(G, "G1", "G2", overlap_weight=0, hub_weight=0) == 1.0
+    with pytest.raises(ValueError, match="hub_weight must be between 0 and 1"):
+        suggest_introductions(G, hub_weight=2)
+
+
+def test_complementary_terms_in_the_readers_language_without_stop_words():
+    from data.text.stopwords import ENGLISH_STOP_WORDS, NORWEGIAN_STOP_WORDS
+    from graph.terms import organisation_terms
+
+    orgs = [Organisation("hub", "Hub"),
+            Organisation("a", "A", description="Vi utvikler sveising av stål for havvind."),
+            Organisation("b", "B",
+                         description="We build sensors for salmon farms and the fish in them, working beyond."),
+            Organisation("c", "C", description="Vi lager sensorer for laks og fiskehelse i merdene.")]
+    projects = [Project("p1", "Sveising", "Sveising og stål for havvind og oppdrett.", start_year=2020),
+                Project("p2", "Sensors", "Sensors for salmon and the health of fish performed beyond.",
+                        start_year=2020)]
+    parts = [Participation("p1", "hub"), Participation("p1", "a"), Participation("p2", "hub"),
+             Participation("p2", "b"), Participation("p1", "c")]
+    G = build_collaboration_graph(orgs, projects, parts)
+    for lang in ("nb", "en"):
+        terms = organisation_terms(orgs, projects, parts, lang=lang)
+        for intro in suggest_introductions(G, org_terms=terms, k=5, lang=lang):
+            words = {w for side in intro.complementary for term in side for w in term.split()}
+            words |= {w for term in intro.shared_terms for w in term.split()}
+            assert not words & (ENGLISH_STOP_WORDS | NORWEGIAN_STOP_WORDS), (lang, words)
+            assert not words & {"working", "beyond", "performed"}
+            for w in words:  # every term comes from a text in the reader's language
+                assert any(w in (o.description or "").lower() for o in orgs if text_language(o.description) == lang) \
+                    or any(w in f"{p.title} {p.summary}".lower() for p in projects
+                           if text_language(f"{p.title} {p.summary}") == lang), (lang, w)

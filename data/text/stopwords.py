@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ENGLISH_STOP_WORDS", "GENERIC_WORDS", "NORWEGIAN_STOP_WORDS", "STOP_WORDS"]
+__all__ = ["ENGLISH_STOP_WORDS", "GENERIC_WORDS", "LABEL_WORDS", "NORWEGIAN_STOP_WORDS", "STOP_WORDS"]
 
 ENGLISH_STOP_WORDS: frozenset[str] = frozenset(
     """
@@ -82,5 +82,29 @@ GENERIC_WORDS: frozenset[str] = frozenset(
     tester testet theirs time tjenester total tredje trenger type types use used uses using utilise
     utilize utvikle utvikler utvikles utviklet utvikling utviklingen value viktig viktige vurdere
     vurderer want way ways wide work works year years å årene året øke øker økt ønsker
+    """.split()
+)
+
+# -- words that make poor names for a community or a competence (graph/) ----------------------
+#: Verbs, kinds of body and filler found as "distinctive" terms of a group of texts: true of the
+#: texts, but no name for what a community or an organisation does ("utnytte", "universitet",
+#: "working", "indispensable"). Only the network's terms leave them out; the matcher keeps its list.
+LABEL_WORDS: frozenset[str] = frozenset(
+    """
+    achieving actively additionally aiming allowing applying becoming beyond bringing carried
+    carrying clearly consisting contributing creating currently delivering demonstrating enabling
+    ensuring especially essential establishing expanding facing finally following fully further
+    greatly helping including increasingly indispensable involving jointly largely leading making
+    mainly moving needed novel offering particular performed performing providing reaching
+    realising realizing regarding related relevant seeking significantly strongly successfully
+    supporting taking thereby towards undertaken via want wants working
+    arbeide arbeider blant blitt bidrar bidratt brukt egnet fokus ferdig finne gjennomført god
+    gode hjelpe igjennom inkludert kommer ledende lage lager laget løse løser mulig mulighet
+    muligheter nytt nyttig oppnå samle samler sentral sentrale skape skaper spesielt stadig
+    sterk sterke stort tilby tilbyr utnytte utnytter utnyttelse viser kobler koble kobles
+    erstatte erstatter erstattes erstatning kombinere kombinerer kombineres commit connected connecting
+    universitet universitetet university høgskole høgskolen skole skolen videregående institutt
+    instituttet institute kommune kommunen klynge klyngen klyngebedrifter klyngebedriftene
+    bedriftenes selskaper aktører aktørene medlemmer medlemmene
     """.split()
 )

@@ -1,0 +1,111 @@
+"""Regions from a reference: Norwegian counties, and NUTS codes where the data has them.
+
+A region filter is only useful if a region means the same everywhere. Sources disagree: CORDIS
+gives a city ("PARIS 08", "KGS LYNGBY") and sometimes a NUTS code, the Research Council gives the
+county of the time, Enhetsregisteret a municipality number. :func:`region_of` turns what a source
+says into a region Samspill can filter on, or ``""`` when the source names no region -- a city
+is not a region (it is kept as the organisation's municipality by the importers).
+
+Norwegian counties are named as they were in the source's time (county numbers before 2020,
+2020-2023 and since 2024 all map to their own names): a county merged or split later is still
+the region the data describes, and renaming would need every municipality's history.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["COUNTIES", "county_of_municipality", "is_nuts_code", "norwegian_county", "region_of"]
+
+#: County number -> name (Statistics Norway's standard, all numbers used since 1972).
+COUNTIES: dict[str, str] = {
+    # until 2019 (and Oslo throughout)
+    "01": "Østfold",
+    "02": "Akershus",
+    "03": "Oslo",
+    "04": "Hedmark",
+    "05": "Oppland",
+    "06": "Buskerud",
+    "07": "Vestfold",
+    "08": "Telemark",
+    "09": "Aust-Agder",
+    "10": "Vest-Agder",
+    "11": "Rogaland",
+    "12": "Hordaland",
+    "14": "Sogn og Fjordane",
+    "15": "Møre og Romsdal",
+    "16": "Sør-Trøndelag",
+    "17": "Nord-Trøndelag",
+    "18": "Nordland",
+    "19": "Troms",
+    "20": "Finnmark",
+    # 2020-2023
+    "30": "Viken",
+    "34": "Innlandet",
+    "38": "Vestfold og Telemark",
+    "42": "Agder",
+    "46": "Vestland",
+    "50": "Trøndelag",
+    "54": "Troms og Finnmark",
+    # since 2024
+    "31": "Østfold",
+    "32": "Akershus",
+    "33": "Buskerud",
+    "39": "Vestfold",
+    "40": "Telemark",
+    "55": "Troms",
+    "56": "Finnmark",
+}
+
+# Names as sources write them: Sámi and Kven names after the Norwegian one, any case.
+_BY_NAME = {name.casefold(): name for name in COUNTIES.values()}
+_NUTS = re.compile(r"[A-Z]{2}[0-9A-Z]{1,3}")
+
+
+def norwegian_county(text: str) -> str:
+    """The county a source's text names, as the reference writes it, or ``""``.
+
+    >>> norwegian_county("Troms og Finnmark - Romsa ja Finnmárku - Tromssa ja Finmarkku")
+    'Troms og Finnmark'
+    >>> norwegian_county("TRØNDELAG"), norwegian_county("Trondheim")
+    ('Trøndelag', '')
+    """
+    name = unicodedata.normalize("NFC", text).split(" - ")[0].strip().casefold()
+    return _BY_NAME.get(name, "")
+
+
+def county_of_municipality(number: str) -> str:
+    """The county of a four-digit municipality number (its first two digits), or ``""``.
+
+    >>> county_of_municipality("5038"), county_of_municipality("0301"), county_of_municipality("99")
+    ('Trøndelag', 'Oslo', '')
+    """
+    number = number.strip()
+    return COUNTIES.get(number[:2], "") if re.fullmatch(r"\d{4}", number) else ""
+
+
+def is_nuts_code(text: str) -> bool:
+    """A NUTS code of level 1 to 3 (``NO06``, ``DE2``, ``FR101``): two letters and one to three more.
+
+    >>> is_nuts_code("NO06"), is_nuts_code("PARIS 08"), is_nuts_code("NO")
+    (True, False, False)
+    """
+    return bool(_NUTS.fullmatch(text.strip()))
+
+
+def region_of(country: str, text: str) -> str:
+    """The region a source's region field means, or ``""`` if it names none (a city, say).
+
+    In Norway a county (by name); elsewhere a NUTS code as given.
+
+    >>> region_of("NO", "Trøndelag"), region_of("FR", "PARIS 08"), region_of("DK", "DK01"), region_of("NO", "OSLO")
+    ('Trøndelag', '', 'DK01', 'Oslo')
+    """
+    if not text.strip():
+        return ""
+    if is_nuts_code(text) and text.strip()[:2].upper() == (country or text.strip()[:2]).upper()[:2]:
+        return text.strip().upper()
+    if country.upper() == "NO" or not country:
+        return norwegian_county(text)
+    return ""
