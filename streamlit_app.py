@@ -1,9 +1,16 @@
 """Samspill: the web app. A router only: it signs people in and hands each role its pages.
 
-Run with ``streamlit run streamlit_app.py`` (``make run`` loads the sample cluster
-first). Configuration: ``SAMSPILL_DB``, ``SAMSPILL_MODEL``, and ``[auth]`` in
-``.streamlit/secrets.toml`` for OIDC sign-in (see ``app_pages/auth.py``).
+Run with ``make run`` (``make run PORT=8601``; ``STREAMLIT_SERVER_PORT`` works too), which
+loads the sample cluster first, or ``streamlit run streamlit_app.py``. Configuration:
+``SAMSPILL_*`` variables (data/settings.py) and ``[auth]`` in ``.streamlit/secrets.toml`` for
+OIDC sign-in (see ``app_pages/auth.py``).
+
+The page asks nothing of any other server: the icon is a file of this repository and
+Streamlit serves its own fonts (a ``:material/...:`` page icon would make every browser
+fetch it from Google's font service).
 """
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -13,7 +20,9 @@ from app_pages.i18n import language_switch, t
 from app_pages.resources import get_store
 from data.store import StoreError
 
-st.set_page_config(page_title="Samspill", page_icon=":material/handshake:", layout="wide")
+ICON = Path(__file__).resolve().parent / "app_pages" / "static" / "samspill-icon.png"
+
+st.set_page_config(page_title="Samspill", page_icon=str(ICON), layout="wide")
 language_switch()
 try:
     store = get_store()
@@ -22,12 +31,14 @@ except StoreError as exc:  # e.g. another process holds the file: say so; the ne
     st.stop()
 viewer = auth.current_viewer(store)
 
-if viewer is not None:
-    with st.sidebar:
+with st.sidebar:
+    if viewer is not None:
         role = t("role.adviser") if viewer.is_adviser else t("role.company")
         st.caption(t("app.signed_in_as", user=md(viewer.username), role=role))
         if st.button(t("app.sign_out"), key="app_sign_out", icon=":material/logout:"):
-            auth.sign_out()
+            auth.sign_out(store)
             st.rerun()
+    if script := auth.cookie_script():
+        st.html(script, unsafe_allow_javascript=True, width=1)
 
 st.navigation(routes.pages_for(viewer)).run()

@@ -10,6 +10,7 @@ from data.text import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, format_number
 from data.text import kind_label as _kind_label
 
 LANG_KEY = "app_lang"
+KEPT_KEY = "app_lang_kept"
 DEFAULT_LANG = DEFAULT_LANGUAGE
 
 
@@ -30,6 +31,10 @@ def kind_label(kind: str) -> str:
 
 def status_label(status: str) -> str:
     return STRINGS[lang()].get(f"status.{status}", status)
+
+
+def intro_status_label(status: str) -> str:
+    return STRINGS[lang()].get(f"intro.status.{status}", status)
 
 
 def verdict_label(verdict: str) -> str:
@@ -53,9 +58,14 @@ def labels(options, label) -> Callable:
 
 
 def language_switch() -> None:
-    """The language picker in the sidebar (rendered on every run, so its state persists)."""
+    """The language picker in the sidebar (rendered on every run, so its state persists).
+
+    The choice is also kept outside the widget: ``st.switch_page`` (a link to the sign-in page
+    followed once signed in) starts widgets afresh, and the reader's language must survive it.
+    """
     if st.session_state.get(LANG_KEY) not in STRINGS:
-        st.session_state[LANG_KEY] = DEFAULT_LANG
+        st.session_state[LANG_KEY] = st.session_state.get(KEPT_KEY, DEFAULT_LANG)
+    st.session_state[KEPT_KEY] = st.session_state[LANG_KEY]
     st.sidebar.radio(
         STRINGS[lang()]["app.language"],
         options=list(LANGUAGES),

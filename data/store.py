@@ -475,11 +475,14 @@ class PartnerStore:
         organisations: Sequence[Organisation] = (),
         projects: Sequence[Project] = (),
         participations: Sequence[Participation] = (),
+        contacts: Mapping[str, Sequence] | None = None,
     ) -> dict[str, dict[str, int]]:
         """Insert or update records in one transaction; all or nothing.
 
         Returns, per table, how many rows were ``added``, ``updated`` and
         ``unchanged`` -- so a re-import of the same file reports no change.
+        ``contacts`` (org id -> its contact persons, :mod:`data.contacts`) replaces
+        those organisations' contacts in the same transaction.
         """
         report = {}
         with self.write() as cur:
@@ -488,6 +491,10 @@ class PartnerStore:
             report["participations"] = self._upsert_rows(
                 cur, "participations", PARTICIPATION_COLUMNS, ("project_id", "org_id"), participations
             )
+            if contacts:
+                from data.contacts import replace_contacts
+
+                report["contacts"] = replace_contacts(cur, contacts)
         return report
 
     def _upsert_rows(self, cur, table, columns, key, records) -> dict[str, int]:
@@ -681,12 +688,19 @@ class PartnerStore:
         return [Feedback(*r) for r in rows]
 
     def feedback_balance(self) -> dict[str, int]:
-        """Per organisation: useful and contacted verdicts minus not-useful ones."""
+        """Per organisation: useful and contacted verdicts minus not-useful ones, plus what came of
+        introductions to it (:data:`data.introductions.OUTCOME_WEIGHTS`)."""
+        from data.introductions import outcome_balance
+
         with self.read() as cur:
             rows = cur.execute(
                 "SELECT org_id, sum(CASE WHEN verdict = 'not_useful' THEN -1 ELSE 1 END) FROM feedback GROUP BY org_id"
             ).fetchall()
-        return {org_id: int(n) for org_id, n in rows}
+            outcomes = outcome_balance(cur)
+        balance = {org_id: int(n) for org_id, n in rows}
+        for org_id, n in outcomes.items():
+            balance[org_id] = balance.get(org_id, 0) + n
+        return balance
 
     # -- accounts ------------------------------------------------------------------
 
