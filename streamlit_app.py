@@ -14,7 +14,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import auth, routes
+from app_pages import auth, i18n, routes
 from app_pages.common import md
 from app_pages.i18n import language_switch, t
 from app_pages.resources import get_store
@@ -38,7 +38,9 @@ with st.sidebar:
         if st.button(t("app.sign_out"), key="app_sign_out", icon=":material/logout:"):
             auth.sign_out(store)
             st.rerun()
-    if script := auth.cookie_script():
-        st.html(script, unsafe_allow_javascript=True, width=1)
+    # Cookies can only be set by the page: a sign-in to remember (or forget), the reader's language.
+    scripts = [s for s in (auth.cookie_script(), i18n.cookie_script()) if s]
+    if scripts:
+        st.html("".join(scripts), unsafe_allow_javascript=True, width=1)
 
 st.navigation(routes.pages_for(viewer)).run()

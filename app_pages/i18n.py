@@ -11,6 +11,9 @@ from data.text import kind_label as _kind_label
 
 LANG_KEY = "app_lang"
 KEPT_KEY = "app_lang_kept"
+COOKIE_NAME = "samspill_lang"
+#: A year: the reader's language is a preference, not a secret.
+COOKIE_AGE = 365 * 86_400
 DEFAULT_LANG = DEFAULT_LANGUAGE
 
 
@@ -61,10 +64,12 @@ def language_switch() -> None:
     """The language picker in the sidebar (rendered on every run, so its state persists).
 
     The choice is also kept outside the widget: ``st.switch_page`` (a link to the sign-in page
-    followed once signed in) starts widgets afresh, and the reader's language must survive it.
+    followed once signed in) starts widgets afresh, and the reader's language must survive it;
+    and in a cookie (:func:`cookie_script`), so a reload or a link keeps it too.
     """
     if st.session_state.get(LANG_KEY) not in STRINGS:
-        st.session_state[LANG_KEY] = st.session_state.get(KEPT_KEY, DEFAULT_LANG)
+        chosen = st.session_state.get(KEPT_KEY) or st.context.cookies.get(COOKIE_NAME)
+        st.session_state[LANG_KEY] = chosen if chosen in STRINGS else DEFAULT_LANG
     st.session_state[KEPT_KEY] = st.session_state[LANG_KEY]
     st.sidebar.radio(
         STRINGS[lang()]["app.language"],
@@ -73,3 +78,10 @@ def language_switch() -> None:
         key=LANG_KEY,
         horizontal=True,
     )
+
+
+def cookie_script() -> str | None:
+    """The script that remembers the chosen language in the browser, while it differs from the cookie."""
+    if st.context.cookies.get(COOKIE_NAME) == lang():
+        return None
+    return f"<script>document.cookie = '{COOKIE_NAME}={lang()}; Path=/; Max-Age={COOKIE_AGE}; SameSite=Lax';</script>"

@@ -112,8 +112,9 @@ def _ideas(store, viewer) -> None:
         st.markdown(md(idea.text))
         if idea.wanted_kinds:
             st.caption(t("mine.wanted", kinds=", ".join(kind_label(k) for k in idea.wanted_kinds)))
+        intros = introductions(store, viewer, idea_id=idea.idea_id)
         if idea.suggestions:
-            _suggestions(store, viewer, idea, names)
+            _suggestions(store, viewer, idea, names, intros)
         feedback = store.feedback(idea_id=idea.idea_id)
         if feedback:
             st.markdown(t("inbox.feedback"))
@@ -128,7 +129,6 @@ def _ideas(store, viewer) -> None:
             st.session_state[OPEN_IDEA_KEY] = idea.idea_id
             st.switch_page(routes.page("find"))
 
-    intros = introductions(store, viewer, idea_id=idea.idea_id)
     if intros:
         st.subheader(t("intro.for_idea", n=len(intros)))
         for intro in intros:
@@ -152,16 +152,21 @@ def _ideas(store, viewer) -> None:
             st.rerun()
 
 
-def _suggestions(store, viewer, idea, names) -> None:
-    """The suggestions given, each with its contact and a button to introduce it to the company."""
+def _suggestions(store, viewer, idea, names, intros) -> None:
+    """The suggestions given, each with its contact and a button to introduce it to the company
+    (or, once introduced, how far that introduction got)."""
     st.markdown(t("inbox.suggestions"))
     contacts = visible_contacts(store, viewer, idea.suggestions)
+    open_intros = {i.org_id: i for i in reversed(intros) if i.status != "declined"}
     for org_id in idea.suggestions:
         left, right = st.columns([4, 1], vertical_alignment="center")
         first = contacts.get(org_id, ())
         who = f" · {md(contact_line(first[0]))}" if first else ""
         left.markdown(f"- **{md(names.get(org_id, org_id))}**{who}")
-        if right.button(t("intro.introduce"), key=f"inbox_introduce_{idea.idea_id}_{org_id}",
+        if org_id in open_intros:
+            right.button(intro_status_label(open_intros[org_id].status), key=f"inbox_introduce_{idea.idea_id}_{org_id}",
+                         icon=":material/handshake:", width="stretch", disabled=True)
+        elif right.button(t("intro.introduce"), key=f"inbox_introduce_{idea.idea_id}_{org_id}",
                         icon=":material/handshake:", width="stretch"):
             try:
                 with st.spinner(t("intro.proposing")):

@@ -59,6 +59,8 @@ def adviser_card(
         st.caption(timeline(intro) + (" · " + t("intro.sent_by_mail") if intro.sent_by_mail else ""))
         with st.expander(t("intro.mail_heading"), expanded=intro.status == "proposed"):
             _mail(store, viewer, intro, key)
+        # Keys carry the status: after a move the boxes start from the new status, not the old choice.
+        key = f"{key}_{intro.status}"
         with st.form(f"{key}_form", border=False):
             c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
             status = c1.selectbox(

@@ -26,15 +26,19 @@ def contact_inputs(prefix: str, contacts: Sequence[Contact]) -> list[Contact]:
     out = []
     for i in range(rows):
         current = contacts[i] if i < len(contacts) else Contact("")
-        cols = st.columns([3, 2, 3, 2])
+        # Two boxes a line: the forms sit in a narrow column, where four made each box unreadable.
+        cols = [*st.columns(2), *st.columns(2)]
         values = [
             col.text_input(
                 t(f"field.{name}"), value=getattr(current, name), key=f"{prefix}_contact_{i}_{name}",
                 label_visibility="visible" if i == 0 else "collapsed", max_chars=254,
+                placeholder=t(f"field.{name}"),
             )
             for col, name in zip(cols, CONTACT_FIELDS, strict=True)
         ]
         out.append(Contact(*values))
+        if i + 1 < rows:
+            st.space("small")
     return out
 
 

@@ -177,6 +177,8 @@ def propose(
             if idea is None:
                 raise IdeaNotFound(f"no idea {idea_id}")
             company_org_id = company_org_id or idea[4]
+            # An idea an adviser introduces partners for is being worked on.
+            cur.execute("UPDATE ideas SET status = 'in_progress' WHERE idea_id = ? AND status = 'new'", [idea_id])
         if company_org_id is not None and cur.execute(SELECT_ORG_NAME, [company_org_id]).fetchone() is None:
             raise OrganisationNotFound(f"no organisation with id {company_org_id!r}")
         if idea_id is None and company_org_id is None:

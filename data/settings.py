@@ -97,7 +97,7 @@ class Settings:
                 wait = math.nan
             if not math.isfinite(wait) or wait < 0:
                 raise SettingsError(f"SAMSPILL_WAIT must be a number of seconds of 0 or more, not {raw!r}")
-        everyday = _everyday_settings(value)
+        everyday = _everyday_settings(env)
         return cls(
             **everyday,
             db=Path(value("SAMSPILL_DB")).expanduser() if value("SAMSPILL_DB") else DEFAULT_DB,
@@ -110,19 +110,19 @@ class Settings:
         )
 
 
-def _everyday_settings(value) -> dict:
-    """The app's sign-in cookie and mail settings from ``value(name)`` (checked; errors name the variable).
+def _everyday_settings(env: Mapping[str, str]) -> dict:
+    """The app's sign-in cookie and mail settings from ``env`` (checked; errors name the variable).
 
-    >>> _everyday_settings({"SAMSPILL_SMTP_HOST": "mail.example.org", "SAMSPILL_SMTP_SECURITY": "SSL"}.get)["smtp_port"]
+    >>> _everyday_settings({"SAMSPILL_SMTP_HOST": "mail.example.org", "SAMSPILL_SMTP_SECURITY": "SSL"})["smtp_port"]
     465
-    >>> _everyday_settings({"SAMSPILL_COOKIE_SECRET": "short"}.get)
+    >>> _everyday_settings({"SAMSPILL_COOKIE_SECRET": "short"})
     Traceback (most recent call last):
     ...
     data.settings.SettingsError: SAMSPILL_COOKIE_SECRET must have at least 32 characters (it has 5)
     """
 
     def get(name: str) -> str:
-        return (value(name) or "").strip()
+        return (env.get(name) or "").strip()
 
     secret = get("SAMSPILL_COOKIE_SECRET")
     if secret and len(secret) < MIN_COOKIE_SECRET:
@@ -153,6 +153,6 @@ def _everyday_settings(value) -> dict:
         "smtp_security": security,
         "smtp_user": get("SAMSPILL_SMTP_USER"),
         # A password may begin or end with a space: taken as it is.
-        "smtp_password": value("SAMSPILL_SMTP_PASSWORD") or "",
+        "smtp_password": env.get("SAMSPILL_SMTP_PASSWORD") or "",
         "smtp_from": get("SAMSPILL_SMTP_FROM"),
     }
