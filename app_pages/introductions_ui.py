@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages.common import error_text, md, show_contacts
+from app_pages.common import error_text, md, show_contacts, show_reasons
 from app_pages.i18n import intro_status_label, labels, lang, t
 from app_pages.resources import get_store, refresh_index, workspace
 from data.contacts import visible_contacts
@@ -125,5 +125,6 @@ def company_view(viewer, intros: list[Introduction], names: dict[str, str]) -> N
         with st.container(border=True):
             st.markdown(f"**{md(names.get(intro.org_id, intro.org_id))}** · {intro_status_label(intro.status)}")
             st.caption(timeline(intro))
+            show_reasons(intro.reasons)
             if intro.introduced_on and intro.org_id in shown:
                 show_contacts(shown[intro.org_id])

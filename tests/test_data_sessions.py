@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from data.accounts import create_account
+from data.accounts import create_account, hash_password
 from data.sessions import check_token, issue_token, revoke_token, signing_secret
 from data.store import PartnerStore
 
@@ -66,7 +66,7 @@ def test_signing_out_revokes_the_token(store):
 def test_a_new_password_ends_every_session(store):
     session = issue_token(store, SECRET, "kari", days=1)
     with store.write() as cur:
-        cur.execute("UPDATE accounts SET password_hash = ? WHERE username = 'kari'", ["$argon2id$v=19$changed"])
+        cur.execute("UPDATE accounts SET password_hash = ? WHERE username = 'kari'", [hash_password("nytt-passord")])
     assert check_token(store, SECRET, session.token) is None
 
 
