@@ -85,12 +85,8 @@ def session_days() -> float:
     return _settings().session_days
 
 
-@st.cache_resource(show_spinner=False)
-def _secret(db_path: str, configured: str) -> bytes:
-    # One database read per process (the stored secret never changes once made).
-    from app_pages.resources import get_store
-
-    return signing_secret(get_store(), configured)
+def _secret() -> bytes:
+    return signing_secret(_settings().cookie_secret)
 
 
 def _cookie_viewer(store) -> Viewer | None:
@@ -99,8 +95,7 @@ def _cookie_viewer(store) -> Viewer | None:
     token = st.context.cookies.get(COOKIE_NAME)
     if not token:
         return None
-    settings = _settings()
-    viewer = check_token(store, _secret(str(settings.db), settings.cookie_secret), token)
+    viewer = check_token(store, _secret(), token)
     if viewer is not None:
         st.session_state[VIEWER_KEY] = viewer
         st.session_state[TOKEN_KEY] = token
@@ -148,9 +143,7 @@ def sign_in(store, username: str, password: str) -> Viewer | None:
         return None
     st.session_state[FAILURES_KEY] = 0
     st.session_state[VIEWER_KEY] = viewer
-    settings = _settings()
-    session = issue_token(store, _secret(str(settings.db), settings.cookie_secret), viewer.username,
-                          days=settings.session_days)
+    session = issue_token(store, _secret(), viewer.username, days=_settings().session_days)
     if session is not None:
         st.session_state[TOKEN_KEY] = session.token
         st.session_state[COOKIE_KEY] = ("set", session.token, session.max_age())

@@ -186,11 +186,10 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
         ],
     ),
     (
-        # The sign-in cookie (data.sessions): the signing secret when none is configured, and the
-        # sessions signed out before they expired (a copied cookie must not outlive "sign out").
+        # The sign-in cookie (data.sessions): sessions signed out before they expired (a copied
+        # cookie must not outlive "sign out").
         "m018_create_sessions",
         [
-            "CREATE TABLE session_secret (secret VARCHAR NOT NULL)",
             """
             CREATE TABLE revoked_sessions (
                 session_id VARCHAR PRIMARY KEY,

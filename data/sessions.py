@@ -10,9 +10,10 @@ and organisation are read from the account each time a token is checked, so a ch
 holds at once. Signing out records the session id until its expiry (``revoked_sessions``), so
 a copied cookie does not outlive "sign out".
 
-The signing key is ``SAMSPILL_COOKIE_SECRET`` when set (data.settings), otherwise a random
-secret generated once and kept in the database (``session_secret``): sessions survive a restart
-of the app, and a database copied elsewhere can be given its own secret by setting the variable.
+The signing key is ``SAMSPILL_COOKIE_SECRET`` when set (data.settings); otherwise a random
+secret of this process, so a restart of the app signs everyone out (set the variable to keep
+sessions across restarts). It is never written to the database: signing in writes nothing, and
+a copy of the database carries no key to forge sessions with.
 
 Nothing here logs a token or a secret; :func:`check_token` answers None for anything it cannot
 use (garbage, a wrong signature, expired, revoked, an unknown or password-less account).
@@ -36,8 +37,8 @@ VERSION = "v1"
 #: Longest token accepted (a username of 200 characters fits well inside).
 MAX_TOKEN = 600
 
-SELECT_SECRET = "SELECT secret FROM session_secret LIMIT 1"
-INSERT_SECRET = "INSERT INTO session_secret (secret) VALUES (?)"
+#: The key when none is configured: random, this process's only.
+_PROCESS_SECRET = secrets.token_bytes(32)
 SELECT_REVOKED = "SELECT 1 FROM revoked_sessions WHERE session_id = ?"
 INSERT_REVOKED = (
     "INSERT INTO revoked_sessions (session_id, expires_at) VALUES (?, to_timestamp(?)) ON CONFLICT DO NOTHING"
@@ -56,19 +57,9 @@ class Session:
         return max(int(self.expires - (time.time() if now is None else now)), 0)
 
 
-def signing_secret(store, configured: str = "") -> bytes:
-    """The key tokens are signed with: ``configured`` (the setting), else the database's own."""
-    if configured:
-        return configured.encode("utf-8")
-    with store.read() as cur:
-        row = cur.execute(SELECT_SECRET).fetchone()
-    if row is None:
-        with store.write() as cur:  # two first page views may race: the first secret written wins
-            row = cur.execute(SELECT_SECRET).fetchone()
-            if row is None:
-                row = (secrets.token_urlsafe(48),)
-                cur.execute(INSERT_SECRET, [row[0]])
-    return row[0].encode("utf-8")
+def signing_secret(configured: str = "") -> bytes:
+    """The key tokens are signed with: ``configured`` (the setting), else this process's own."""
+    return configured.encode("utf-8") if configured else _PROCESS_SECRET
 
 
 def _b64(data: bytes) -> str:

@@ -11,7 +11,7 @@ call :meth:`Settings.from_env`; the library takes the values it needs as argumen
 ``SAMSPILL_WAIT``          seconds to wait while another process holds the database (default 5)
 ``SAMSPILL_SHARED_DATA``   the real data set for tests and evaluation (default ``../shared/data``)
 ``SAMSPILL_COOKIE_SECRET`` signs the app's sign-in cookie (local accounts); at least 32 characters.
-                           Unset: a secret generated once and kept in the database
+                           Unset: a random secret per app process (a restart signs everyone out)
 ``SAMSPILL_SESSION_DAYS``  how long a sign-in lasts in the browser (default 14 days)
 ``SAMSPILL_SMTP_HOST``     mail server for introductions (unset: the app drafts mails to send by hand)
 ``SAMSPILL_SMTP_PORT``     its port (default 587, or 465 with ``ssl``)

@@ -554,16 +554,15 @@ def test_english_switch_covers_every_page(app_db):
 
 
 def test_sign_in_writes_a_signed_cookie_and_sign_out_revokes_it(app_db):
-    from app_pages.auth import _secret
     from app_pages.resources import workspace
-    from data.sessions import check_token
+    from data.sessions import check_token, signing_secret
 
     at = sign_in("radgiver")
     script = " ".join(h.proto.body for h in at.sidebar.get("html"))
     token = at.session_state["auth_token"]
     assert f"samspill_session={token}; Path=/; Max-Age=" in script and "SameSite=Lax" in script
     store = workspace().store
-    secret = _secret(str(app_db), "")
+    secret = signing_secret()  # no SAMSPILL_COOKIE_SECRET in the tests: this process's own
     assert check_token(store, secret, token).username == "radgiver"  # a reload with this cookie signs in
     at.sidebar.button(key="app_sign_out").click()
     ok(at.run())

@@ -432,13 +432,16 @@ def _story(url: str, page, box: _Mailbox) -> None:
     _shot(page, "story_5_introductions_en.png")
     _sign_out(page)
 
-    # The company sees what came of it, with the partner's contact now that they are introduced.
+    # The company sees what came of it, with the partner's contact now that they are introduced. It
+    # follows the adviser's link to the idea: the inbox is not a company's page, its own idea is.
     _language(page, "Norsk")
     _sign_in(page, url, "bedrift1")
-    page.get_by_role("link", name="Mine idéer").click()
+    page.goto(f"{url}/innboks?idea=1")
+    page.get_by_text("Denne siden er for klyngens rådgivere").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Åpne idé nr. 1 under Mine idéer").click()
+    page.get_by_role("heading", name="Mine idéer").wait_for()
     page.get_by_text("felles prosjekt").first.wait_for(timeout=60_000)
-    page.get_by_text(f"#1 · {STORY_IDEA}").click()
-    page.get_by_text(partner_address).wait_for()
+    page.get_by_text(partner_address).wait_for()  # the link opened the idea
     _settle(page)
     _no_exception(page)
     _shot(page, "story_6_my_ideas_nb.png")

@@ -75,12 +75,12 @@ def test_identity_provider_accounts_get_no_token(store):
     assert issue_token(store, SECRET, "nobody", days=1) is None
 
 
-def test_the_database_keeps_one_secret_when_none_is_set(tmp_path):
-    path = tmp_path / "secret.duckdb"
-    with PartnerStore(path) as store:
-        first = signing_secret(store)
-        assert signing_secret(store) == first and len(first) >= 32
-        assert signing_secret(store, "configured-secret-of-thirty-two-characters") == (
-            b"configured-secret-of-thirty-two-characters")
-    with PartnerStore(path) as store:  # a restart keeps everyone signed in
-        assert signing_secret(store) == first
+def test_without_a_configured_secret_the_process_has_its_own_and_the_database_none(store):
+    first = signing_secret()
+    assert signing_secret() == first and len(first) >= 32
+    assert signing_secret("configured-secret-of-thirty-two-characters") == b"configured-secret-of-thirty-two-characters"
+    session = issue_token(store, first, "kari", days=1)
+    assert check_token(store, signing_secret("configured-secret-of-thirty-two-characters"), session.token) is None
+    with store.read() as cur:  # nothing a copy of the database could forge sessions with
+        tables = {r[0] for r in cur.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert "session_secret" not in tables
