@@ -445,8 +445,7 @@ def _story(url: str, page, box: _Mailbox) -> None:
     _settle(page)
     _no_exception(page)
     _shot(page, "story_6_my_ideas_nb.png")
-    _language(page, "English")
-    page.get_by_text(f"#1 · {STORY_IDEA}").click()
+    _language(page, "English")  # the link's idea stays open
     page.get_by_text("have met").first.wait_for()
     _settle(page)
     _shot(page, "story_7_my_ideas_en.png")
