@@ -65,8 +65,9 @@ def pages_for(viewer) -> list | dict:
     start = page(names[0], default=True)
     mine = {section: [start, *(page(n) for n in names[1:])], t("nav.section.cluster"): [page(n) for n in EVERYONE]}
     listed = {*names, *EVERYONE}
+    adviser = viewer.is_adviser
     others = [
-        _stand_in(name, (lambda: st.switch_page(start)) if name == "signin" else _not_for_your_role)
+        _stand_in(name, (lambda: st.switch_page(start)) if name == "signin" else (lambda: _not_for_your_role(adviser)))
         for name in _PAGES
         if name not in listed
     ]
@@ -74,14 +75,15 @@ def pages_for(viewer) -> list | dict:
     return mine
 
 
-def _not_for_your_role() -> None:
+def _not_for_your_role(adviser: bool) -> None:
     """What a signed-in user sees at the URL of a page their role does not have."""
     st.title(t("links.not_for_you_title"))
-    st.info(t("links.not_for_you"), icon=":material/lock:")
+    st.info(t("links.companies_only" if adviser else "links.not_for_you"), icon=":material/lock:")
     idea = st.query_params.get("idea")
-    if idea and idea.isdigit():  # an adviser's link to a company's idea: its own page for the company
-        st.page_link(page("my_ideas"), label=t("links.idea_in_my_ideas", id=idea), query_params={"idea": idea},
-                     icon=":material/list_alt:")
+    if idea and idea.isdigit():  # a link to an idea made by the other role: the idea's page for this one
+        target, label, icon = ("inbox", "links.idea_in_inbox", ":material/inbox:") if adviser else (
+            "my_ideas", "links.idea_in_my_ideas", ":material/list_alt:")
+        st.page_link(page(target), label=t(label, id=idea), query_params={"idea": idea}, icon=icon)
 
 
 def link(name: str, **params) -> str:

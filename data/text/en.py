@@ -441,6 +441,8 @@ STRINGS: dict[str, str] = {
     "links.not_for_you_title": "Not available",
     "links.not_for_you": "This page is for the cluster's advisers. Your own pages are in the menu on the left.",
     "links.idea_in_my_ideas": "Open idea no. {id} under My ideas",
+    "links.idea_in_inbox": "Open idea no. {id} in the ideas inbox",
+    "links.companies_only": "This page is for the cluster's companies. The advisers' pages are in the menu on the left.",
     "field.name": "Name",
     "field.role": "Role",
     "field.email": "E-mail",

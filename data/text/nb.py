@@ -445,6 +445,8 @@ STRINGS: dict[str, str] = {
     "links.not_for_you_title": "Ikke tilgjengelig",
     "links.not_for_you": "Denne siden er for klyngens rådgivere. Du finner dine egne sider i menyen til venstre.",
     "links.idea_in_my_ideas": "Åpne idé nr. {id} under Mine idéer",
+    "links.idea_in_inbox": "Åpne idé nr. {id} i idéinnboksen",
+    "links.companies_only": "Denne siden er for bedriftene i klyngen. Rådgivernes sider er i menyen til venstre.",
     "field.name": "Navn",
     "field.role": "Rolle",
     "field.email": "E-post",
