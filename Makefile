@@ -1,11 +1,13 @@
 # Samspill: two commands on a fresh clone.
 #   make run   set up, load the bundled sample cluster, start the app on port 8501
+#              (make run PORT=8601, or STREAMLIT_SERVER_PORT=8601 make run)
 #   make test  set up, run every test
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 DB     ?= data/samspill.duckdb
-PORT   ?= 8501
+# PORT on the command line wins, then Streamlit's own STREAMLIT_SERVER_PORT, then 8501.
+PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
 STAMP  := $(VENV)/.samspill-installed
 
 .PHONY: setup run test bench evaluate system-packages lint clean
@@ -32,8 +34,10 @@ $(DB): | $(STAMP)
 	mv $(DB).building $(DB)
 	rm -f $(DB).building.lock
 
+# No source watcher (.streamlit/config.toml): serving does not need it, and on a large
+# checkout it filled the log with "Inotify queue overflowed".
 run: setup $(DB)
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --server.fileWatcherType none
 
 # Debian packages some tests use: Chromium (the real-browser test) and poppler-utils (report PDFs
 # turned into PNG pages). Installed when we can (root + apt); otherwise those tests skip and say why.

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from app_pages.i18n import kind_label, number, t
-from data.models import Organisation
+from app_pages.i18n import kind_label, lang, number, t
+from data.contacts import contact_line, visible_contacts, website_url
+from data.models import Contact, Organisation
+from data.refusals import Refused
 from data.store import OrganisationNotFound, StoreError
 from matching.embedder import ModelUnavailable
 from matching.types import MatchingError, Suggestion
@@ -42,7 +44,14 @@ def library_errors(lead_key: str = "error.library") -> Iterator[Outcome]:
         yield outcome
     except LIBRARY_ERRORS as exc:
         outcome.failed = True
-        st.error(t(lead_key, message=str(exc)), icon=":material/error:")
+        st.error(error_text(exc, lead_key), icon=":material/error:")
+
+
+def error_text(exc: Exception, lead_key: str = "error.library") -> str:
+    """One line for a library error: a refusal in the reader's language, others with their message."""
+    if isinstance(exc, Refused):
+        return exc.message(lang())
+    return t(lead_key, message=str(exc))
 
 
 def require_data(store) -> None:
@@ -65,8 +74,31 @@ def org_option_label(org: Organisation) -> str:
     return f"{org.name} ({kind_label(org.kind)}{place})"
 
 
-def show_profile(store, org_id: str, *, history: bool = True) -> None:
-    """An organisation's profile and, below it, the projects it took part in."""
+def show_contacts(contacts: Sequence[Contact]) -> None:
+    if contacts:
+        st.markdown(t("contacts.heading") + "\n" + "\n".join(f"- {md(contact_line(c))}" for c in contacts))
+    else:
+        st.caption(t("contacts.none"))
+
+
+def show_website(org: Organisation) -> None:
+    url = website_url(org.website)
+    bits = []
+    if url:
+        bits.append(f"[{md(org.website.removeprefix('https://').removeprefix('http://'))}]({url})")
+    elif org.website:
+        bits.append(md(org.website))
+    if org.address:
+        bits.append(md(org.address))
+    if bits:
+        st.markdown(" · ".join(bits))
+
+
+def show_profile(store, org_id: str, *, history: bool = True, viewer=None) -> None:
+    """An organisation's profile and, below it, the projects it took part in.
+
+    With ``viewer``, also its contact persons when that viewer may see them (data.contacts).
+    """
     try:
         org = store.organisation(org_id)
     except OrganisationNotFound as exc:
@@ -84,6 +116,11 @@ def show_profile(store, org_id: str, *, history: bool = True) -> None:
     keywords = [k.strip() for k in org.competences.split(";") if k.strip()]
     if keywords:
         st.caption(t("profile.competences") + ": " + md(", ".join(keywords)))
+    show_website(org)
+    if viewer is not None:
+        shown = visible_contacts(store, viewer, [org_id])
+        if org_id in shown:
+            show_contacts(shown[org_id])
     if not history:
         return
     projects = store.projects_of(org.org_id)

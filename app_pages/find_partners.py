@@ -1,8 +1,11 @@
 """Find partners (advisers): an idea in, ranked organisations, pairings and consortia out, with reasons.
 
 Each suggestion can be marked useful / not useful / contacted (stored with who
-and when; the matcher reads the balance), opened as a profile with its project
-history, and put on a shortlist that exports as CSV or a printable page.
+and when; the matcher reads the balance; the button of the verdict given is
+highlighted), opened as a profile with its project history and contacts,
+introduced to the company behind the idea (data.introductions), and put on a
+shortlist that exports as CSV or a printable page, with contacts, and that has a
+link of its own (``/finn-partnere?shortlist=ID``).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import auth
+from app_pages import auth, routes
 from app_pages.common import (
     LIBRARY_ERRORS,
     OPEN_IDEA_KEY,
+    error_text,
     library_errors,
     md,
     org_option_label,
@@ -23,10 +27,13 @@ from app_pages.common import (
     show_reasons,
     suggestion_heading,
 )
-from app_pages.i18n import kind_label, labels, lang, number, status_label, t, verdict_label
+from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
 from app_pages.resources import get_matcher, get_store
+from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
+from data.introductions import introductions, propose
 from data.models import KINDS, VERDICTS
+from data.shortlists import ShortlistItem, save_shortlist, shortlist
 from matching.types import MatchQuery, Suggestion
 
 RESULT_KEY = "find_partners_result"
@@ -34,6 +41,7 @@ SHORTLIST_KEY = "find_partners_shortlist"  # org id -> Suggestion, in the order 
 TEAMS_KEY = "find_partners_teams"  # org id -> the pairing or consortium it was added with
 MESSAGE_KEY = "find_partners_message"
 TEXT_KEPT_KEY = "find_partners_text_kept"
+LINK_KEY = "find_partners_shortlist_link"
 VERDICT_ICONS = {"useful": ":material/thumb_up:", "not_useful": ":material/thumb_down:", "contacted": ":material/call:"}
 
 
@@ -43,6 +51,9 @@ def page() -> None:
     st.title(t("fp.title"))
     require_data(store)
     st.session_state.setdefault(SHORTLIST_KEY, {})
+    shared = st.query_params.get("shortlist")
+    if shared:
+        _shared_shortlist(store, viewer, shared)
 
     opened = st.session_state.pop(OPEN_IDEA_KEY, None)
     if opened is not None:
@@ -122,6 +133,7 @@ def page() -> None:
                     "idea_title": idea.title if idea else "",
                     "query": text if idea is None else "",
                     "lang": lang(),
+                    "as_org": seed,
                 }
 
     message = st.session_state.pop(MESSAGE_KEY, None)
@@ -132,6 +144,7 @@ def page() -> None:
     if state is None:
         st.caption(t("fp.hint"))
         return
+    state.setdefault("as_org", seed)
     _show_result(store, viewer, state)
 
 
@@ -181,16 +194,36 @@ def _add_all(suggestions, team: str) -> None:
         st.session_state[f"find_partners_short_{s.org_id}"] = True
 
 
+def _introduce(store, viewer, state: dict, s: Suggestion) -> None:
+    """Button callback: propose introducing the idea's (or the "we are") company to this partner."""
+    try:
+        intro = propose(store, viewer, org_id=s.org_id, idea_id=state["idea_id"],
+                        company_org_id=None if state["idea_id"] is not None else state.get("as_org"),
+                        reasons=s.reasons)
+    except LIBRARY_ERRORS as exc:
+        st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
+        return
+    st.session_state[MESSAGE_KEY] = ("ok", t("fp.introduction_proposed", name=s.name,
+                                             status=intro_status_label(intro.status)))
+
+
 def _show_result(store, viewer, state: dict) -> None:
     result = state["result"]
     if state["idea_id"] is not None:
         st.caption(t("fp.result_for_idea", id=state["idea_id"], title=md(state["idea_title"])))
+        st.page_link(routes.page("inbox"), label=t("fp.open_idea_in_inbox", id=state["idea_id"]),
+                     query_params={"idea": str(state["idea_id"])}, icon=":material/inbox:")
     for note in result.notes:
         st.caption(md(note))
     if not result.organisations:
         st.warning(t("fp.nothing"))
         return
     verdicts = _latest_verdicts(store, state)
+    state["contacts"] = visible_contacts(store, viewer, [s.org_id for s in result.organisations])
+    state["introduced"] = {
+        i.org_id: i for i in reversed(introductions(store, viewer, idea_id=state["idea_id"]))
+        if state["idea_id"] is not None or i.company_org_id == state.get("as_org")
+    } if (state["idea_id"] is not None or state.get("as_org")) else {}
     shortlist = st.session_state[SHORTLIST_KEY]
     tabs = st.tabs([
         t("fp.tab_orgs", n=len(result.organisations)),
@@ -225,7 +258,7 @@ def _show_result(store, viewer, state: dict) -> None:
                 st.button(t("fp.add_consortium"), key=f"find_partners_consortium_{i}", on_click=_add_all,
                           args=(c.members, t("fp.team_consortium", n=i + 1)), icon=":material/playlist_add:")
     with tabs[3]:
-        _shortlist(store, state, verdicts)
+        _shortlist(store, viewer, state, verdicts)
 
 
 def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) -> None:
@@ -234,64 +267,69 @@ def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) ->
         head.markdown(f"{rank}. {suggestion_heading(s)}")
         score.caption(t("fp.score", score=number(s.score, 2)))
         show_reasons(s.reasons)
+        contacts = state.get("contacts", {}).get(s.org_id, ())
+        if contacts:
+            st.caption(t("fp.contact", contact=md(contact_line(contacts[0]))))
         if verdict is not None:
             st.caption(t("fp.verdict_given", verdict=verdict_label(verdict[0]), user=md(verdict[1]),
                          when=verdict[2][:16]))
-        cols = st.columns([1, 1, 1, 2])
+        cols = st.columns([1, 1, 1, 1, 2])
         for col, v in zip(cols[:3], VERDICTS, strict=True):
+            given = verdict is not None and verdict[0] == v  # the button shows the verdict in force
             col.button(
                 verdict_label(v), key=f"find_partners_fb_{v}_{s.org_id}", icon=VERDICT_ICONS[v],
                 on_click=_give_feedback, args=(store, viewer.username, state, s, v), width="stretch",
+                type="primary" if given else "secondary",
+                help=t("fp.verdict_in_force") if given else None,
             )
+        intro = state.get("introduced", {}).get(s.org_id)
+        if intro is not None and intro.status != "declined":
+            cols[3].button(intro_status_label(intro.status), key=f"find_partners_intro_{s.org_id}",
+                           icon=":material/handshake:", width="stretch", disabled=True)
+        else:
+            can = state["idea_id"] is not None or bool(state.get("as_org"))
+            cols[3].button(t("intro.introduce"), key=f"find_partners_intro_{s.org_id}", icon=":material/handshake:",
+                           on_click=_introduce, args=(store, viewer, state, s), width="stretch", disabled=not can,
+                           help=None if can else t("fp.introduce_needs_company"))
         key = f"find_partners_short_{s.org_id}"
         if key not in st.session_state:
             st.session_state[key] = s.org_id in st.session_state[SHORTLIST_KEY]
-        cols[3].checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
+        cols[4].checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
         with st.expander(t("fp.profile")):
-            show_profile(store, s.org_id)
+            show_profile(store, s.org_id, viewer=viewer)
 
 
-def _shortlist(store, state, verdicts) -> None:
+def _contact_columns(store, viewer, org_ids) -> tuple[dict[str, str], dict[str, str]]:
+    """org id -> its contacts on one line, and -> its website, for the shortlist (what the viewer may see)."""
+    contacts = visible_contacts(store, viewer, org_ids)
+    lines = {o: "; ".join(contact_line(c) for c in cs) for o, cs in contacts.items()}
+    websites = {}
+    for org_id in org_ids:
+        if store.has_organisation(org_id):
+            site = store.organisation(org_id).website
+            websites[org_id] = website_url(site) or site
+    return lines, websites
+
+
+def _shortlist(store, viewer, state, verdicts) -> None:
     shortlist: dict[str, Suggestion] = st.session_state[SHORTLIST_KEY]
     if not shortlist:
         st.caption(t("fp.shortlist_empty"))
         return
     worded = {o: verdict_label(v[0]) for o, v in verdicts.items()}
     teams = {o: team for o, team in st.session_state.get(TEAMS_KEY, {}).items() if o in shortlist}
-    rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label, teams=teams)
-    headers = {c: t(f"fp.col.{c}") for c in SHORTLIST_COLUMNS}
-    st.dataframe(
-        [{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
-        hide_index=True,
-        width="stretch",
-        column_config={
-            headers["name"]: st.column_config.TextColumn(width="medium"),
-            headers["reasons"]: st.column_config.TextColumn(width="large"),
-        },
-    )
+    contacts, websites = _contact_columns(store, viewer, list(shortlist))
+    rows = shortlist_rows(shortlist.values(), verdicts=worded, kind_label=kind_label, teams=teams,
+                          contacts=contacts, websites=websites)
     subject = f"#{state['idea_id']} {state['idea_title']}" if state["idea_id"] is not None else state["query"][:300]
-    stamp = date.today().isoformat()
-    c1, c2, c3, c4 = st.columns(4)
-    c1.download_button(
-        t("fp.download_csv"),
-        data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",").encode("utf-8-sig"),
-        file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key="find_partners_csv",
-        icon=":material/table:", on_click="ignore",
-    )
-    page = to_printable_html(
-        rows, [c for c in SHORTLIST_COLUMNS if c != "org_id"], title=t("fp.print_title"),
-        intro=t("fp.print_intro", subject=subject), footer=t("fp.print_footer", date=stamp), headers=headers,
-        lang=lang(),
-    )
-    c2.download_button(
-        t("fp.download_html"), data=page.encode("utf-8"), file_name=f"samspill-kortliste-{stamp}.html",
-        mime="text/html", key="find_partners_html", icon=":material/print:", on_click="ignore",
-    )
+    _shortlist_table(rows, subject, key="find_partners")
+    c3, c4, c5 = st.columns(3)
     if c3.button(t("fp.clear_shortlist"), key="find_partners_clear", icon=":material/delete:"):
         for org_id in list(shortlist):
             st.session_state.pop(f"find_partners_short_{org_id}", None)
         shortlist.clear()
         st.session_state.pop(TEAMS_KEY, None)
+        st.session_state.pop(LINK_KEY, None)
         st.rerun()
     if state["idea_id"] is not None and c4.button(
         t("fp.save_to_idea", id=state["idea_id"]), key="find_partners_save", icon=":material/save:"
@@ -302,6 +340,65 @@ def _shortlist(store, state, verdicts) -> None:
                 store.update_idea(idea.idea_id, status="in_progress")
         if not outcome.failed:
             st.success(t("fp.saved_to_idea", id=state["idea_id"]))
+    if c5.button(t("fp.share_shortlist"), key="find_partners_share", icon=":material/link:"):
+        items = [ShortlistItem(s.org_id, s.name, s.kind, float(s.score), tuple(s.reasons), s.region, s.country,
+                               teams.get(s.org_id, "")) for s in shortlist.values()]
+        with library_errors() as outcome:
+            shortlist_id = save_shortlist(store, viewer, items, idea_id=state["idea_id"], subject=subject)
+        if not outcome.failed:
+            st.session_state[LINK_KEY] = routes.link("find", shortlist=shortlist_id)
+    if st.session_state.get(LINK_KEY):
+        st.markdown(t("fp.shortlist_link"))
+        st.code(st.session_state[LINK_KEY], language=None)
+
+
+def _shared_shortlist(store, viewer, shortlist_id: str) -> None:
+    """A shortlist opened from its link: as it was shared, with today's contacts, to read and download."""
+    try:
+        saved = shortlist(store, viewer, shortlist_id)
+    except LIBRARY_ERRORS as exc:
+        st.error(error_text(exc), icon=":material/link_off:")
+        return
+    with st.container(border=True):
+        st.subheader(t("fp.shared_title"))
+        st.caption(t("fp.shared_meta", user=md(saved.created_by), when=saved.created_at[:16],
+                     subject=md(saved.subject)))
+        org_ids = [i.org_id for i in saved.items]
+        contacts, websites = _contact_columns(store, viewer, org_ids)
+        teams = {i.org_id: i.team for i in saved.items if i.team}
+        rows = shortlist_rows(saved.items, kind_label=kind_label, teams=teams, contacts=contacts, websites=websites)
+        _shortlist_table(rows, saved.subject, key="find_partners_shared")
+
+
+def _shortlist_table(rows, subject: str, *, key: str) -> None:
+    headers = {c: t(f"fp.col.{c}") for c in SHORTLIST_COLUMNS}
+    st.dataframe(
+        [{headers[c]: r[c] for c in SHORTLIST_COLUMNS if c != "org_id"} for r in rows],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            headers["name"]: st.column_config.TextColumn(width="medium"),
+            headers["reasons"]: st.column_config.TextColumn(width="large"),
+            headers["contacts"]: st.column_config.TextColumn(width="medium"),
+        },
+    )
+    stamp = date.today().isoformat()
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        t("fp.download_csv"),
+        data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",").encode("utf-8-sig"),
+        file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key=f"{key}_csv",
+        icon=":material/table:", on_click="ignore",
+    )
+    page = to_printable_html(
+        rows, [c for c in SHORTLIST_COLUMNS if c != "org_id"], title=t("fp.print_title"),
+        intro=t("fp.print_intro", subject=subject), footer=t("fp.print_footer", date=stamp), headers=headers,
+        lang=lang(),
+    )
+    c2.download_button(
+        t("fp.download_html"), data=page.encode("utf-8"), file_name=f"samspill-kortliste-{stamp}.html",
+        mime="text/html", key=f"{key}_html", icon=":material/print:", on_click="ignore",
+    )
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation

@@ -10,6 +10,10 @@ from data.text import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, format_number
 from data.text import kind_label as _kind_label
 
 LANG_KEY = "app_lang"
+KEPT_KEY = "app_lang_kept"
+COOKIE_NAME = "samspill_lang"
+#: A year: the reader's language is a preference, not a secret.
+COOKIE_AGE = 365 * 86_400
 DEFAULT_LANG = DEFAULT_LANGUAGE
 
 
@@ -30,6 +34,10 @@ def kind_label(kind: str) -> str:
 
 def status_label(status: str) -> str:
     return STRINGS[lang()].get(f"status.{status}", status)
+
+
+def intro_status_label(status: str) -> str:
+    return STRINGS[lang()].get(f"intro.status.{status}", status)
 
 
 def verdict_label(verdict: str) -> str:
@@ -53,9 +61,16 @@ def labels(options, label) -> Callable:
 
 
 def language_switch() -> None:
-    """The language picker in the sidebar (rendered on every run, so its state persists)."""
+    """The language picker in the sidebar (rendered on every run, so its state persists).
+
+    The choice is also kept outside the widget: ``st.switch_page`` (a link to the sign-in page
+    followed once signed in) starts widgets afresh, and the reader's language must survive it;
+    and in a cookie (:func:`cookie_script`), so a reload or a link keeps it too.
+    """
     if st.session_state.get(LANG_KEY) not in STRINGS:
-        st.session_state[LANG_KEY] = DEFAULT_LANG
+        chosen = st.session_state.get(KEPT_KEY) or st.context.cookies.get(COOKIE_NAME)
+        st.session_state[LANG_KEY] = chosen if chosen in STRINGS else DEFAULT_LANG
+    st.session_state[KEPT_KEY] = st.session_state[LANG_KEY]
     st.sidebar.radio(
         STRINGS[lang()]["app.language"],
         options=list(LANGUAGES),
@@ -63,3 +78,10 @@ def language_switch() -> None:
         key=LANG_KEY,
         horizontal=True,
     )
+
+
+def cookie_script() -> str | None:
+    """The script that remembers the chosen language in the browser, while it differs from the cookie."""
+    if st.context.cookies.get(COOKIE_NAME) == lang():
+        return None
+    return f"<script>document.cookie = '{COOKIE_NAME}={lang()}; Path=/; Max-Age={COOKIE_AGE}; SameSite=Lax';</script>"

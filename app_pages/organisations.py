@@ -1,20 +1,28 @@
 """Organisations (advisers): browse and search profiles, edit one in place, import files.
 
-A saved profile is re-embedded at once, so the next match sees it. Imports show
-a progress bar and what was added, updated or refused.
+A saved profile is re-embedded at once, so the next match sees it, and the page is drawn
+again so every panel shows the new text. Each profile has a link (``/organisasjoner?org=ID``;
+the address bar follows the open profile) and shows its contact persons and what was changed
+in it, by whom and when (companies edit their own profiles too). Imports show a progress bar
+and what was added, updated or refused (in the reader's language), and the uploader is
+emptied after each import so no file is sent twice.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
 
-from app_pages.common import ALL, library_errors, md, org_option_label, show_profile
-from app_pages.i18n import kind_label, labels, number, t
+from app_pages import auth, routes
+from app_pages.common import ALL, LIBRARY_ERRORS, error_text, library_errors, md, org_option_label, show_profile
+from app_pages.i18n import kind_label, labels, lang, number, t
+from app_pages.profile_form import change_history, contact_inputs
 from app_pages.resources import get_store, refresh_index
+from data.contacts import contacts_of, profile_changes, save_profile
+from data.importers import ImportFileError
+from data.importers.messages import describe
 from data.models import KINDS
 from data.store import StoreError
 
@@ -23,25 +31,67 @@ FOLDER_NAMES = {
     f"{table}.{ext}" for table in ("organisations", "projects", "participations") for ext in ("csv", "xlsx")
 } | {"project.json", "organization.json"}
 REPORT_KEY = "organisations_import_report"
+UPLOADS_KEY = "organisations_uploads"  # a new uploader after each import: no file is sent twice
+SAVED_KEY = "organisations_saved_message"
+LINKED_KEY = "organisations_linked_org"
+FORM_FIELDS = ("name", "kind", "mun", "region", "country", "desc", "comp", "web", "addr")  # widget key parts
 
 
 def page() -> None:
     store = get_store()
+    viewer = auth.current_viewer(store)
     st.title(t("orgs.title"))
-    browse, upload = st.tabs([t("orgs.tab_browse"), t("orgs.tab_import")])
+    saved = st.session_state.pop(SAVED_KEY, None)
+    if saved:
+        st.success(saved, icon=":material/check_circle:")
+    browse, upload = st.tabs([t("orgs.tab_browse"), t("orgs.tab_import")], key="organisations_tab")
     with upload:
         _import_files(store)
     with browse:
         if not store.counts()["organisations"]:
             st.info(t("app.empty_db", db=store.path), icon=":material/database:")
         else:
-            _browse(store)
+            _browse(store, viewer)
 
 
 # -- browse and edit -----------------------------------------------------------------------
 
 
-def _browse(store) -> None:
+def _linked_org(store) -> None:
+    """Open the profile a link names (``?org=ID``) once; then the person chooses."""
+    linked = st.query_params.get("org")
+    if not linked or st.session_state.get(LINKED_KEY) == linked:
+        return
+    st.session_state[LINKED_KEY] = linked
+    if store.has_organisation(linked):
+        st.session_state["organisations_search"] = ""
+        st.session_state["organisations_kind"] = ALL
+        st.session_state["organisations_open"] = linked
+    else:
+        st.error(t("links.org_not_found", id=linked[:80]), icon=":material/link_off:")
+
+
+def _recent_changes(store, viewer) -> None:
+    """Which profiles companies changed lately (advisers keep an eye on the matcher's evidence)."""
+    by_companies = [c for c in profile_changes(store, viewer, limit=50) if c.changed_by != viewer.username]
+    if not by_companies:
+        return
+    names = {}
+    for change in by_companies:
+        names.setdefault(change.org_id, change)
+    shown = list(names.values())[:5]
+    links = [f"[{md(_name(store, c.org_id))}]({routes.link('organisations', org=c.org_id)}) ({c.changed_at[:10]})"
+             for c in shown]
+    st.caption(t("orgs.recent_changes", changes=", ".join(links)))
+
+
+def _name(store, org_id: str) -> str:
+    return store.organisation(org_id).name if store.has_organisation(org_id) else org_id
+
+
+def _browse(store, viewer) -> None:
+    _linked_org(store)
+    _recent_changes(store, viewer)
     left, right = st.columns([3, 1])
     query = left.text_input(t("orgs.search"), key="organisations_search", placeholder=t("orgs.search_placeholder"))
     kind = right.selectbox(
@@ -72,6 +122,8 @@ def _browse(store) -> None:
         width="stretch",
         height=min(38 + 35 * len(found), 320),
     )
+    if st.session_state.get("organisations_open") not in [o.org_id for o in found]:
+        st.session_state.pop("organisations_open", None)
     org_id = st.selectbox(
         t("orgs.open"),
         options=[o.org_id for o in found],
@@ -80,15 +132,19 @@ def _browse(store) -> None:
     )
     if org_id is None:
         return
+    st.query_params["org"] = org_id  # the address bar is the profile's link
+    st.session_state[LINKED_KEY] = org_id
     profile, edit = st.columns([3, 2], gap="large")
     with profile:
         st.subheader(t("orgs.profile"))
-        show_profile(store, org_id)
+        st.caption(t("links.org_link", url=routes.link("organisations", org=org_id)))
+        show_profile(store, org_id, viewer=viewer)
+        change_history(store, viewer, org_id)
     with edit:
-        _edit_form(store, org_id)
+        _edit_form(store, viewer, org_id)
 
 
-def _edit_form(store, org_id: str) -> None:
+def _edit_form(store, viewer, org_id: str) -> None:
     org = store.organisation(org_id)
     st.subheader(t("orgs.edit"))
     kinds = list(KINDS) + ([org.kind] if org.kind not in KINDS else [])
@@ -112,6 +168,10 @@ def _edit_form(store, org_id: str) -> None:
             t("orgs.competences"), value=org.competences, key=f"organisations_comp_{org_id}",
             help=t("orgs.competences_help"),
         )
+        c1, c2 = st.columns(2)
+        website = c1.text_input(t("field.website"), value=org.website, key=f"organisations_web_{org_id}")
+        address = c2.text_input(t("field.address"), value=org.address, key=f"organisations_addr_{org_id}")
+        contacts = contact_inputs(f"organisations_{org_id}", contacts_of(store, viewer, org_id))
         saved = st.form_submit_button(
             t("orgs.save"), type="primary", icon=":material/save:", key=f"organisations_save_{org_id}"
         )
@@ -120,24 +180,29 @@ def _edit_form(store, org_id: str) -> None:
     if not name.strip():
         st.error(t("orgs.need_name"))
         return
-    updated = replace(
-        org,
-        name=name.strip(),
-        kind=kind,
-        municipality=municipality.strip(),
-        region=region.strip(),
-        country=country.strip().upper(),
-        description=description.strip(),
-        competences=competences.strip(),
-    )
-    if updated == org:
+    changes = {
+        "name": name, "kind": kind, "municipality": municipality, "region": region, "country": country,
+        "description": description, "competences": competences, "website": website, "address": address,
+    }
+    try:
+        change = save_profile(store, viewer, org_id, changes, contacts=contacts)
+    except StoreError as exc:
+        st.error(error_text(exc), icon=":material/error:")
+        return
+    if change is None:
         st.info(t("orgs.unchanged"))
         return
-    with library_errors() as outcome:
-        store.update_organisation(updated)
+    message = t("orgs.saved", name=md(store.organisation(org_id).name))
+    try:
         refresh_index()
-    if not outcome.failed:
-        st.success(t("orgs.saved", name=md(updated.name)), icon=":material/check_circle:")
+    except LIBRARY_ERRORS as exc:
+        message += " " + error_text(exc)
+    # Draw the page again: the profile panel, the list and the form all show what was saved.
+    form_keys = {f"organisations_{field}_{org_id}" for field in FORM_FIELDS}
+    for key in [k for k in st.session_state if k in form_keys or str(k).startswith(f"organisations_{org_id}_contact_")]:
+        del st.session_state[key]
+    st.session_state[SAVED_KEY] = message
+    st.rerun()
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -145,14 +210,18 @@ def _edit_form(store, org_id: str) -> None:
 
 def _import_files(store) -> None:
     st.write(t("orgs.import_intro"))
+    st.caption(t("orgs.import_columns"))
+    generation = st.session_state.setdefault(UPLOADS_KEY, 0)
     files = st.file_uploader(
         t("orgs.import_files"),
         type=["csv", "xlsx", "json", "tsv", "txt"],
         accept_multiple_files=True,
-        key="organisations_upload",
+        key=f"organisations_upload_{generation}",
     )
     if st.button(t("orgs.import_button"), key="organisations_import", type="primary", disabled=not files):
         st.session_state[REPORT_KEY] = _run_import(store, files)
+        st.session_state[UPLOADS_KEY] = generation + 1  # the files leave the uploader; the report stays
+        st.rerun()
     results = st.session_state.get(REPORT_KEY)
     if results:
         _show_import_results(results)
@@ -183,8 +252,10 @@ def _run_import(store, files) -> dict:
             bar.progress(i / (len(units) + 1), text=t("orgs.import_file", name=label, i=i + 1, n=len(units)))
             try:
                 results.append({"name": label, "report": import_path(store, unit), "error": None})
-            except StoreError as exc:  # ImportFileError names file, row and column; nothing was written
-                results.append({"name": label, "report": None, "error": str(exc)})
+            except ImportFileError as exc:  # names file, row and column; nothing was written
+                results.append({"name": label, "report": None, "error": exc})
+            except StoreError as exc:
+                results.append({"name": label, "report": None, "error": exc})
     indexed = False
     if any(r["report"] is not None and r["report"].changed for r in results):
         bar.progress(len(units) / (len(units) + 1), text=t("orgs.import_indexing"))
@@ -199,7 +270,9 @@ def _show_import_results(results: dict) -> None:
     st.subheader(t("orgs.import_report"))
     for r in results["files"]:
         if r["error"] is not None:
-            st.error(t("orgs.import_refused", name=md(r["name"]), message=md(r["error"])), icon=":material/block:")
+            error = r["error"]
+            message = describe(error, lang()) if isinstance(error, ImportFileError) else error_text(error)
+            st.error(t("orgs.import_refused", name=md(r["name"]), message=md(message)), icon=":material/block:")
             continue
         report = r["report"]
         with st.container(border=True):
@@ -212,7 +285,8 @@ def _show_import_results(results: dict) -> None:
                         t("col.updated"): getattr(report, table).updated,
                         t("col.unchanged"): getattr(report, table).unchanged,
                     }
-                    for table in ("organisations", "projects", "participations")
+                    for table in ("organisations", "projects", "participations", "contacts")
+                    if table != "contacts" or report.contacts.changed or report.contacts.unchanged
                 ],
                 hide_index=True,
             )

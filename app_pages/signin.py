@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitAuthError
 
 from app_pages import auth
 from app_pages.common import md
-from app_pages.i18n import t
+from app_pages.i18n import number, t
 from app_pages.resources import get_store
 from data.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_active
 
@@ -47,6 +47,7 @@ def page() -> None:
             t("signin.password"), type="password", key="signin_password", autocomplete="current-password"
         )
         submitted = st.form_submit_button(t("signin.submit"), type="primary", key="signin_submit")
+        st.caption(t("signin.remembered", days=number(auth.session_days())))
     if submitted:
         if not username.strip() or not password:
             st.error(t("signin.missing"))

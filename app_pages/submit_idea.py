@@ -10,7 +10,7 @@ import uuid
 
 import streamlit as st
 
-from app_pages import auth
+from app_pages import auth, routes
 from app_pages.common import library_errors, md, org_option_label, require_data, show_reasons, suggestion_heading
 from app_pages.i18n import kind_label, labels, lang, t
 from app_pages.resources import get_matcher, get_store
@@ -31,6 +31,8 @@ def page() -> None:
     receipt = st.session_state.get(RECEIPT_KEY)
     if receipt is not None:
         _show_receipt(receipt)
+        st.caption(t("links.idea_link", url=routes.link("inbox" if viewer.is_adviser else "my_ideas",
+                                                          idea=receipt["idea"].idea_id)))
         if st.button(t("submit.another"), key="submit_another", icon=":material/add:"):
             del st.session_state[RECEIPT_KEY]
             st.rerun()

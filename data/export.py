@@ -39,6 +39,8 @@ SHORTLIST_COLUMNS: tuple[str, ...] = (
     "score",
     "reasons",
     "verdict",
+    "contacts",
+    "website",
 )
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -74,6 +76,8 @@ def shortlist_rows(
     verdicts: Mapping[str, str] | None = None,
     kind_label=None,
     teams: Mapping[str, str] | None = None,
+    contacts: Mapping[str, str] | None = None,
+    websites: Mapping[str, str] | None = None,
 ) -> list[dict[str, object]]:
     """One dict per suggestion, keys :data:`SHORTLIST_COLUMNS`, ranked from 1.
 
@@ -91,6 +95,9 @@ def shortlist_rows(
         kind -> the word shown for it; the raw kind by default.
     teams : mapping, optional
         org id -> the name of the team (pairing or consortium) it was added with.
+    contacts, websites : mapping, optional
+        org id -> its contact persons on one line, and its website. The caller passes only
+        what the reader may see (:func:`data.contacts.visible_contacts`).
 
     >>> from types import SimpleNamespace as S
     >>> orgs = [S(org_id=i, name=i.upper(), kind="company", score=1, reasons=(), region="", country="") for i in "abc"]
@@ -99,6 +106,8 @@ def shortlist_rows(
     """
     verdicts = verdicts or {}
     teams = teams or {}
+    contacts = contacts or {}
+    websites = websites or {}
     suggestions = list(suggestions)
     order = list(dict.fromkeys(teams[s.org_id] for s in suggestions if s.org_id in teams))
     if order:
@@ -117,6 +126,8 @@ def shortlist_rows(
                 "score": round(float(s.score), 3),
                 "reasons": "; ".join(s.reasons),
                 "verdict": verdicts.get(s.org_id, ""),
+                "contacts": contacts.get(s.org_id, ""),
+                "website": websites.get(s.org_id, ""),
             }
         )
     return rows

@@ -146,4 +146,98 @@ MIGRATIONS: list[tuple[str, list[str]]] = [
             """,
         ],
     ),
+    # -- m015–m019: contacts, introductions, profile changes, sessions and shortlist links (the app) --
+    (
+        # Contact persons get a table of their own, not columns of the organisation: they are handed
+        # out only to viewers allowed to see them (data.contacts), and an organisation has several.
+        "m015_add_website_address_and_contacts",
+        [
+            "ALTER TABLE organisations ADD COLUMN website VARCHAR NOT NULL DEFAULT ''",
+            "ALTER TABLE organisations ADD COLUMN address VARCHAR NOT NULL DEFAULT ''",
+            """
+            CREATE TABLE contacts (
+                org_id   VARCHAR NOT NULL,
+                ordinal  INTEGER NOT NULL,
+                name     VARCHAR NOT NULL,
+                role     VARCHAR NOT NULL DEFAULT '',
+                email    VARCHAR NOT NULL DEFAULT '',
+                phone    VARCHAR NOT NULL DEFAULT '',
+                PRIMARY KEY (org_id, ordinal)
+            )
+            """,
+        ],
+    ),
+    (
+        # One row per introduction with the date each status was reached, so "how many
+        # introductions of 2025 became joint projects" is one query (data.introductions).
+        "m016_create_introductions",
+        [
+            "CREATE SEQUENCE introduction_ids START 1",
+            """
+            CREATE TABLE introductions (
+                intro_id         INTEGER PRIMARY KEY DEFAULT nextval('introduction_ids'),
+                idea_id          INTEGER,
+                company_org_id   VARCHAR,
+                org_id           VARCHAR NOT NULL,
+                status           VARCHAR NOT NULL DEFAULT 'proposed',
+                reasons          VARCHAR NOT NULL DEFAULT '[]',
+                created_by       VARCHAR NOT NULL,
+                created_at       TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                proposed_on      DATE,
+                introduced_on    DATE,
+                met_on           DATE,
+                joint_project_on DATE,
+                declined_on      DATE,
+                sent_by_mail     BOOLEAN NOT NULL DEFAULT FALSE,
+                updated_by       VARCHAR NOT NULL DEFAULT '',
+                updated_at       TIMESTAMP
+            )
+            """,
+        ],
+    ),
+    (
+        # Advisers see what a company changed in its own profile, and when.
+        "m017_create_profile_changes",
+        [
+            "CREATE SEQUENCE profile_change_ids START 1",
+            """
+            CREATE TABLE profile_changes (
+                change_id  INTEGER PRIMARY KEY DEFAULT nextval('profile_change_ids'),
+                org_id     VARCHAR NOT NULL,
+                changed_by VARCHAR NOT NULL,
+                changed_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                fields     VARCHAR NOT NULL
+            )
+            """,
+        ],
+    ),
+    (
+        # The sign-in cookie (data.sessions): sessions signed out before they expired (a copied
+        # cookie must not outlive "sign out").
+        "m018_create_sessions",
+        [
+            """
+            CREATE TABLE revoked_sessions (
+                session_id VARCHAR PRIMARY KEY,
+                expires_at TIMESTAMP NOT NULL
+            )
+            """,
+        ],
+    ),
+    (
+        # A shortlist an adviser shares as a link: the suggestions as they were shown.
+        "m019_create_shortlists",
+        [
+            """
+            CREATE TABLE shortlists (
+                shortlist_id VARCHAR PRIMARY KEY,
+                created_by   VARCHAR NOT NULL,
+                created_at   TIMESTAMP NOT NULL DEFAULT current_timestamp,
+                idea_id      INTEGER,
+                subject      VARCHAR NOT NULL DEFAULT '',
+                items        VARCHAR NOT NULL
+            )
+            """,
+        ],
+    ),
 ]

@@ -35,6 +35,10 @@ class Organisation:
     municipality: str = ""
     nace_codes: str = ""  # ";"-separated NACE codes from Enhetsregisteret
     employees: int | None = None
+    # Public facts of the organisation (Enhetsregisteret has both). Contact *persons* are not
+    # here: they are kept apart (data.contacts) and handed out only to viewers who may see them.
+    website: str = ""
+    address: str = ""  # postal form, one line: "Industriveien 1, 7600 Levanger"
 
 
 @dataclass(frozen=True)
@@ -93,3 +97,57 @@ class Feedback:
     given_at: str
     idea_id: int | None = None
     query: str = ""
+
+
+# -- contacts, introductions and profile changes (the app's everyday work) -------------------------
+
+#: An introduction moves forward along this chain, or ends as "declined" from any step.
+INTRODUCTION_STEPS: tuple[str, ...] = ("proposed", "introduced", "met", "joint_project")
+INTRODUCTION_STATUSES: tuple[str, ...] = (*INTRODUCTION_STEPS, "declined")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A person to call at an organisation."""
+
+    name: str
+    role: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """An adviser's introduction of a company (``company_org_id``, or the idea's submitter) to a partner.
+
+    Each status carries the date it was reached (ISO ``YYYY-MM-DD``, ``""`` when not reached).
+    """
+
+    intro_id: int
+    org_id: str  # the partner being introduced
+    company_org_id: str | None
+    idea_id: int | None
+    status: str
+    created_by: str
+    created_at: str = ""
+    reasons: tuple[str, ...] = ()  # why this partner, as the matcher said it
+    proposed_on: str = ""
+    introduced_on: str = ""
+    met_on: str = ""
+    joint_project_on: str = ""
+    declined_on: str = ""
+    sent_by_mail: bool = False  # sent through the app's mail server (else by the adviser's own program)
+
+    def date_of(self, status: str) -> str:
+        return getattr(self, f"{status}_on") if status in INTRODUCTION_STATUSES else ""
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """One saved edit of an organisation's profile: who, when, and each field's text before and after."""
+
+    change_id: int
+    org_id: str
+    changed_by: str
+    changed_at: str
+    fields: tuple[tuple[str, str, str], ...]  # (field, before, after)

@@ -185,14 +185,22 @@ class PartnerStore:
         organisations: Sequence[Organisation] = (),
         projects: Sequence[Project] = (),
         participations: Sequence[Participation] = (),
+        contacts: Mapping[str, Sequence] | None = None,
     ) -> dict[str, dict[str, int]]:
         """Insert or update records in one transaction; all or nothing.
 
         Returns, per table, how many rows were ``added``, ``updated`` and
         ``unchanged`` -- so a re-import of the same file reports no change.
+        ``contacts`` (org id -> its contact persons, :mod:`data.contacts`) replaces
+        those organisations' contacts in the same transaction.
         """
         with self.write() as cur:
-            return register.upsert(cur, organisations, projects, participations)
+            report = register.upsert(cur, organisations, projects, participations)
+            if contacts:
+                from data.contacts import replace_contacts
+
+                report["contacts"] = replace_contacts(cur, contacts)
+            return report
 
     def update_organisation(self, org: Organisation) -> None:
         """Replace one organisation's profile (it must exist)."""
@@ -302,9 +310,16 @@ class PartnerStore:
             return ideas.feedback(cur, idea_id)
 
     def feedback_balance(self) -> dict[str, int]:
-        """Per organisation: useful and contacted verdicts minus not-useful ones."""
+        """Per organisation: useful and contacted verdicts minus not-useful ones, plus what came of
+        introductions to it (:data:`data.introductions.OUTCOME_WEIGHTS`)."""
+        from data.introductions import outcome_balance
+
         with self.read() as cur:
-            return ideas.feedback_balance(cur)
+            balance = ideas.feedback_balance(cur)
+            outcomes = outcome_balance(cur)
+        for org_id, n in outcomes.items():
+            balance[org_id] = balance.get(org_id, 0) + n
+        return balance
 
     # -- accounts ------------------------------------------------------------------
 

@@ -40,3 +40,27 @@ def suggest_for_idea(store, matcher, idea: Idea, *, top: int = FIRST_SUGGESTIONS
     suggestions: tuple[Suggestion, ...] = result.organisations
     store.update_idea(idea.idea_id, suggestions=[s.org_id for s in suggestions])
     return suggestions
+
+
+#: How far down the ranking :func:`propose_for_idea` looks for the partner's reasons.
+REASONS_DEPTH = 50
+
+
+def propose_for_idea(store, matcher, viewer, idea: Idea, org_id: str, *, lang: str | None = None):
+    """Propose introducing ``idea``'s company to ``org_id``, with the matcher's reasons for that partner.
+
+    The reasons are the ones the matcher gives ``org_id`` for this idea now (among partners of its
+    kind); a partner it no longer ranks is proposed without reasons. Returns the
+    :class:`~data.models.Introduction` (an open one for the same parties is reused).
+    """
+    from dataclasses import replace
+
+    from data.introductions import propose
+
+    reasons: tuple[str, ...] = ()
+    if store.has_organisation(org_id):
+        kind = store.organisation(org_id).kind
+        query = replace(idea_query(idea, top=REASONS_DEPTH, lang=lang), kinds=(kind,) if kind else ())
+        found = next((s for s in matcher.match(query).organisations if s.org_id == org_id), None)
+        reasons = found.reasons if found is not None else ()
+    return propose(store, viewer, org_id=org_id, idea_id=idea.idea_id, reasons=reasons)

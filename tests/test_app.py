@@ -434,26 +434,44 @@ def test_editing_a_profile_changes_its_matches(app_db):
     assert suggestion_names(at)[0] == "Lederløft Industri AS"
 
 
+def uploader(at: AppTest):
+    """The import page's file uploader (a new one after each import, so no file is sent twice)."""
+    (found,) = [u for u in at.file_uploader if (u.key or "").startswith("organisations_upload_")]
+    return found
+
+
 def test_import_through_the_app_reports_added_and_refused(app_db):
     at = sign_in("radgiver")
     goto(at, "organisations")
-    good = (
-        "org_id,name,kind,country,region,org_number,description,competences,municipality,employees\n"
-        "fjordkvant,Fjordkvant AS,company,NO,Trøndelag,,Kvanteteknologi for havbruk,kvante;sensorer,Frøya,12\n"
+    good = (  # no country, region, org_number or description column: they are optional
+        "org_id,name,kind,description,competences,municipality,employees,website,contact_name,contact_email\n"
+        "fjordkvant,Fjordkvant AS,company,Kvanteteknologi for havbruk,kvante;sensorer,Frøya,12,fjordkvant.example.org,"
+        "Ada Kvant,ada@fjordkvant.example.org\n"
     ).encode()
-    at.file_uploader(key="organisations_upload").upload("organisations.csv", good, "text/csv")
+    uploader(at).upload("organisations.csv", good, "text/csv")
     ok(at.run())
+    first = uploader(at).key
     at.button(key="organisations_import").click()
     ok(at.run())
     report = next(d.value for d in at.dataframe if "Lagt til" in d.value.columns)
     assert report.set_index("Tabell").loc["Organisasjoner", "Lagt til"] == 1
+    assert report.set_index("Tabell").loc["Kontaktpersoner (organisasjoner)", "Lagt til"] == 1
     assert "Søkeindeksen er oppdatert" in texts(at)
+    assert uploader(at).key != first  # the file left the uploader; the report stayed
 
-    at.file_uploader(key="organisations_upload").set_value(("organisations.csv", b"this is;not;a table\n", "text/csv"))
+    uploader(at).upload("organisations.csv", b"org_id;name\nx;X\n", "text/csv")
     ok(at.run())
     at.button(key="organisations_import").click()
     ok(at.run())
     assert at.error and "ble avvist, og ingenting ble endret" in at.error[0].value
+    assert "bruk komma mellom kolonnene" in at.error[0].value  # the reason in the reader's language
+    assert "\n" not in at.error[0].value
+    at.sidebar.radio(key="app_lang").set_value("en")
+    ok(at.run())
+    assert "separate the columns with commas" in at.error[0].value  # the report stays, now in English
+    assert not uploader(at).value  # the refused file is not sent again
+    at.sidebar.radio(key="app_lang").set_value("nb")
+    ok(at.run())
 
     at.text_input(key="organisations_search").input("Fjordkvant")
     ok(at.run())
@@ -560,3 +578,212 @@ def test_english_switch_covers_every_page(app_db):
     at.sidebar.radio(key="app_lang").set_value("nb")
     ok(at.run())
     assert at.title[0].value == "Send inn en prosjektidé"
+
+
+# -- everyday use: sessions, links, contacts, introductions, own profiles, feedback ----------------
+
+
+def test_sign_in_writes_a_signed_cookie_and_sign_out_revokes_it(app_db):
+    from app_pages.resources import workspace
+    from data.sessions import check_token, signing_secret
+
+    at = sign_in("radgiver")
+    script = " ".join(h.proto.body for h in at.sidebar.get("html"))
+    token = at.session_state["auth_token"]
+    assert f"samspill_session={token}; Path=/; Max-Age=" in script and "SameSite=Lax" in script
+    store = workspace().store
+    secret = signing_secret()  # no SAMSPILL_COOKIE_SECRET in the tests: this process's own
+    assert check_token(store, secret, token).username == "radgiver"  # a reload with this cookie signs in
+    at.sidebar.button(key="app_sign_out").click()
+    ok(at.run())
+    assert "samspill_session=; Path=/; Max-Age=0" in " ".join(h.proto.body for h in at.sidebar.get("html"))
+    assert check_token(store, secret, token) is None  # a copied cookie is worth nothing now
+    assert DEMO_PASSWORD not in script
+
+
+@pytest.mark.parametrize("lang, labels", [("nb", ("Kontaktet", "Nyttig")), ("en", ("Contacted", "Useful"))])
+def test_feedback_buttons_show_the_verdict_in_force_as_itself(app_db, lang, labels):
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    org = "elektrisk-sjo"
+    assert {at.button(key=f"find_partners_fb_{v}_{org}").proto.type for v in VERDICT_KEYS} == {"secondary"}
+    at.button(key=f"find_partners_fb_contacted_{org}").click()
+    ok(at.run())
+    types = {v: at.button(key=f"find_partners_fb_{v}_{org}").proto.type for v in VERDICT_KEYS}
+    assert types == {"useful": "secondary", "not_useful": "secondary", "contacted": "primary"}
+    assert any(labels[0] in c.value and labels[1] not in c.value for c in at.caption if "radgiver" in c.value)
+
+
+VERDICT_KEYS = ("useful", "not_useful", "contacted")
+
+
+def _idea_for(at_or_none, user: str = "bedrift1", org: str = "innherred-hydrogen", confidential: bool = True):
+    from app_pages.resources import workspace
+
+    return workspace().store.add_idea(title=IDEA_TITLE, text=IDEA_TEXT, submitted_by=user, org_id=org,
+                                      contact="Kari Nordmann, kari@example.no", confidential=confidential)
+
+
+def test_links_open_an_idea_and_a_profile_and_check_the_viewer(app_db):
+    at = sign_in("radgiver")
+    idea = _idea_for(at)
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    assert at.selectbox(key="inbox_idea").value == idea.idea_id
+    assert f"Lenke til idéen: /innboks?idea={idea.idea_id}" in texts(at)
+    at.query_params.clear()
+    at.query_params["idea"] = "999"
+    at.session_state["inbox_linked_idea"] = None
+    goto(at, "inbox")
+    assert "Fant ingen idé nr. 999 som du har tilgang til." in [e.value for e in at.error]
+
+    at.query_params.clear()
+    at.query_params["org"] = "sintef"
+    goto(at, "organisations")
+    assert at.selectbox(key="organisations_open").value == "sintef"
+    assert at.query_params["org"] == "sintef"  # the address bar names the open profile
+
+    own = sign_in("bedrift1")
+    own.query_params["idea"] = str(idea.idea_id)
+    goto(own, "my_ideas")
+    assert own.expander[0].proto.expanded and not own.error
+    other = sign_in("bedrift2")
+    other.query_params["idea"] = str(idea.idea_id)
+    goto(other, "my_ideas")
+    assert [e.value for e in other.error] == [f"Fant ingen idé nr. {idea.idea_id} som du har tilgang til."]
+    assert IDEA_TEXT not in texts(other)
+
+
+@pytest.mark.parametrize("lang, title, column", [("nb", "Delt kortliste", "Kontaktpersoner"),
+                                                 ("en", "Shared shortlist", "Contact persons")])
+def test_a_shortlist_has_a_link_that_opens_it_for_advisers(app_db, lang, title, column):
+    from app_pages.resources import workspace
+    from data.contacts import save_profile
+    from data.models import Contact, Viewer
+
+    save_profile(workspace().store, Viewer("radgiver", "adviser"), "elektrisk-sjo", {},
+                 contacts=[Contact("Eva Sjø", "daglig leder", "eva@elektrisk-sjo.example.org")])
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    at.checkbox(key="find_partners_short_elektrisk-sjo").check()
+    ok(at.run())
+    shortlist = next(d.value for d in at.dataframe if column in d.value.columns)
+    assert "eva@elektrisk-sjo.example.org" in " ".join(shortlist[column])
+    at.button(key="find_partners_share").click()
+    ok(at.run())
+    link = next(c.value for c in at.code if "shortlist=" in c.value)
+    shortlist_id = link.split("shortlist=")[1]
+
+    colleague = sign_in("radgiver")
+    colleague.sidebar.radio(key="app_lang").set_value(lang)
+    ok(colleague.run())
+    colleague.query_params["shortlist"] = shortlist_id
+    goto(colleague, "find_partners")
+    assert title in [s.value for s in colleague.subheader]
+    shared = next(d.value for d in colleague.dataframe if column in d.value.columns)
+    assert list(shared.iloc[:, 2]) == ["Elektrisk Sjø AS"] or "Elektrisk Sjø AS" in shared.to_csv()
+    assert "eva@elektrisk-sjo.example.org" in shared.to_csv()
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_company_keeps_its_own_profile_and_advisers_see_the_change(app_db, lang):
+    words = {"nb": ("Vår profil", "Profilen er lagret", "Ugyldig e-postadresse", "Sist endret av bedrift1"),
+             "en": ("Our profile", "The profile is saved", "Not a valid e-mail address", "Last changed by bedrift1")}
+    title, saved, bad_email, changed = words[lang]
+    addition = "Vi bygger nå hydrogenanlegg for fôrflåter."
+    at = sign_in("bedrift1")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "own_profile")
+    assert at.title[0].value == title
+    at.text_input(key="own_profile_contact_0_name").input("Ingrid Hansen")
+    at.text_input(key="own_profile_contact_0_email").input("ingrid(at)innherred")
+    at.button(key="own_profile_save").click()
+    ok(at.run())
+    assert at.error and bad_email in at.error[0].value and "\n" not in at.error[0].value
+    description = at.text_area(key="own_profile_description").value
+    at.text_area(key="own_profile_description").input(description + " " + addition)
+    at.text_input(key="own_profile_contact_0_email").input("ingrid@innherred-hydrogen.example.org")
+    at.button(key="own_profile_save").click()
+    ok(at.run())
+    assert saved in at.success[0].value
+    assert any(addition in m.value for m in at.markdown)  # the profile panel shows the new text at once
+    assert any("ingrid@innherred-hydrogen.example.org" in m.value for m in at.markdown)
+
+    adviser = sign_in("radgiver")
+    adviser.sidebar.radio(key="app_lang").set_value(lang)
+    ok(adviser.run())
+    adviser.query_params["org"] = "innherred-hydrogen"
+    goto(adviser, "organisations")
+    assert any(changed in c.value for c in adviser.caption)
+    assert any(addition in m.value for m in adviser.markdown)
+    assert any("Ingrid Hansen" in m.value for m in adviser.markdown)
+
+
+def test_an_adviser_edit_shows_in_every_panel_at_once(app_db):
+    at = sign_in("radgiver")
+    at.query_params["org"] = "lederloft"
+    goto(at, "organisations")
+    at.text_area(key="organisations_desc_lederloft").input("Lederløft lærer bort lean i verkstedet.")
+    at.text_input(key="organisations_web_lederloft").input("lederloft.example.org")
+    at.button(key="organisations_save_lederloft").click()
+    ok(at.run())
+    assert "Profilen til Lederløft Industri AS er lagret" in at.success[0].value
+    assert "Lederløft lærer bort lean i verkstedet." in [m.value for m in at.markdown]
+    assert any("https://lederloft.example.org" in m.value for m in at.markdown)
+    assert at.text_area(key="organisations_desc_lederloft").value == "Lederløft lærer bort lean i verkstedet."
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_an_introduction_from_the_inbox_to_joint_project_in_both_languages(app_db, lang):
+    words = {
+        "nb": ("Introduksjon foreslått", "Hei Kari Nordmann", "felles prosjekt", "1 introduksjon(er) gjort, 1 av dem"),
+        "en": ("Introduction proposed", "Dear Kari Nordmann", "joint project", "1 introduction(s) made, 1 of them"),
+    }
+    proposed, greeting, joint, count = words[lang]
+    idea = _idea_for(None, confidential=False)
+    from app_pages.resources import workspace
+
+    workspace().store.update_idea(idea.idea_id, suggestions=["sintef", "elektrisk-sjo"])
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    at.button(key=f"inbox_introduce_{idea.idea_id}_sintef").click()
+    ok(at.run())
+    assert any(proposed in s.value for s in at.success)
+    body = at.text_area(key=f"intro_idea_1_body_{lang}").value
+    assert body.startswith(greeting) and IDEA_TEXT[:40] in body  # a shareable idea is quoted
+    assert [b.label for b in at.get("link_button")] and at.get("link_button")[0].proto.url.startswith("mailto:")
+    assert at.button(key=f"inbox_introduce_{idea.idea_id}_sintef").disabled  # introduced once
+    at.selectbox(key="intro_idea_1_proposed_status").set_value("joint_project")
+    at.button(key="intro_idea_1_proposed_save").click()
+    ok(at.run())
+    assert any(joint in s.value for s in at.success)
+    assert at.selectbox(key="intro_idea_1_joint_project_status").value == "joint_project"
+    assert any(count in c.value for c in at.caption)  # the year's count on the Introductions tab
+
+    company = sign_in("bedrift1")
+    company.sidebar.radio(key="app_lang").set_value(lang)
+    ok(company.run())
+    goto(company, "my_ideas")
+    assert joint in company.expander[0].label
+    assert any(f"**SINTEF** · {joint}" == m.value for m in company.markdown)
+
+
+def test_introducing_from_find_partners_needs_a_company(app_db):
+    at = sign_in("radgiver")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    assert at.button(key="find_partners_intro_elektrisk-sjo").disabled  # whom would it be introduced to?
+    at.selectbox(key="find_partners_as_org").set_value("innherred-hydrogen")
+    at.button(key="find_partners_run").click()
+    ok(at.run())
+    at.button(key="find_partners_intro_elektrisk-sjo").click()
+    ok(at.run())
+    assert any("Elektrisk Sjø AS: introduksjon foreslått" in e.value for e in at.toast)
+    assert at.button(key="find_partners_intro_elektrisk-sjo").label == "foreslått"

@@ -1,13 +1,21 @@
 """The app in a real browser: ``streamlit run`` on localhost, driven by Debian's Chromium through Playwright.
 
 Signs in as a company and submits an idea, then as an adviser finds partners
-and opens the network, saving screenshots to ``tests/artifacts/`` (git-ignored)
-for a person to look at. Skips when Chromium is not installed (``make test``
-installs Debian's ``chromium`` when it can); never downloads a browser.
+and opens the network; and the everyday story: a company keeps its profile and
+submits an idea, an adviser stays signed in across a reload, opens the idea from
+its link, introduces the company to a partner (the mail is caught by a local
+SMTP server the test starts) and moves the introduction to "joint project",
+which the company then sees. Screenshots go to ``tests/artifacts/`` (git-ignored)
+for a person to look at. Every request the browser makes is recorded, and none
+may leave the app's own origin (no fonts or icons from elsewhere). Skips when
+Chromium is not installed (``make test`` installs Debian's ``chromium`` when it
+can); never downloads a browser.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import shutil
@@ -15,7 +23,9 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -63,15 +73,22 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, sample_db_file):
+    yield from _serve(tmp_path_factory, sample_db_file, "browser")
+
+
+def _serve(tmp_path_factory, sample_db_file, name: str, extra_env: dict | None = None, prepare=None):
+    """``streamlit run`` on a copy of the sample database (``prepare(db)`` may add to it first)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium not found at {CHROMIUM}: install Debian's chromium (apt-get install chromium)")
     pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
-    work = tmp_path_factory.mktemp("browser")
+    work = tmp_path_factory.mktemp(name)
     db = work / "app.duckdb"
     shutil.copy(sample_db_file, db)
+    if prepare is not None:
+        prepare(db)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = os.environ | {"SAMSPILL_DB": str(db), "PYTHONUNBUFFERED": "1"}
+    env = os.environ | {"SAMSPILL_DB": str(db), "PYTHONUNBUFFERED": "1"} | (extra_env or {})
     env.pop("SAMSPILL_MODEL", None)
     log = work / "streamlit.log"
     with open(log, "w") as out:
@@ -94,7 +111,7 @@ def server(tmp_path_factory, sample_db_file):
 
 
 @pytest.fixture
-def page(server, tmp_path):
+def browser_context(tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -106,10 +123,33 @@ def page(server, tmp_path):
             viewport={"width": 1440, "height": 1000},
             locale="nb-NO",
         )
+        requested: list[str] = []
+        context.on("request", lambda request: requested.append(request.url))
+        context.on("websocket", lambda ws: requested.append(ws.url))
+        context.requested = requested
         try:
-            yield context.pages[0] if context.pages else context.new_page()
+            yield context
         finally:
             context.close()
+
+
+@pytest.fixture
+def page(server, browser_context):
+    return browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+
+
+def _foreign_requests(requested: list[str], url: str) -> list[str]:
+    """Requests the browser made outside the app's own origin (scheme, host and port)."""
+    own = urllib.parse.urlsplit(url)
+    foreign = []
+    for address in requested:
+        parts = urllib.parse.urlsplit(address)
+        if parts.scheme in ("data", "blob", "about"):
+            continue  # made inside the page, nothing leaves it
+        scheme = {"ws": "http", "wss": "https"}.get(parts.scheme, parts.scheme)
+        if (scheme, parts.hostname, parts.port) != (own.scheme, own.hostname, own.port):
+            foreign.append(address)
+    return foreign
 
 
 def _no_exception(page) -> None:
@@ -162,6 +202,7 @@ def test_browser_submit_idea_find_partners_network(server, page):
         raise
     server_log = log.read_text()
     assert DEMO_PASSWORD not in server_log and "fôrflåtene" not in server_log
+    assert _foreign_requests(page.context.requested, url) == []
 
 
 def _journey(server, page) -> None:
@@ -259,3 +300,198 @@ def test_browser_network_views(server, page):
     except Exception:
         page.screenshot(path=ARTIFACTS / "failure_network.png", full_page=True)
         raise
+# -- the everyday story: profile, idea, reload, link, introduction by mail, outcome ---------------------------
+
+
+class _Mailbox:
+    """What a local SMTP server (aiosmtpd, on loopback) received."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted"
+
+
+@pytest.fixture(scope="module")
+def mailbox():
+    controller_module = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
+    box = _Mailbox()
+    controller = controller_module.Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        yield box, controller.port
+    finally:
+        controller.stop()
+
+
+def _register_contacts(db: Path) -> None:
+    """The register as a cluster keeps it: a contact person at every organisation (fictional addresses)."""
+    from data.models import Contact
+    from data.store import PartnerStore
+
+    with PartnerStore(db) as store:
+        contacts = {
+            o.org_id: [Contact(f"Kontakt {o.name[:30]}", "daglig leder", f"post@{o.org_id}.example.org")]
+            for o in store.organisations()
+            if o.org_id != "innherred-hydrogen"  # the company enters its own in the story
+        }
+        store.upsert(contacts=contacts)
+
+
+@pytest.fixture(scope="module")
+def story_server(tmp_path_factory, sample_db_file, mailbox):
+    _, smtp_port = mailbox
+    env = {
+        "SAMSPILL_SMTP_HOST": "127.0.0.1",
+        "SAMSPILL_SMTP_PORT": str(smtp_port),
+        "SAMSPILL_SMTP_SECURITY": "none",  # a loopback test server; real servers use starttls or ssl
+        "SAMSPILL_SMTP_FROM": "radgiver@klynge.example.org",
+    }
+    yield from _serve(tmp_path_factory, sample_db_file, "story", env, prepare=_register_contacts)
+
+
+STORY_IDEA = "Hydrogen på fôrflåter"
+STORY_TEXT = (
+    "Vi vil erstatte dieselaggregatene på fôrflåtene med hydrogen og brenselceller, "
+    "og trenger en partner på hydrogensikkerhet og en som kan havbruk."
+)
+PROFILE_ADDITION = "Vi tester nå hydrogendrevne fôrflåter sammen med oppdrettere i Trøndelag."
+
+
+def _sign_out(page) -> None:
+    page.get_by_role("button", name="Logg ut").or_(page.get_by_role("button", name="Sign out")).click()
+    page.get_by_role("button", name="Logg inn").or_(page.get_by_role("button", name="Sign in")).wait_for()
+
+
+def _language(page, name: str) -> None:
+    """Switch the language, and wait until the browser remembers it (the next page load keeps it)."""
+    code = {"Norsk": "nb", "English": "en"}[name]
+    heading = {"nb": "Språk", "en": "Language"}[code]
+    _settle(page)
+    page.locator('[data-testid="stSidebar"]').get_by_text(name, exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_text(heading, exact=True).wait_for()
+    deadline = time.monotonic() + 30
+    while {c["name"]: c["value"] for c in page.context.cookies()}.get("samspill_lang") != code:
+        assert time.monotonic() < deadline, "the language cookie was not set"
+        page.wait_for_timeout(200)
+    _settle(page)
+
+
+def test_browser_everyday_story(story_server, mailbox, browser_context):
+    url, log = story_server
+    box, _ = mailbox
+    page = browser_context.pages[0] if browser_context.pages else browser_context.new_page()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        _story(url, page, box)
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "story_failure.png", full_page=True)
+        raise
+    assert _foreign_requests(browser_context.requested, url) == []
+    server_log = log.read_text()
+    assert DEMO_PASSWORD not in server_log and "fôrflåtene" not in server_log
+
+
+def _story(url: str, page, box: _Mailbox) -> None:
+    # A company keeps its own profile: a sentence more, a contact person; every panel shows the new text.
+    _sign_in(page, url, "bedrift1")
+    page.get_by_role("link", name="Vår profil").click()
+    page.get_by_role("heading", name="Vår profil").wait_for()
+    _settle(page)
+    description = page.get_by_role("textbox", name="Beskrivelse")
+    description.fill(description.input_value() + " " + PROFILE_ADDITION)
+    page.get_by_role("textbox", name="Navn").first.fill("Ingrid Hansen")
+    page.get_by_role("textbox", name="Rolle").first.fill("daglig leder")
+    page.get_by_role("textbox", name="E-post").first.fill("ingrid@innherred-hydrogen.example.org")
+    page.get_by_role("textbox", name="Telefon").first.fill("+47 900 00 001")
+    page.get_by_role("button", name="Lagre profilen").click()
+    page.get_by_text("Profilen er lagret").wait_for(timeout=SLOW)
+    _settle(page)
+    _no_exception(page)
+    current = page.locator('[data-testid="stMainBlockContainer"]')
+    assert current.get_by_text(PROFILE_ADDITION, exact=False).count() >= 1  # the profile panel, not only the box
+    assert page.get_by_text("Ingrid Hansen (daglig leder)").count() == 1
+    _shot(page, "story_1_own_profile_nb.png")
+
+    # ... and submits an idea.
+    page.get_by_role("link", name="Send inn en idé").click()
+    page.get_by_role("heading", name="Send inn en prosjektidé").wait_for()
+    page.get_by_role("textbox", name="Kontaktperson").fill("Kari Nordmann, kari@example.no")
+    page.get_by_role("textbox", name="Tittel på idéen").fill(STORY_IDEA)
+    page.get_by_role("textbox", name="Idéen med egne ord").fill(STORY_TEXT)
+    page.get_by_role("button", name="Send inn idéen").click()
+    page.get_by_text("Takk! Idé nr. 1").wait_for(timeout=SLOW)
+    _settle(page)
+    _shot(page, "story_2_receipt_nb.png")
+    _sign_out(page)
+
+    # The adviser signs in, reloads and stays signed in; works in English from here.
+    _sign_in(page, url, "radgiver")
+    page.reload()
+    page.get_by_text("Logget inn som radgiver").wait_for(timeout=60_000)
+    assert page.get_by_role("button", name="Logg inn").count() == 0
+    _language(page, "English")
+
+    # Opens the idea from its link (a new load of the page: the cookie signs in).
+    page.goto(f"{url}/innboks?idea=1")
+    page.get_by_role("heading", name=f"#1 · {STORY_IDEA}").wait_for(timeout=60_000)
+    _settle(page)
+    _no_exception(page)
+    _shot(page, "story_3_idea_from_link_en.png")
+
+    # Introduces the company to the first suggestion, by mail through the local SMTP server.
+    page.get_by_role("button", name="Introduce").first.click()
+    page.get_by_text("Introduction proposed").wait_for(timeout=SLOW)
+    _settle(page)
+    page.get_by_role("button", name="Send now").click()
+    page.get_by_text("The e-mail was sent to").wait_for(timeout=60_000)
+    _settle(page)
+    _no_exception(page)
+    assert len(box.messages) == 1
+    recipients, mail = box.messages[0]
+    partner_address = next(r for r in recipients if r.startswith("post@"))
+    assert {"kari@example.no", "ingrid@innherred-hydrogen.example.org"} <= set(recipients)
+    assert mail["Subject"].startswith("Introduction: Innherred Hydrogen AS and ")
+    body = mail.get_content()
+    assert "Dear Kari Nordmann, Ingrid Hansen and Kontakt " in body
+    assert "Why " in body and "Contact persons:" in body and partner_address in body
+    assert "dieselaggregatene" not in body  # the idea was submitted as confidential: the mail does not quote it
+
+    # Moves the introduction on to "joint project".
+    card = page.locator('[data-testid="stForm"]').filter(
+        has=page.get_by_role("combobox", name="Introduction status")).first
+    card.get_by_role("combobox", name="Introduction status").click()
+    page.keyboard.type("joint project")
+    page.keyboard.press("Enter")
+    card.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text(": joint project.").wait_for(timeout=SLOW)
+    _settle(page)
+    _no_exception(page)
+    _shot(page, "story_4_introduced_en.png")
+
+    # The year's count, as the annual report will have it.
+    page.get_by_role("tab", name="Introductions").click()
+    page.get_by_text(f"In {date.today().year}: 1 introduction(s) made, 1 of them became joint projects.").wait_for()
+    _shot(page, "story_5_introductions_en.png")
+    _sign_out(page)
+
+    # The company sees what came of it, with the partner's contact now that they are introduced. It
+    # follows the adviser's link to the idea: the inbox is not a company's page, its own idea is.
+    _language(page, "Norsk")
+    _sign_in(page, url, "bedrift1")
+    page.goto(f"{url}/innboks?idea=1")
+    page.get_by_text("Denne siden er for klyngens rådgivere").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Åpne idé nr. 1 under Mine idéer").click()
+    page.get_by_role("heading", name="Mine idéer").wait_for()
+    page.get_by_text("felles prosjekt").first.wait_for(timeout=60_000)
+    page.get_by_text(partner_address).wait_for()  # the link opened the idea
+    _settle(page)
+    _no_exception(page)
+    _shot(page, "story_6_my_ideas_nb.png")
+    _language(page, "English")  # the link's idea stays open
+    page.get_by_text("have met").first.wait_for()
+    _settle(page)
+    _shot(page, "story_7_my_ideas_en.png")

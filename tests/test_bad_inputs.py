@@ -238,8 +238,8 @@ CATALOGUE: list[Case] = [
          ),
     Case("import", "tab-separated file", "the file looks tab-separated",
          import_file("organisations.csv", org_csv("a\tA\tcompany\tNO\t\t\t", header=ORG_HEADER.replace(",", "\t")))),
-    Case("import", "missing column", "missing column 'description'",
-         import_file("organisations.csv", org_csv("a,A,company,NO,,", header=ORG_HEADER.rsplit(",", 1)[0]))),
+    Case("import", "missing column", "missing column 'name'",  # only ids and names are required
+         import_file("organisations.csv", org_csv("a,company,NO,,,", header=ORG_HEADER.replace("name,", "")))),
     Case("import", "extra unknown column", "unknown column 'competence' (did you mean 'competences'?",
          import_file("organisations.csv", org_csv("a,A,company,NO,,,,x", header=ORG_HEADER + ",competence"))),
     Case("import", "column twice in the header", "column 'name' appears twice in the header",
@@ -583,7 +583,9 @@ def app_upload(name: str, data: bytes) -> Callable[[Env], str]:
         at = _app(env, "radgiver", DEMO_PASSWORD)
         at.switch_page("app_pages/organisations.py")
         _ok(at.run())
-        at.file_uploader(key="organisations_upload").upload(name, data, "application/octet-stream")
+        # the page makes a new uploader after each import (so no file is sent twice): find it by its prefix
+        (uploader,) = [u for u in at.file_uploader if (u.key or "").startswith("organisations_upload")]
+        uploader.upload(name, data, "application/octet-stream")
         _ok(at.run())
         at.button(key="organisations_import").click()
         _ok(at.run())

@@ -223,3 +223,99 @@ def test_secrets_file_is_ignored_by_git():
     if result.returncode == 128:
         pytest.skip("not a git checkout")
     assert result.returncode == 0
+
+
+# -- contacts and introductions ------------------------------------------------------------------------
+
+# org -> marker in its contact person's name; who may see it: advisers, the organisation's own users,
+# and the other side of an introduction that was made (innherred-hydrogen <-> sintef below).
+CONTACT_MARKERS = {
+    "innherred-hydrogen": "ZQCIH",
+    "titran-laks": "ZQCTL",
+    "sintef": "ZQCSI",
+    "elektrisk-sjo": "ZQCES",
+}
+CONTACT_READERS = {
+    "bedrift1": {"ZQCIH", "ZQCSI"},
+    "kollega": {"ZQCIH", "ZQCSI"},
+    "bedrift2": {"ZQCTL"},  # its introduction to elektrisk-sjo is only proposed: nothing shared yet
+    "solo": set(),
+}
+# introduction -> (idea key, partner, made?, marker in its reasons)
+INTRODUCTIONS = {"ZQIA1": ("ZQXA1", "sintef", True), "ZQIB1": ("ZQXB1", "elektrisk-sjo", False)}
+INTRO_READERS = {"bedrift1": {"ZQIA1"}, "kollega": {"ZQIA1"}, "bedrift2": {"ZQIB1"}, "solo": set()}
+
+
+@pytest.fixture
+def everyday_db(app_db) -> Path:
+    from data.contacts import replace_contacts
+    from data.introductions import move, propose
+    from data.models import Contact
+
+    adviser = Viewer("radgiver", "adviser")
+    with PartnerStore(app_db) as store:
+        with store.write() as cur:
+            replace_contacts(cur, {org: [Contact(f"Person {marker}", "leder", f"{marker.lower()}@example.org")]
+                                   for org, marker in CONTACT_MARKERS.items()})
+        ideas = {i.title.split()[-1]: i for i in store.ideas(adviser)}
+        for marker, (idea_key, partner, made) in INTRODUCTIONS.items():
+            intro = propose(store, adviser, org_id=partner, idea_id=ideas[idea_key].idea_id,
+                            reasons=[f"Begrunnelse {marker}"])
+            if made:
+                move(store, adviser, intro.intro_id, "introduced")
+    return app_db
+
+
+def seen(pattern: str, text: str) -> set[str]:
+    return set(re.findall(pattern, text))
+
+
+@pytest.mark.parametrize("username", ["bedrift1", "kollega", "bedrift2", "solo"])
+def test_a_company_user_sees_contacts_and_introductions_only_as_introduced(everyday_db, username):
+    at = sign_in(username)
+    contacts, intros = set(), set()
+    for page in COMPANY_PAGES + ("own_profile",):
+        if page == "own_profile" and username == "solo":
+            continue  # no organisation: no profile page in its navigation
+        ok(at.switch_page(f"app_pages/{page}.py").run())
+        text = everything(at)
+        contacts |= seen(r"ZQC[A-Z]{2}", text)
+        intros |= seen(r"ZQI[AB]1", text)
+    assert contacts == CONTACT_READERS[username]
+    assert intros == INTRO_READERS[username]
+
+
+def test_an_adviser_sees_every_contact_and_introduction(everyday_db):
+    at = sign_in("radgiver")
+    ok(at.switch_page("app_pages/inbox.py").run())
+    at.pills(key="inbox_status_filter").set_value(["in_progress"])
+    ok(at.run())
+    found_intros = seen(r"ZQI[AB]1", everything(at))
+    contacts = set()
+    for org in CONTACT_MARKERS:
+        at.query_params["org"] = org
+        ok(at.switch_page("app_pages/organisations.py").run())
+        contacts |= seen(r"ZQC[A-Z]{2}", everything(at))
+    assert contacts == set(CONTACT_MARKERS.values())
+    at.query_params.clear()
+    ok(at.switch_page("app_pages/inbox.py").run())
+    at.selectbox(key="inbox_intro_open").set_value(1)
+    ok(at.run())
+    assert found_intros | seen(r"ZQI[AB]1", everything(at)) == set(INTRODUCTIONS)
+
+
+def test_the_store_hands_out_contacts_and_introductions_as_the_app_does(everyday_db):
+    from data.contacts import visible_contacts
+    from data.introductions import draft_email, introductions
+    from data.refusals import NotAllowed
+
+    with PartnerStore(everyday_db) as store:
+        for username in CONTACT_READERS:
+            viewer = Viewer(username, "company", store.account(username)[2])
+            shown = visible_contacts(store, viewer, list(CONTACT_MARKERS))
+            markers = {CONTACT_MARKERS[o] for o, people in shown.items() if people}
+            assert markers == CONTACT_READERS[username], username
+            assert {i.reasons[0].split()[-1] for i in introductions(store, viewer)} == INTRO_READERS[username]
+            for intro in introductions(store, Viewer("radgiver", "adviser")):
+                with pytest.raises(NotAllowed):  # the mail (both sides' contacts) is the advisers' to send
+                    draft_email(store, viewer, intro.intro_id, lang="nb")

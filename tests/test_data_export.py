@@ -82,3 +82,15 @@ def test_a_pairing_and_a_consortium_stay_together_on_the_shortlist_and_in_its_cs
     table = list(csv.reader(io.StringIO(to_csv(rows))))
     team = SHORTLIST_COLUMNS.index("team")
     assert [row[team] for row in table[1:3]] == ["Pair 1: Acme + SINTEF"] * 2
+
+
+def test_shortlist_carries_contacts_and_website_safely():
+    rows = shortlist_rows(
+        [Suggestion("sintef", "SINTEF", "research", 0.9, ())],
+        contacts={"sintef": "=Siri (CTO), siri@sintef.example.org"},
+        websites={"sintef": "https://www.sintef.no"},
+    )
+    assert (rows[0]["contacts"], rows[0]["website"]) == ("=Siri (CTO), siri@sintef.example.org", "https://www.sintef.no")
+    text = to_csv(rows)
+    assert "'=Siri (CTO)" in text and "https://www.sintef.no" in text
+    assert shortlist_rows([Suggestion("x", "X", "company", 0.1, ())])[0]["contacts"] == ""  # none given: none shown

@@ -257,11 +257,11 @@ def _xlsx_bytes(tmp_path) -> bytes:
 
 # Each case builds the input in a folder and returns the path to import.
 BAD_INPUTS = {
-    "missing column": (
+    "missing column": (  # only keys and names are required (kind, country, ... are optional)
         lambda d: write_csv(
-            d / "organisations.csv", ORG_HEADER[:2] + ORG_HEADER[3:], [r[:2] + r[3:] for r in ORG_ROWS]
+            d / "organisations.csv", ORG_HEADER[:1] + ORG_HEADER[2:], [r[:1] + r[2:] for r in ORG_ROWS]
         ),
-        ["organisations.csv", "column kind", "missing column 'kind'"],
+        ["organisations.csv", "column name", "missing column 'name'"],
     ),
     "unknown column": (
         lambda d: write_csv(d / "organisations.csv", ORG_HEADER + ["competence"], [r + ["x"] for r in ORG_ROWS]),
@@ -353,7 +353,7 @@ BAD_INPUTS = {
     ),
     "semicolon-separated interchange file": (
         lambda d: write_csv(d / "organisations.csv", ORG_HEADER, ORG_ROWS, delimiter=";"),
-        ["organisations.csv, column org_id: missing columns org_id, name,", "semicolon-separated", "comma-separated"],
+        ["organisations.csv, column org_id: missing columns org_id, name:", "semicolon-separated", "comma-separated"],
     ),
     "too many values in a row": (
         lambda d: write_csv(d / "organisations.csv", ORG_HEADER, ORG_ROWS[:1] + [ORG_ROWS[1] + ["extra"]]),

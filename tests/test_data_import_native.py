@@ -198,6 +198,8 @@ def test_brreg_unit_creates_an_organisation(store):
         municipality="STAVANGER",
         nace_codes="06.100;06.200;19.200",
         employees=21272,
+        website="www.equinor.com",  # the register's website and business address where it has them
+        address="Forusbeen 50, 4035 STAVANGER",
     )
     assert not import_path(store, BRREG / "enhet-923609016-equinor.json").changed
 

@@ -82,3 +82,37 @@ def test_only_the_settings_module_reads_samspill_variables():
         if environment_reads(path.read_text(encoding="utf-8"))
     }
     assert readers == set(), readers
+
+
+# -- the app's sign-in cookie and mail server ----------------------------------------------------
+
+
+def test_mail_and_cookie_settings_are_read_and_secrets_stay_out_of_repr():
+    env = {
+        "SAMSPILL_COOKIE_SECRET": "s" * 40,
+        "SAMSPILL_SESSION_DAYS": "7",
+        "SAMSPILL_SMTP_HOST": "smtp.klynge.example.org",
+        "SAMSPILL_SMTP_SECURITY": "ssl",
+        "SAMSPILL_SMTP_USER": "radgiver",
+        "SAMSPILL_SMTP_PASSWORD": " hemmelig passord ",
+        "SAMSPILL_SMTP_FROM": "radgiver@klynge.example.org",
+    }
+    settings = Settings.from_env(env)
+    assert (settings.session_days, settings.smtp_port, settings.smtp_security) == (7.0, 465, "ssl")
+    assert settings.smtp_password == " hemmelig passord " and settings.smtp_configured
+    assert "hemmelig" not in repr(settings) and "s" * 40 not in repr(settings)
+    assert Settings.from_env({**env, "SAMSPILL_SMTP_PORT": "2525"}).smtp_port == 2525
+    assert not Settings.from_env({}).smtp_configured
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("SAMSPILL_COOKIE_SECRET", "too-short", "at least 32 characters"),
+    ("SAMSPILL_SESSION_DAYS", "0", "number of days above 0"),
+    ("SAMSPILL_SESSION_DAYS", "forever", "number of days above 0"),
+    ("SAMSPILL_SMTP_PORT", "99999", "port number"),
+    ("SAMSPILL_SMTP_SECURITY", "tls1.0", "starttls, ssl, none"),
+])
+def test_bad_mail_and_cookie_settings_are_refused_naming_the_variable(name, value, message):
+    with pytest.raises(SettingsError, match=message) as caught:
+        Settings.from_env({name: value})
+    assert name in str(caught.value)

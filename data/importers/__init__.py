@@ -67,15 +67,19 @@ class ImportReport:
     projects: TableCounts
     participations: TableCounts
     notes: tuple[str, ...] = ()
+    #: organisations whose contact persons were added, updated or left as they were
+    contacts: TableCounts = TableCounts()
 
     @property
     def changed(self) -> bool:
-        return any(t.changed for t in (self.organisations, self.projects, self.participations))
+        return any(t.changed for t in (self.organisations, self.projects, self.participations, self.contacts))
 
     def summary(self) -> str:
         lines = [f"{self.source} ({self.format}):"]
         for name in ("organisations", "projects", "participations"):
             lines.append(f"  {name:<15}{getattr(self, name)}")
+        if self.contacts != TableCounts():
+            lines.append(f"  {'contacts':<15}{self.contacts}")
         if not self.changed:
             lines.append("  nothing changed")
         lines.extend(f"  note: {note}" for note in self.notes)
@@ -112,7 +116,7 @@ def import_path(store, path: str | Path, *, progress: bool = False) -> ImportRep
             plan = reconcile(batch, Snapshot.of(store))
             if bar is not None:
                 bar.writing()
-            counts = store.upsert(plan.organisations, plan.projects, plan.participations)
+            counts = store.upsert(plan.organisations, plan.projects, plan.participations, contacts=batch.contacts)
         if bar is not None:
             bar.done()
     finally:
@@ -124,6 +128,7 @@ def import_path(store, path: str | Path, *, progress: bool = False) -> ImportRep
         organisations=TableCounts(**counts["organisations"]),
         projects=TableCounts(**counts["projects"]),
         participations=TableCounts(**counts["participations"]),
+        contacts=TableCounts(**counts.get("contacts", {})),
         notes=tuple(source.notes + batch.notes + ctx.notes() + plan.notes),
     )
 

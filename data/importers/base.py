@@ -153,6 +153,8 @@ class Batch:
     #: prefix is a guess (``H2020``) that a stored ``FP7-<n>`` may correct.
     guessed_framework: bool = False
     notes: list[str] = field(default_factory=list)
+    #: org id -> its contact persons (only sources that have them; replaces the stored ones)
+    contacts: dict[str, tuple] = field(default_factory=dict)
     #: (project_id, org_id) of a participation → where it was read and the
     #: names of its project and organisation columns there (for messages).
     sources: dict[tuple[str, str], tuple[Location, str, str]] = field(default_factory=dict)

@@ -8,9 +8,10 @@ Roles responses (``rollegrupper``) hold no organisation data and are refused.
 
 A unit **enriches** every stored organisation with the same ``org_number``:
 name, NACE codes (``naeringskode1..3.kode`` joined with ``;``), head count
-(``antallAnsatte``) and municipality (``forretningsadresse``, else
-``beliggenhetsadresse`` for sub-units, else ``postadresse``) replace stored
-values; kind and country only fill gaps; everything else is kept.
+(``antallAnsatte``), municipality and address (``forretningsadresse``, else
+``beliggenhetsadresse`` for sub-units, else ``postadresse``) and website
+(``hjemmeside``) replace stored values where the unit has them; kind and
+country only fill gaps; everything else is kept.
 Otherwise it **creates** ``NO:<orgnr>`` with country ``NO`` and the kind from
 the legal form (:func:`form_kind`).
 
@@ -36,7 +37,7 @@ OTHER_FORMS = frozenset(
 )
 
 POLICY = MergePolicy(
-    replace=frozenset({"name", "nace_codes", "employees", "municipality"}),
+    replace=frozenset({"name", "nace_codes", "employees", "municipality", "website", "address"}),
     fill=frozenset({"kind", "country", "org_number"}),
 )
 
@@ -126,6 +127,8 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
             ),
             "",
         )
+        addresses = ("forretningsadresse", "beliggenhetsadresse", "postadresse")
+        address = next((a for a in (_address(_object(unit, k)) for k in addresses) if a), "")
         batch.organisations.append(
             Organisation(
                 org_id=f"NO:{number}",
@@ -136,6 +139,8 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
                 municipality=municipality,
                 nace_codes=";".join(code for code in nace if code),
                 employees=employees,
+                website=_text(unit, "hjemmeside", where, ctx).strip(),
+                address=ctx.text(address, where.at("forretningsadresse")),
             )
         )
     if deleted:
@@ -154,3 +159,30 @@ def _text(unit: dict, dotted: str, where: Location, ctx: ParseContext) -> str:
         for part in dotted.split("."):
             value = value.get(part) if isinstance(value, dict) else None
     return ctx.text(as_text(value), where.at(dotted))
+
+
+def _address(value) -> str:
+    """One line from a register address object: street lines, then postcode and place.
+
+    >>> _address({"adresse": ["Strindvegen 4"], "postnummer": "7034", "poststed": "TRONDHEIM", "kommune": "x"})
+    'Strindvegen 4, 7034 TRONDHEIM'
+    >>> _address(None), _address({"kommune": "TRONDHEIM"})
+    ('', '')
+    """
+    if not isinstance(value, dict):
+        return ""
+    lines = value.get("adresse")
+    street = [" ".join(str(x).split()) for x in lines if isinstance(x, str) and x.strip()] if isinstance(
+        lines, list
+    ) else ([" ".join(lines.split())] if isinstance(lines, str) and lines.strip() else [])
+    place = " ".join(as_text(value.get(k)).strip() for k in ("postnummer", "poststed") if as_text(value.get(k)).strip())
+    return ", ".join([*street, place] if place else street)
+
+
+def _object(unit: dict, name: str):
+    """``unit[name]``, or for the bulk CSV the object its dotted columns (``name.poststed``) make."""
+    if isinstance(unit.get(name), dict):
+        return unit[name]
+    prefix = name + "."
+    found = {key[len(prefix):]: value for key, value in unit.items() if key.startswith(prefix)}
+    return found or None

@@ -7,11 +7,17 @@ each file may be imported alone. Column names are matched case-insensitively.
 Columns (``*`` = optional):
 
 ===============  =====================================================================
-organisations    org_id, name, kind, country, region, org_number, description,
-                 competences*, municipality*, nace_codes*, employees*
-projects         project_id, title, summary, start_year, programme, budget_nok*, funding_source*
-participations   project_id, org_id, role
+organisations    org_id, name, kind*, country*, region*, org_number*, description*,
+                 competences*, municipality*, nace_codes*, employees*, website*, address*,
+                 contact_name*, contact_role*, contact_email*, contact_phone*
+projects         project_id, title, summary*, start_year*, programme*, budget_nok*, funding_source*
+participations   project_id, org_id, role*
 ===============  =====================================================================
+
+Contact persons: ``contact_name`` with its ``contact_role``, ``contact_email`` and
+``contact_phone``; several persons are separated by ``;`` in the same order in each column
+("Kari Nordmann; Ola Hansen" with "kari@x.no; ola@x.no"). A file with contact columns gives
+each organisation it lists exactly those contacts (data.contacts checks them).
 
 An unknown column is refused rather than ignored: a typo such as
 ``competence`` would otherwise drop a column of data without a word. The
@@ -39,20 +45,24 @@ from data.importers.base import (
 )
 from data.importers.readers import Table
 from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
-from data.models import KINDS, ROLES, Organisation, Participation, Project
+from data.models import KINDS, ROLES, Contact, Organisation, Participation, Project
 
 TABLES = ("organisations", "projects", "participations")
 
+# Only keys and names are required: a spreadsheet a cluster keeps by hand rarely has every column.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    "organisations": ("org_id", "name", "kind", "country", "region", "org_number", "description"),
-    "projects": ("project_id", "title", "summary", "start_year", "programme"),
-    "participations": ("project_id", "org_id", "role"),
+    "organisations": ("org_id", "name"),
+    "projects": ("project_id", "title"),
+    "participations": ("project_id", "org_id"),
 }
+CONTACT_COLUMNS = ("contact_name", "contact_role", "contact_email", "contact_phone")
 OPTIONAL: dict[str, tuple[str, ...]] = {
-    "organisations": ("competences", "municipality", "nace_codes", "employees"),
-    "projects": ("budget_nok", "funding_source"),
-    "participations": (),
+    "organisations": ("kind", "country", "region", "org_number", "description", "competences", "municipality",
+                      "nace_codes", "employees", "website", "address"),
+    "projects": ("summary", "start_year", "programme", "budget_nok", "funding_source"),
+    "participations": ("role",),
 }
+OPTIONAL_COLUMNS = {**OPTIONAL, "organisations": OPTIONAL["organisations"] + CONTACT_COLUMNS}
 KEYS = {"organisations": ("org_id",), "projects": ("project_id",), "participations": ("project_id", "org_id")}
 
 assert {f.name for f in fields(Organisation)} == set(REQUIRED["organisations"] + OPTIONAL["organisations"])
@@ -79,7 +89,7 @@ def table_by_header(header: tuple[str, ...]) -> str | None:
 
 def check_header(table: Table, kind: str, ctx: ParseContext) -> dict[str, int] | None:
     """Column name → index, or None after recording what is wrong with the header."""
-    known = REQUIRED[kind] + OPTIONAL[kind]
+    known = REQUIRED[kind] + OPTIONAL_COLUMNS[kind]
     index: dict[str, int] = {}
     ok = True
     hint = _delimiter_hint(table)
@@ -142,7 +152,7 @@ def parse_interchange(tables: dict[str, Table], ctx: ParseContext) -> Batch:
     for kind in TABLES:
         if kind in tables:
             parsers[kind](tables[kind], headers[kind], batch, ctx)
-    org_columns = {c for c in headers.get("organisations") or {}} - {"org_id"}
+    org_columns = {c for c in headers.get("organisations") or {}} & set(OPTIONAL["organisations"] + ("name",))
     project_columns = {c for c in headers.get("projects") or {}} - {"project_id"}
     batch.org_policy = MergePolicy(replace=frozenset(org_columns), replace_with_empty=True)
     batch.project_policy = MergePolicy(replace=frozenset(project_columns), replace_with_empty=True)
@@ -186,11 +196,12 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
     for where, v in _cells(table, header, ctx):
         org_id = _id(v, "org_id", where, ctx)
         name = _required_text(v, "name", where, ctx, limit=MAX_NAME_CHARS)
-        kind = parse_choice(v["kind"], KINDS, "kind", where.at("kind"), ctx.problems)
+        kind = parse_choice(v.get("kind", ""), KINDS, "kind", where.at("kind"), ctx.problems)
         employees = parse_count(v.get("employees", ""), where.at("employees"), ctx.problems)
-        org_number = ctx.org_number(v["org_number"], where.at("org_number"))
+        org_number = ctx.org_number(v.get("org_number", ""), where.at("org_number"))
         for column in ("description", "competences"):
             ctx.limited(v.get(column, ""), where.at(column), MAX_TEXT_CHARS, column)
+        contacts = _contacts(v, where, ctx) if any(c in header for c in CONTACT_COLUMNS) else None
         if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
         batch.organisations.append(
@@ -198,16 +209,35 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
                 org_id=org_id,
                 name=name,
                 kind=kind,
-                country=v["country"].strip(),
-                region=v["region"],
+                country=v.get("country", "").strip(),
+                region=v.get("region", ""),
                 org_number=org_number,
-                description=v["description"],
+                description=v.get("description", ""),
                 competences=v.get("competences", ""),
                 municipality=v.get("municipality", ""),
                 nace_codes=v.get("nace_codes", "").strip(),
                 employees=employees,
+                website=v.get("website", "").strip(),
+                address=" ".join(v.get("address", "").split()),
             )
         )
+        if contacts is not None:
+            batch.contacts[org_id] = contacts
+
+
+def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...]:
+    """The contact persons of one row: the contact columns split at ``;``, position by position."""
+    from data.contacts import check_contacts
+    from data.store import StoreError
+
+    columns = {c: [x.strip() for x in v.get(c, "").split(";")] for c in CONTACT_COLUMNS}
+    n = max(len(values) for values in columns.values())
+    people = [Contact(*(columns[c][i] if i < len(columns[c]) else "" for c in CONTACT_COLUMNS)) for i in range(n)]
+    try:
+        return check_contacts(people)
+    except StoreError as exc:
+        ctx.problems.add(where.at("contact_name"), str(exc))
+        return ()
 
 
 def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
@@ -215,8 +245,8 @@ def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseCont
     for where, v in _cells(table, header, ctx):
         project_id = _id(v, "project_id", where, ctx)
         title = _required_text(v, "title", where, ctx, limit=MAX_NAME_CHARS)
-        ctx.limited(v["summary"], where.at("summary"), MAX_TEXT_CHARS, "summary")
-        year = parse_year(v["start_year"], where.at("start_year"), ctx.problems)
+        ctx.limited(v.get("summary", ""), where.at("summary"), MAX_TEXT_CHARS, "summary")
+        year = parse_year(v.get("start_year", ""), where.at("start_year"), ctx.problems)
         budget = parse_amount(v.get("budget_nok", ""), where.at("budget_nok"), ctx.problems)
         if not project_id or not _unique("projects", (project_id,), where, seen, ctx):
             continue
@@ -224,9 +254,9 @@ def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseCont
             Project(
                 project_id=project_id,
                 title=title,
-                summary=v["summary"],
+                summary=v.get("summary", ""),
                 start_year=year,
-                programme=v["programme"].strip(),
+                programme=v.get("programme", "").strip(),
                 budget_nok=budget,
                 funding_source=v.get("funding_source", ""),
             )
@@ -238,7 +268,7 @@ def _participations(table: Table, header: dict[str, int], batch: Batch, ctx: Par
     for where, v in _cells(table, header, ctx):
         project_id = _id(v, "project_id", where, ctx)
         org_id = _id(v, "org_id", where, ctx)
-        role = parse_choice(v["role"], ROLES, "role", where.at("role"), ctx.problems, default="partner")
+        role = parse_choice(v.get("role", ""), ROLES, "role", where.at("role"), ctx.problems, default="partner")
         if not project_id or not org_id:
             continue
         if _unique("participations", (project_id, org_id), where, seen, ctx):

@@ -1,0 +1,101 @@
+"""An import error as one line in the reader's language (the app's import page).
+
+:class:`~data.importers.base.ImportFileError` keeps its problems as structured locations (file,
+row, column) and English messages, which the command line prints as they are. For the app,
+:func:`describe` words the location in the reader's language and the problems people meet
+most often -- a missing or misspelt column, an empty file, a file that is not UTF-8 or not
+comma-separated, a bad value, a duplicate id, an unknown reference -- through the text layer
+(keys ``import.*``). A problem not in that list keeps its English message; the frame around
+it is still in the reader's language. tests/test_data_import_messages.py makes each of these
+problems from a real file, so a changed importer message that no longer matches shows up there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from data.importers.base import ImportFileError, Location, Problem
+from data.text import t
+
+__all__ = ["describe", "describe_problem", "where"]
+
+# (pattern of the English message, key of the sentence in the text layer); named groups are its values.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.DOTALL), key)
+    for pattern, key in (
+        (r"^missing column '(?P<column>[^']+)'$", "import.missing_column"),
+        (r"^missing columns (?P<columns>.+?): the header is one column .*?looks (?P<name>semicolon|tab|pipe)-separated",
+         "import.wrong_delimiter"),
+        (r"^unknown column '(?P<column>[^']*)' \((?:did you mean '(?P<guess>[^']+)'\? )?an? \w+ file has the columns "
+         r"(?P<columns>.+)\)$", "import.unknown_column"),
+        (r"^column '(?P<column>[^']+)' appears twice in the header$", "import.twice"),
+        (r"^column (?P<n>\d+) has no name in the header$", "import.no_name"),
+        (r"^has a header(?: \([^)]*\))? but no data rows$", "import.no_rows"),
+        (r"^the file is empty(?: \(0 bytes\))?$", "import.empty"),
+        (r"^the file holds only whitespace$", "import.empty"),
+        (r"^line (?P<line>\d+): not UTF-8 text", "import.not_utf8"),
+        (r"^(?P<column>\w+) is empty$", "import.value_empty"),
+        (r"^duplicate (?P<column>[\w +]+) '(?P<value>.*)' \(first at row (?P<first>\d+)\)$", "import.duplicate"),
+        (r"^unknown (?P<what>kind|role) '(?P<value>.*)' \(expected one of (?P<allowed>.+), or empty\)$",
+         "import.unknown_choice"),
+        (r"^bad year '?(?P<value>.*?)'?: .*$", "import.bad_year"),
+        (r"^bad amount '(?P<value>.*)': .*$", "import.bad_number"),
+        (r"^bad count '(?P<value>.*)': .*$", "import.bad_number"),
+        (r"^has (?P<n>\d+) values but the header has (?P<width>\d+) columns", "import.wrong_width"),
+        (r"^unknown (?P<what>project|organisation) '(?P<value>.*)' \(not in this import nor in the database",
+         "import.unknown_reference"),
+        (r"^not a recognised format", "import.unknown_format"),
+        (r"^no importable files in the folder", "import.unknown_format"),
+        (r"^not valid JSON|^line \d+, column \d+: not valid JSON", "import.bad_json"),
+        (r"^not a readable XLSX workbook", "import.bad_xlsx"),
+    )
+)
+_DETAIL = re.compile(r"^(?P<what>line|sheet row) (?P<n>\d+)$")
+
+
+def where(location: Location, lang: str) -> str:
+    """A problem's place in the reader's language: ``organisations.csv, rad 3 (linje 4), kolonne kind``.
+
+    >>> where(Location("orgs.csv", 3, "line 4", "kind"), "nb")
+    'orgs.csv, rad 3 (linje 4), kolonne kind'
+    """
+    parts = [location.file] if location.file else []
+    if location.row is not None:
+        unit = t(lang, "import.record" if location.unit == "record" else "import.row", n=location.row)
+        detail = _DETAIL.match(location.detail or "")
+        if detail:
+            key = "import.line" if detail["what"] == "line" else "import.sheet_row"
+            unit += f" ({t(lang, key, n=detail['n'])})"
+        elif location.detail:
+            unit += f" ({location.detail})"
+        parts.append(unit)
+    if location.column:
+        key = "import.column" if location.unit == "row" else "import.field"
+        parts.append(t(lang, key, name=location.column))
+    return ", ".join(parts)
+
+
+def describe_problem(problem: Problem, lang: str) -> str:
+    """One problem, its place and what is wrong, in ``lang`` (English words when the message is not known)."""
+    text = problem.message
+    for pattern, key in _PATTERNS:
+        found = pattern.search(text)
+        if found:
+            values = {k: v or "" for k, v in found.groupdict().items()}
+            if values.get("what"):
+                values["what"] = t(lang, f"import.what.{values['what']}")
+            if key == "import.unknown_column":
+                values["guess"] = t(lang, "import.did_you_mean", guess=values["guess"]) if values["guess"] else ""
+            text = t(lang, key, **values)
+            break
+    place = where(problem.where, lang)
+    return f"{place}: {text}" if place else text
+
+
+def describe(error: ImportFileError, lang: str) -> str:
+    """The first problem in ``lang``, and how many more there are, on one line."""
+    problems = error.problems or (Problem(Location(""), str(error)),)
+    text = describe_problem(problems[0], lang)
+    if len(problems) > 1:
+        text += " " + t(lang, "import.more", n=len(problems) - 1)
+    return text
