@@ -244,7 +244,7 @@ def _shorten(text: str, limit: int) -> str:
 
 def _side(contacts: Sequence[Contact], extra: str = "") -> tuple[list[str], list[str], list[str]]:
     """(names of persons, lines naming them, e-mail addresses) of one side of the introduction:
-    the idea's own contact text (``extra``), then the first of the organisation's contacts."""
+    the idea's own contact text (``extra``), then the organisation's first :data:`CONTACTS_PER_SIDE` contacts."""
     names, lines, emails = [], [], []
     if extra.strip():
         lines.append(_one_line(extra))
