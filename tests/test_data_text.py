@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from data.text import LANGUAGES, STRINGS, check_languages, format_number, kind_label, t
-from data.text.stopwords import ENGLISH_STOP_WORDS, GENERIC_WORDS, NORWEGIAN_STOP_WORDS, STOP_WORDS
+from data.text.stopwords import ENGLISH_STOP_WORDS, GENERIC_WORDS, LABEL_WORDS, NORWEGIAN_STOP_WORDS, STOP_WORDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,9 @@ def test_one_stop_word_list_for_every_layer():
     assert STOP_WORDS == ENGLISH_STOP_WORDS | NORWEGIAN_STOP_WORDS
     assert {"og", "the", "med"} <= STOP_WORDS and {"prosjekt", "innovation"} <= GENERIC_WORDS
     assert set(lexical.make_vectorizer(10).get_params()["stop_words"]) == STOP_WORDS
-    assert terms.STOP_WORDS == STOP_WORDS | GENERIC_WORDS
+    # the network's terms also leave out words that name no competence (verbs, kinds of body): one list still
+    assert terms.STOP_WORDS == STOP_WORDS | GENERIC_WORDS | LABEL_WORDS
+    assert {"utnytte", "working", "indispensable"} <= LABEL_WORDS and not {"utnytte", "working"} & STOP_WORDS
     for folder in ("app_pages", "graph", "matching"):  # no second list anywhere
         for path in (ROOT / folder).rglob("*.py"):
             assert "_STOP_WORDS = frozenset(" not in path.read_text(encoding="utf-8"), path
