@@ -106,6 +106,7 @@ def test_an_idea_from_outside_the_register_gets_its_partners_contacts(store):
 
 
 def test_a_company_edits_its_own_profile_and_advisers_see_what_changed(store):
+    revision = store.revision()
     change = save_profile(store, COMPANY, "fjordkraft",
                           {"description": "Elektrolyse og brenselceller.", "website": "fjordkraft.example.org"},
                           contacts=[KARI, Contact("")])
@@ -116,6 +117,7 @@ def test_a_company_edits_its_own_profile_and_advisers_see_what_changed(store):
     seen = profile_changes(store, ADVISER)
     assert [(c.org_id, c.changed_by) for c in seen] == [("fjordkraft", "ola")]
     assert ("description", "Elektrolyse.", "Elektrolyse og brenselceller.") in seen[0].fields
+    assert store.revision() > revision  # the app and the API server re-index before their next match
     assert save_profile(store, COMPANY, "fjordkraft", {"description": "Elektrolyse og brenselceller."}) is None
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 
 from data.models import Contact, ProfileChange, Viewer
 from data.storage.errors import StoreError
-from data.storage.register import ORG_COLUMNS
+from data.storage.register import ORG_COLUMNS, note_change
 
 SELECT_CONTACTS = "SELECT name, role, email, phone FROM contacts WHERE org_id = ? ORDER BY ordinal"
 DELETE_CONTACTS = "DELETE FROM contacts WHERE org_id = ?"
@@ -74,6 +74,9 @@ def update_profile(cur, org_id: str, values: Mapping[str, str]) -> None:
         return
     sets = ", ".join(f"{name} = ?" for name in values)
     cur.execute(f"UPDATE organisations SET {sets} WHERE org_id = ?", [*values.values(), org_id])
+    # A profile is the matcher's evidence: a process holding the register in memory (the app, the
+    # API server) must notice this edit as it notices an import.
+    note_change(cur)
 
 
 def record_profile_change(
