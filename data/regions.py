@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["COUNTIES", "county_of_municipality", "is_nuts_code", "norwegian_county", "region_of"]
+__all__ = ["COUNTIES", "county_of_municipality", "county_of_number", "is_nuts_code", "norwegian_county", "region_of"]
 
 #: County number -> name (Statistics Norway's standard, all numbers used since 1972).
 COUNTIES: dict[str, str] = {
@@ -56,6 +56,9 @@ COUNTIES: dict[str, str] = {
     "40": "Telemark",
     "55": "Troms",
     "56": "Finnmark",
+    # not a county, but Statistics Norway's county-level standard lists it, and so does the
+    # Research Council (fylkenummer 21 for the university centre in Longyearbyen)
+    "21": "Svalbard",
 }
 
 # Names as sources write them: Sámi and Kven names after the Norwegian one, any case.
@@ -73,6 +76,16 @@ def norwegian_county(text: str) -> str:
     """
     name = unicodedata.normalize("NFC", text).split(" - ")[0].strip().casefold()
     return _BY_NAME.get(name, "")
+
+
+def county_of_number(number: str) -> str:
+    """The county of a county number, with or without its leading zero (``"3"`` is Oslo), or ``""``.
+
+    >>> county_of_number("50"), county_of_number("3"), county_of_number(""), county_of_number("99")
+    ('Trøndelag', 'Oslo', '', '')
+    """
+    number = number.strip()
+    return COUNTIES.get(number.zfill(2), "") if re.fullmatch(r"\d{1,2}", number) else ""
 
 
 def county_of_municipality(number: str) -> str:
@@ -97,15 +110,21 @@ def is_nuts_code(text: str) -> bool:
 def region_of(country: str, text: str) -> str:
     """The region a source's region field means, or ``""`` if it names none (a city, say).
 
-    In Norway a county (by name); elsewhere a NUTS code as given.
+    In Norway (or where the country is not given) a county, by name; elsewhere a NUTS code of that
+    country. Short city names look like NUTS codes ("OSLO", "ROMA"), so a code must start with the
+    organisation's country, and without a country it must hold a digit.
 
     >>> region_of("NO", "Trøndelag"), region_of("FR", "PARIS 08"), region_of("DK", "DK01"), region_of("NO", "OSLO")
     ('Trøndelag', '', 'DK01', 'Oslo')
+    >>> region_of("", "OSLO"), region_of("IT", "ROMA"), region_of("", "de212"), region_of("", "BERN")
+    ('Oslo', '', 'DE212', '')
     """
-    if not text.strip():
+    text, country = text.strip(), country.strip().upper()
+    if not text:
         return ""
-    if is_nuts_code(text) and text.strip()[:2].upper() == (country or text.strip()[:2]).upper()[:2]:
-        return text.strip().upper()
-    if country.upper() == "NO" or not country:
+    code = text.upper()
+    if is_nuts_code(code) and (code[:2] == country if country else any(c.isdigit() for c in code)):
+        return code
+    if country in ("NO", ""):
         return norwegian_county(text)
     return ""
