@@ -158,7 +158,7 @@ def kind_from_name(name: str) -> str:
 
     >>> kind_from_name("ZABALA INNOVATION CONSULTING, S.A."), kind_from_name("Lomartov SL")
     ('company', 'company')
-    >>> kind_from_name("TECHNISCHE UNIVERSITÄT BERLIN"), kind_from_name("NORGES TEKNISK-NATURVITENSKAPELIGE UNIVERSITET NTNU")
+    >>> kind_from_name("TECHNISCHE UNIVERSITÄT BERLIN"), kind_from_name("UNIVERSITETET I BERGEN")
     ('education', 'education')
     >>> kind_from_name("SINTEF ENERGI AS"), kind_from_name("TIAMAT"), kind_from_name("OSLO UNIVERSITETSSYKEHUS HF")
     ('', '', '')

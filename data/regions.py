@@ -89,13 +89,17 @@ def county_of_number(number: str) -> str:
 
 
 def county_of_municipality(number: str) -> str:
-    """The county of a four-digit municipality number (its first two digits), or ``""``.
+    """The county of a municipality number (its first two digits), or ``""``.
 
-    >>> county_of_municipality("5038"), county_of_municipality("0301"), county_of_municipality("99")
-    ('Trøndelag', 'Oslo', '')
+    Spreadsheets drop the leading zero ("301" for Oslo's 0301), so three digits are taken too.
+
+    >>> county_of_municipality("5038"), county_of_municipality("0301"), county_of_municipality("301")
+    ('Trøndelag', 'Oslo', 'Oslo')
+    >>> county_of_municipality("99"), county_of_municipality("")
+    ('', '')
     """
     number = number.strip()
-    return COUNTIES.get(number[:2], "") if re.fullmatch(r"\d{4}", number) else ""
+    return COUNTIES.get(number.zfill(4)[:2], "") if re.fullmatch(r"\d{3,4}", number) else ""
 
 
 def is_nuts_code(text: str) -> bool:
