@@ -99,7 +99,7 @@ def page() -> None:
         st.session_state[TEXT_KEPT_KEY] = text
 
     organisations = store.organisations()
-    # Only what narrows the search: kinds someone has, regions of the reference, most used first.
+    # Only what narrows the search: kinds someone has, regions by how many organisations have them.
     kind_counts = Counter(o.kind for o in organisations)
     kind_options = [k for k in KINDS if kind_counts[k]]
     region_counts = dict(regions_in_use(organisations))

@@ -179,17 +179,90 @@ def test_every_county_number_names_a_county_found_by_name():
     assert all(norwegian_county(name) == name for name in COUNTIES.values())
 
 
-def test_regions_in_use_counts_reference_regions_only():
+def test_regions_in_use_most_used_first():
     orgs = [
         Organisation("a", "A", country="NO", region="Trøndelag"),
         Organisation("b", "B", country="NO", region="Oslo"),
         Organisation("c", "C", country="NO", region="Trøndelag"),
-        Organisation("d", "D", country="FR", region="PARIS 08"),  # imported before regions had a reference
         Organisation("e", "E", country="DK", region="DK01"),
-        Organisation("f", "F", country="NO", region="Trøndelag - Trööndelage"),  # not as the reference writes it
         Organisation("g", "G", country="NO"),
     ]
     assert regions_in_use(orgs) == [("Trøndelag", 2), ("DK01", 1), ("Oslo", 1)]
+
+
+# -- the interchange format -------------------------------------------------------------------------
+
+
+def _write_orgs(path, header, rows):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    return path
+
+
+def test_interchange_region_without_municipality_column_is_checked(store, tmp_path):
+    """The H2020 set's layout: ``region`` is the only place field, and CORDIS put cities in it."""
+    header = ["org_id", "name", "kind", "country", "region"]
+    rows = [
+        ["edf", "ELECTRICITE DE FRANCE", "company", "FR", "PARIS 08"],
+        ["sintef", "SINTEF AS", "research", "NO", "Trøndelag - Trööndelage"],
+        ["dtu", "DANMARKS TEKNISKE UNIVERSITET", "", "DK", "DK01"],
+        ["x", "NAMELESS PLACE", "", "NO", "TRONDHEIM"],
+    ]
+    report = import_path(store, _write_orgs(tmp_path / "organisations.csv", header, rows))
+    found = {o.org_id: (o.kind, o.region, o.municipality) for o in store.organisations()}
+    assert found == {
+        "edf": ("company", "", "PARIS 08"),
+        "sintef": ("research", "Trøndelag", ""),
+        "dtu": ("education", "DK01", ""),  # the kind from its name: the row gives none
+        "x": ("", "", "TRONDHEIM"),
+    }
+    assert any(note.startswith("2 region value(s) name no county or NUTS region") for note in report.notes)
+    assert any(note == "1 empty kind(s) taken from the organisation's name" for note in report.notes)
+    assert not import_path(store, tmp_path / "organisations.csv").changed
+
+
+def test_interchange_region_beside_a_municipality_column_is_kept(store, tmp_path):
+    """A file that tells regions from municipalities itself (the bundled sample) keeps its regions abroad."""
+    header = ["org_id", "name", "kind", "country", "region", "municipality"]
+    rows = [
+        ["a", "Jämtkraft AB", "company", "SE", "Jämtlands län", "Östersund"],
+        ["b", "Verdal kommune", "public", "NO", "TRØNDELAG", "Verdal"],
+        ["c", "Somewhere AS", "company", "NO", "Midt-Norge", ""],  # kept: the file's own word
+    ]
+    import_path(store, _write_orgs(tmp_path / "organisations.csv", header, rows))
+    found = {o.org_id: (o.region, o.municipality) for o in store.organisations()}
+    assert found == {"a": ("Jämtlands län", "Östersund"), "b": ("Trøndelag", "Verdal"), "c": ("Midt-Norge", "")}
+
+
+def test_interchange_kind_from_nace_codes_and_names(store, tmp_path):
+    header = ["org_id", "name", "kind", "country", "org_number", "nace_codes"]
+    rows = [
+        ["stiftelsen-sintef", "STIFTELSEN SINTEF", "", "NO", "948007029", "72.190"],  # the register's code
+        ["acme", "ACME GMBH", "", "DE", "", ""],
+        ["norsk", "NORSK FIRMA AS", "", "NO", "", ""],  # Norwegian: the register or the Research Council will tell
+        ["given", "GIVEN AS", "public", "SE", "", ""],  # a kind given is never second-guessed
+    ]
+    import_path(store, _write_orgs(tmp_path / "organisations.csv", header, rows))
+    found = {o.org_id: o.kind for o in store.organisations()}
+    assert found == {"stiftelsen-sintef": "research", "acme": "company", "norsk": "", "given": "public"}
+
+
+def test_interchange_without_kind_column_fills_kinds_from_nace_only(store, tmp_path):
+    store.upsert([Organisation("known", "KNOWN AS", "research", "NO")])
+    header = ["org_id", "name", "nace_codes"]
+    rows = [["known", "KNOWN AS", "84.110"], ["new", "NEW GMBH", ""], ["edu", "EDU", "85.421"]]
+    import_path(store, _write_orgs(tmp_path / "organisations.csv", header, rows))
+    found = {o.org_id: o.kind for o in store.organisations()}
+    # a stored kind stays; the name says nothing where the file has no kind column
+    assert found == {"known": "research", "new": "", "edu": "education"}
+
+
+def test_bundled_sample_keeps_its_regions(store):
+    from pathlib import Path
+
+    import_path(store, Path(__file__).resolve().parents[1] / "data" / "sample")
+    regions = dict(regions_in_use(store.organisations()))
+    assert regions["Trøndelag"] == 79 and regions["Jämtlands län"] == 3 and "Akershus" in regions
 
 
 # -- real records ----------------------------------------------------------------------------------

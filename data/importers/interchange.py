@@ -31,11 +31,15 @@ Regions and kinds are read against the references (:mod:`data.regions`,
 :mod:`data.kinds`), so a file made from CORDIS or by hand filters like the
 native sources:
 
-* ``region`` is kept where it names a region: a Norwegian county (any of its
-  names, "Trøndelag - Trööndelage" → "Trøndelag") or a NUTS code of the row's
-  country. Anything else is a place, not a region ("PARIS 08", "KGS LYNGBY"):
-  it goes to ``municipality`` when the row has none, and the report says how
-  many rows did so.
+* ``region`` is written as the reference writes it where it names a region: a
+  Norwegian county (any of its names, "Trøndelag - Trööndelage" → "Trøndelag")
+  or a NUTS code of the row's country. A file with a ``municipality`` column
+  tells places from regions itself, so its other region values are kept as
+  given (abroad the reference knows only NUTS codes, not "Jämtlands län"). In a
+  file without one, ``region`` is its only place field, and a value that is no
+  region is the organisation's town ("PARIS 08", "KGS LYNGBY", as in the H2020
+  set made from CORDIS): it fills ``municipality``, and the report says how many
+  rows did so.
 * an empty ``kind`` is taken from the row's ``nace_codes``, else -- for a row
   with no organisation number and a country other than Norway, where no
   register will speak later -- from the legal form or university word in its
@@ -227,12 +231,12 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
         contacts = _contacts(v, where, ctx) if any(c in header for c in CONTACT_COLUMNS) else None
         if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
-        country, place = v.get("country", "").strip(), v.get("region", "").strip()
-        region = region_of(country, place)
+        country, place = v.get("country", "").strip(), v.get("region", "")
+        region = region_of(country, place) or (place if "municipality" in header else "")
         municipality = v.get("municipality", "")
-        if place and not region and not municipality.strip():
-            municipality = place
-            places.append(place)
+        if place.strip() and not region:
+            municipality = place.strip()
+            places.append(municipality)
         if not kind:
             kind, source = _inferred_kind(name, country, org_number, v.get("nace_codes", ""), by_name="kind" in header)
             inferred[source] += bool(kind)
