@@ -152,9 +152,10 @@ def kind_from_name(name: str) -> str:
     """What a name alone says: a company by its legal form, a university by its name, else "".
 
     On the real H2020 set, where CORDIS gives the activity type, a company form at the end of the
-    name is a PRC row 95% of the time and a university word an HES row 98% of the time
-    (tests/test_data_kinds_regions.py measures both). A research word beside a company form gives
-    nothing: Norwegian and German research institutes are often limited companies.
+    name is a PRC row 97% of the time (1,953 of 2,011) and a university word an HES row 99.7% of
+    the time (352 of 353); tests/test_data_kinds_regions.py holds both above 95% and 97%. A
+    research word beside a company form gives nothing: Norwegian and German research institutes
+    are often limited companies.
 
     >>> kind_from_name("ZABALA INNOVATION CONSULTING, S.A."), kind_from_name("Lomartov SL")
     ('company', 'company')
