@@ -17,6 +17,7 @@ from app_pages.auth import current_viewer
 from app_pages.common import md
 from app_pages.i18n import kind_label, labels, lang, number, t
 from app_pages.resources import get_store, workspace
+from data.introductions import introductions_per_year
 from data.models import KINDS
 from graph.build import project_years
 from graph.cluster import load_cluster
@@ -335,7 +336,8 @@ def _export(fmt: str, year: int, cumulative: bool, language: str) -> bytes:
 def _report(fmt: str, year: int, language: str, internal: bool) -> bytes:
     store = get_store()
     report = build_report(store.organisations(), store.projects(), store.participations(), year=year, lang=language,
-                          similarity=competence_similarity(store), cluster=_cluster(), internal=internal)
+                          similarity=competence_similarity(store), cluster=_cluster(), internal=internal,
+                          introductions=introductions_per_year(store).get(year))
     return report_bytes(report, fmt)
 
 

@@ -34,7 +34,6 @@ Run:  .venv/bin/python bench/bench_graph.py [--data DIR] [--repeats 3] [--skip-t
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import statistics
 import sys
@@ -45,7 +44,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from data.models import Organisation, Participation, Project  # noqa: E402
+from common import load_h2020  # noqa: E402
+
 from graph.build import build_collaboration_graph  # noqa: E402
 from graph.metrics import yearly_metrics  # noqa: E402
 from graph.report import build_report, write_pdf  # noqa: E402
@@ -57,20 +57,6 @@ KS = (10, 50, 100, 500)
 def default_data() -> Path:
     shared = os.environ.get("SAMSPILL_SHARED_DATA") or REPO.parent / "shared" / "data"
     return Path(shared) / "h2020-cleantech"
-
-
-def load(folder: Path):
-    """The three interchange CSVs read straight into records."""
-    with open(folder / "organisations.csv", newline="", encoding="utf-8") as f:
-        orgs = [Organisation(r["org_id"], r["name"], r["kind"], r["country"], r["region"], r["org_number"],
-                             r["description"]) for r in csv.DictReader(f)]
-    with open(folder / "projects.csv", newline="", encoding="utf-8") as f:
-        projects = [Project(r["project_id"], r["title"], r["summary"],
-                            int(r["start_year"]) if r["start_year"] else None, r["programme"])
-                    for r in csv.DictReader(f)]
-    with open(folder / "participations.csv", newline="", encoding="utf-8") as f:
-        parts = [Participation(r["project_id"], r["org_id"], r["role"]) for r in csv.DictReader(f)]
-    return orgs, projects, parts
 
 
 def timed(fn, repeats: int):
@@ -280,7 +266,7 @@ def main() -> None:
     if not (args.data / "projects.csv").exists():
         sys.exit(f"no H2020 data at {args.data}; set SAMSPILL_SHARED_DATA or pass --data")
     start = time.perf_counter()
-    records = load(args.data)
+    records = load_h2020(args.data)
     print(f"loaded {len(records[0]):,} organisations, {len(records[1]):,} projects, {len(records[2]):,} "
           f"participations in {time.perf_counter() - start:.1f} s from {args.data}")
     if not args.skip_timing:

@@ -19,14 +19,15 @@ changed and when; the caller re-embeds the profile (the app's ``refresh_index``)
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
+from dataclasses import asdict
 
-from data.models import KINDS, Contact, Organisation, ProfileChange, Viewer
+from data.models import KINDS, Contact, ProfileChange, Viewer
 from data.refusals import NotAllowed, Refused, Word
-from data.store import OrganisationNotFound
+from data.storage import contacts as contact_rows
+from data.storage.contacts import replace_contacts
+from data.storage.register import organisation
 
 __all__ = [
     "ADVISER_FIELDS",
@@ -60,29 +61,10 @@ FIELD_LIMITS = {
     "competences": 2_000, "website": 300, "address": 300,
 }
 
-_ORG_COLUMNS = tuple(f.name for f in fields(Organisation))
 _EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\"']+@[^@\s,;:<>()\[\]\"']+\.[^@\s,;:<>()\[\]\"'.]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,38}$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
-
-SELECT_CONTACTS = "SELECT org_id, name, role, email, phone FROM contacts WHERE org_id = ? ORDER BY ordinal"
-DELETE_CONTACTS = "DELETE FROM contacts WHERE org_id = ?"
-INSERT_CONTACT = "INSERT INTO contacts (org_id, ordinal, name, role, email, phone) VALUES (?, ?, ?, ?, ?, ?)"
-# Organisations a company user was introduced to, or introduced as the partner to (both ways).
-SELECT_INTRODUCED = """
-    SELECT i.org_id FROM introductions i LEFT JOIN ideas d ON d.idea_id = i.idea_id
-     WHERE i.introduced_on IS NOT NULL
-       AND (i.company_org_id = ? OR d.submitted_by = ? OR (d.org_id IS NOT NULL AND d.org_id = ?))
-    UNION
-    SELECT i.company_org_id FROM introductions i
-     WHERE i.introduced_on IS NOT NULL AND i.company_org_id IS NOT NULL AND i.org_id = ?
-"""
-INSERT_CHANGE = """
-    INSERT INTO profile_changes (org_id, changed_by, fields) VALUES (?, ?, ?)
-    RETURNING change_id, CAST(changed_at AS VARCHAR)
-"""
-SELECT_CHANGES = "SELECT change_id, org_id, changed_by, CAST(changed_at AS VARCHAR), fields FROM profile_changes"
 
 
 # -- checks ----------------------------------------------------------------------------------------
@@ -167,18 +149,12 @@ def contact_line(contact: Contact) -> str:
 # -- who may see contacts --------------------------------------------------------------------------
 
 
-def _introduced_to(cur, viewer: Viewer) -> set[str]:
-    org = viewer.org_id or ""
-    rows = cur.execute(SELECT_INTRODUCED, [org, viewer.username, org, org]).fetchall()
-    return {r[0] for r in rows if r[0]}
-
-
 def may_see_contacts(store, viewer: Viewer, org_id: str) -> bool:
     """May ``viewer`` see the contact persons of ``org_id``? (See the module docstring.)"""
     if viewer.is_adviser or (viewer.org_id and viewer.org_id == org_id):
         return True
     with store.read() as cur:
-        return org_id in _introduced_to(cur, viewer)
+        return org_id in contact_rows.introduced_to(cur, viewer)
 
 
 def visible_contacts(store, viewer: Viewer, org_ids: Iterable[str]) -> dict[str, tuple[Contact, ...]]:
@@ -186,9 +162,9 @@ def visible_contacts(store, viewer: Viewer, org_ids: Iterable[str]) -> dict[str,
     wanted = list(dict.fromkeys(org_ids))
     with store.read() as cur:
         if not viewer.is_adviser:
-            allowed = _introduced_to(cur, viewer) | ({viewer.org_id} if viewer.org_id else set())
+            allowed = contact_rows.introduced_to(cur, viewer) | ({viewer.org_id} if viewer.org_id else set())
             wanted = [o for o in wanted if o in allowed]
-        return {org_id: _contacts(cur, org_id) for org_id in wanted}
+        return {org_id: contact_rows.contacts(cur, org_id) for org_id in wanted}
 
 
 def contacts_of(store, viewer: Viewer, org_id: str) -> tuple[Contact, ...]:
@@ -196,30 +172,7 @@ def contacts_of(store, viewer: Viewer, org_id: str) -> tuple[Contact, ...]:
     if not may_see_contacts(store, viewer, org_id):
         raise NotAllowed("contacts.not_allowed")
     with store.read() as cur:
-        return _contacts(cur, org_id)
-
-
-def _contacts(cur, org_id: str) -> tuple[Contact, ...]:
-    return tuple(Contact(*row[1:]) for row in cur.execute(SELECT_CONTACTS, [org_id]).fetchall())
-
-
-def replace_contacts(cur, contacts: Mapping[str, Sequence[Contact]]) -> dict[str, int]:
-    """Inside the caller's transaction: give each organisation exactly these contacts.
-
-    Returns how many organisations' contacts were ``added`` (had none), ``updated`` or ``unchanged``
-    (the import report counts them like rows).
-    """
-    counts = {"added": 0, "updated": 0, "unchanged": 0}
-    for org_id, new in contacts.items():
-        new = tuple(new)
-        old = _contacts(cur, org_id)
-        if old == new:
-            counts["unchanged"] += 1
-            continue
-        counts["added" if not old else "updated"] += 1
-        cur.execute(DELETE_CONTACTS, [org_id])
-        cur.executemany(INSERT_CONTACT, [[org_id, i, c.name, c.role, c.email, c.phone] for i, c in enumerate(new)])
-    return counts
+        return contact_rows.contacts(cur, org_id)
 
 
 # -- profiles --------------------------------------------------------------------------------------
@@ -274,27 +227,18 @@ def save_profile(
     clean = {name: _clean_field(name, value) for name, value in changes.items()}
     new_contacts = check_contacts(contacts) if contacts is not None else None
     with store.write() as cur:
-        row = cur.execute(f"SELECT {', '.join(_ORG_COLUMNS)} FROM organisations WHERE org_id = ?", [org_id]).fetchone()
-        if row is None:
-            raise OrganisationNotFound(f"no organisation with id {org_id!r}")
-        old = dict(zip(_ORG_COLUMNS, row, strict=True))
+        old = asdict(organisation(cur, org_id))
         diff = [(name, str(old[name] or ""), value) for name, value in clean.items() if str(old[name] or "") != value]
         if new_contacts is not None:
-            before = _contacts(cur, org_id)
+            before = contact_rows.contacts(cur, org_id)
             if before != new_contacts:
                 diff.append(("contacts", "\n".join(map(contact_line, before)),
                              "\n".join(map(contact_line, new_contacts))))
                 replace_contacts(cur, {org_id: new_contacts})
         if not diff:
             return None
-        columns = [name for name, _, _ in diff if name != "contacts"]
-        if columns:  # names from the whitelists above, values as parameters
-            sets = ", ".join(f"{name} = ?" for name in columns)
-            cur.execute(f"UPDATE organisations SET {sets} WHERE org_id = ?", [clean[c] for c in columns] + [org_id])
-        change_id, changed_at = cur.execute(
-            INSERT_CHANGE, [org_id, viewer.username, json.dumps(diff, ensure_ascii=False)]
-        ).fetchone()
-    return ProfileChange(change_id, org_id, viewer.username, changed_at, tuple(tuple(d) for d in diff))
+        contact_rows.update_profile(cur, org_id, {name: clean[name] for name, _, _ in diff if name != "contacts"})
+        return contact_rows.record_profile_change(cur, org_id, viewer.username, diff)
 
 
 def profile_changes(store, viewer: Viewer, org_id: str | None = None, *, limit: int = 100) -> list[ProfileChange]:
@@ -303,11 +247,5 @@ def profile_changes(store, viewer: Viewer, org_id: str | None = None, *, limit: 
         if not viewer.org_id or (org_id is not None and org_id != viewer.org_id):
             raise NotAllowed("profile.not_yours")
         org_id = viewer.org_id
-    sql, params = SELECT_CHANGES, []
-    if org_id is not None:
-        sql, params = sql + " WHERE org_id = ?", [org_id]
     with store.read() as cur:
-        rows = cur.execute(sql + " ORDER BY change_id DESC LIMIT ?", [*params, int(limit)]).fetchall()
-    return [
-        ProfileChange(cid, org, by, at, tuple(tuple(d) for d in json.loads(data))) for cid, org, by, at, data in rows
-    ]
+        return contact_rows.profile_changes(cur, org_id, limit)

@@ -23,7 +23,6 @@ organisation and of the ideas it may see (data.store ``ideas``), never the advis
 
 from __future__ import annotations
 
-import json
 import re
 import smtplib
 import ssl
@@ -35,9 +34,14 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import quote
 
 from data.contacts import contact_line
-from data.models import INTRODUCTION_STATUSES, INTRODUCTION_STEPS, Contact, Idea, Introduction, Viewer
+from data.models import INTRODUCTION_STATUSES, INTRODUCTION_STEPS, Contact, Introduction, Viewer
 from data.refusals import NotAllowed, Refused
-from data.store import IdeaNotFound, OrganisationNotFound
+from data.storage import contacts as contact_rows
+from data.storage import ideas as idea_rows
+from data.storage import introductions as introduction_rows
+from data.storage.errors import IdeaNotFound, OrganisationNotFound
+from data.storage.introductions import OUTCOME_WEIGHTS, IntroductionYear, outcome_balance
+from data.storage.register import has_organisation, organisation_name
 from data.text import join_names, t
 
 __all__ = [
@@ -55,8 +59,6 @@ __all__ = [
     "send_introduction",
 ]
 
-#: What an introduction's status adds to the partner's feedback balance (a "useful" verdict adds 1).
-OUTCOME_WEIGHTS = {"proposed": 0, "introduced": 1, "met": 2, "joint_project": 3, "declined": -1}
 #: How much of a shareable idea the mail quotes.
 SUMMARY_CHARS = 1_200
 #: Contacts per side named in a mail.
@@ -64,50 +66,7 @@ CONTACTS_PER_SIDE = 2
 #: Seconds to wait for the mail server.
 SMTP_TIMEOUT = 20
 
-_COLUMNS = (
-    "intro_id, org_id, company_org_id, idea_id, status, created_by, CAST(created_at AS VARCHAR), reasons, "
-    "CAST(proposed_on AS VARCHAR), CAST(introduced_on AS VARCHAR), CAST(met_on AS VARCHAR), "
-    "CAST(joint_project_on AS VARCHAR), CAST(declined_on AS VARCHAR), sent_by_mail"
-)
-SELECT_INTRODUCTIONS = f"SELECT {_COLUMNS} FROM introductions i"
-# A company user's: its organisation is the company side, or the idea is one it may see.
-VISIBLE_TO_COMPANY = """
-    WHERE (i.company_org_id IS NOT NULL AND i.company_org_id = ?)
-       OR i.idea_id IN (SELECT idea_id FROM ideas WHERE submitted_by = ? OR (org_id IS NOT NULL AND org_id = ?))
-"""
-SELECT_OPEN_DUPLICATE = """
-    SELECT intro_id FROM introductions
-     WHERE org_id = ? AND company_org_id IS NOT DISTINCT FROM ? AND idea_id IS NOT DISTINCT FROM ?
-       AND status <> 'declined'
-"""
-INSERT_INTRODUCTION = """
-    INSERT INTO introductions (idea_id, company_org_id, org_id, reasons, created_by, proposed_on)
-    VALUES (?, ?, ?, ?, ?, ?) RETURNING intro_id
-"""
-OUTCOME_BALANCE = (
-    "SELECT org_id, sum(CASE status "
-    + " ".join(f"WHEN '{s}' THEN {w}" for s, w in OUTCOME_WEIGHTS.items())  # fixed names and numbers
-    + " ELSE 0 END) FROM introductions GROUP BY org_id"
-)
-PER_YEAR = """
-    SELECT year(introduced_on) AS y, count(*), count(joint_project_on), count(declined_on)
-      FROM introductions WHERE introduced_on IS NOT NULL GROUP BY y ORDER BY y
-"""
-SELECT_IDEA = (
-    "SELECT idea_id, title, text, submitted_by, org_id, contact, confidential FROM ideas WHERE idea_id = ?"
-)
-HAS_TABLE = "SELECT 1 FROM information_schema.tables WHERE table_schema = 'main' AND table_name = 'introductions'"
-SELECT_ORG_NAME = "SELECT name FROM organisations WHERE org_id = ?"
-SELECT_CONTACTS = "SELECT name, role, email, phone FROM contacts WHERE org_id = ? ORDER BY ordinal"
 _EMAIL_IN_TEXT = re.compile(r"[^@\s,;:<>()\[\]\"']+@[^@\s,;:<>()\[\]\"']+\.[A-Za-z]{2,}")
-
-
-def _from_row(row) -> Introduction:
-    (intro_id, org_id, company, idea_id, status, by, at, reasons, *dates, by_mail) = row
-    return Introduction(
-        intro_id, org_id, company, idea_id, status, by, at or "", tuple(json.loads(reasons or "[]")),
-        *(d or "" for d in dates), sent_by_mail=bool(by_mail),
-    )
 
 
 def _require_adviser(viewer: Viewer) -> None:
@@ -122,22 +81,10 @@ def introductions(
     store, viewer: Viewer, *, idea_id: int | None = None, status: Sequence[str] | None = None
 ) -> list[Introduction]:
     """The introductions the viewer may see, newest first (optionally of one idea, or with these statuses)."""
-    sql, params = SELECT_INTRODUCTIONS, []
-    if not viewer.is_adviser:
-        org = viewer.org_id or ""
-        sql, params = sql + VISIBLE_TO_COMPANY, [org, viewer.username, org]
-    wheres = []
-    if idea_id is not None:
-        wheres.append("i.idea_id = ?")
-        params.append(int(idea_id))
-    if status:
-        wheres.append(f"i.status IN ({', '.join('?' for _ in status)})")
-        params.extend(status)
-    if wheres:
-        sql = f"SELECT * FROM ({sql}) i WHERE " + " AND ".join(wheres)
     with store.read() as cur:
-        rows = cur.execute(sql + " ORDER BY intro_id DESC", params).fetchall()
-    return [_from_row(r) for r in rows]
+        return introduction_rows.introductions(
+            cur, visible_to=None if viewer.is_adviser else viewer, idea_id=idea_id, status=status
+        )
 
 
 def introduction(store, viewer: Viewer, intro_id: int) -> Introduction:
@@ -170,30 +117,28 @@ def propose(
     today = today or date.today()
     reasons = [str(r) for r in reasons][:10]
     with store.write() as cur:
-        if cur.execute(SELECT_ORG_NAME, [org_id]).fetchone() is None:
+        if not has_organisation(cur, org_id):
             raise OrganisationNotFound(f"no organisation with id {org_id!r}")
         if idea_id is not None:
-            idea = cur.execute(SELECT_IDEA, [idea_id]).fetchone()
+            idea = idea_rows.idea(cur, idea_id)
             if idea is None:
                 raise IdeaNotFound(f"no idea {idea_id}")
-            company_org_id = company_org_id or idea[4]
+            company_org_id = company_org_id or idea.org_id
             # An idea an adviser introduces partners for is being worked on.
-            cur.execute("UPDATE ideas SET status = 'in_progress' WHERE idea_id = ? AND status = 'new'", [idea_id])
-        if company_org_id is not None and cur.execute(SELECT_ORG_NAME, [company_org_id]).fetchone() is None:
+            idea_rows.mark_in_progress(cur, idea_id)
+        if company_org_id is not None and not has_organisation(cur, company_org_id):
             raise OrganisationNotFound(f"no organisation with id {company_org_id!r}")
         if idea_id is None and company_org_id is None:
             raise Refused("intro.need_company")
         if company_org_id == org_id:
             raise Refused("intro.same_org")
-        found = cur.execute(SELECT_OPEN_DUPLICATE, [org_id, company_org_id, idea_id]).fetchone()
-        if found is not None:
-            intro_id = found[0]
-        else:
-            intro_id = cur.execute(
-                INSERT_INTRODUCTION, [idea_id, company_org_id, org_id, json.dumps(reasons, ensure_ascii=False),
-                                      viewer.username, today]
-            ).fetchone()[0]
-        return _from_row(cur.execute(SELECT_INTRODUCTIONS + " WHERE intro_id = ?", [intro_id]).fetchone())
+        intro_id = introduction_rows.open_introduction(cur, org_id, company_org_id, idea_id)
+        if intro_id is None:
+            intro_id = introduction_rows.add_introduction(
+                cur, idea_id=idea_id, company_org_id=company_org_id, org_id=org_id, reasons=reasons,
+                created_by=viewer.username, proposed_on=today,
+            )
+        return introduction_rows.introduction(cur, intro_id)
 
 
 def move(
@@ -220,10 +165,9 @@ def move(
     if on > today:
         raise Refused("intro.future_date", date=on.isoformat())
     with store.write() as cur:
-        row = cur.execute(SELECT_INTRODUCTIONS + " WHERE intro_id = ?", [intro_id]).fetchone()
-        if row is None:
+        intro = introduction_rows.introduction(cur, intro_id)
+        if intro is None:
             raise NotAllowed("intro.not_found", id=intro_id)
-        intro = _from_row(row)
         if intro.proposed_on and on.isoformat() < intro.proposed_on:
             raise Refused("intro.before_proposed", date=on.isoformat(), proposed=intro.proposed_on)
         dates = {s: intro.date_of(s) or None for s in INTRODUCTION_STATUSES}
@@ -239,15 +183,10 @@ def move(
                 else:
                     dates[step] = None
             dates["declined"] = None
-        sets = ", ".join(f"{s}_on = CAST(? AS DATE)" for s in INTRODUCTION_STATUSES)  # fixed names
-        cur.execute(
-            f"UPDATE introductions SET status = ?, {sets}, updated_by = ?, updated_at = current_timestamp"
-            + (", sent_by_mail = ?" if sent_by_mail is not None else "")
-            + " WHERE intro_id = ?",
-            [status, *(dates[s] for s in INTRODUCTION_STATUSES), viewer.username,
-             *([sent_by_mail] if sent_by_mail is not None else []), intro_id],
+        introduction_rows.set_status(
+            cur, intro_id, status, dates, updated_by=viewer.username, sent_by_mail=sent_by_mail
         )
-        return _from_row(cur.execute(SELECT_INTRODUCTIONS + " WHERE intro_id = ?", [intro_id]).fetchone())
+        return introduction_rows.introduction(cur, intro_id)
 
 
 # -- the mail --------------------------------------------------------------------------------------
@@ -303,8 +242,9 @@ def _shorten(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + " …"
 
 
-def _side(cur, org_id: str | None, extra: str = "") -> tuple[list[str], list[str], list[str]]:
-    """(names of persons, lines naming them, e-mail addresses) of one side of the introduction."""
+def _side(contacts: Sequence[Contact], extra: str = "") -> tuple[list[str], list[str], list[str]]:
+    """(names of persons, lines naming them, e-mail addresses) of one side of the introduction:
+    the idea's own contact text (``extra``), then the organisation's first :data:`CONTACTS_PER_SIDE` contacts."""
     names, lines, emails = [], [], []
     if extra.strip():
         lines.append(_one_line(extra))
@@ -312,15 +252,13 @@ def _side(cur, org_id: str | None, extra: str = "") -> tuple[list[str], list[str
         person = _one_line(extra).split(",")[0].strip()
         if person and "@" not in person:
             names.append(person)
-    if org_id is not None:
-        for row in cur.execute(SELECT_CONTACTS, [org_id]).fetchall()[:CONTACTS_PER_SIDE]:
-            contact = Contact(*row)
-            if contact.email and contact.email.lower() in (e.lower() for e in emails):
-                continue
-            lines.append(contact_line(contact))
-            names.append(contact.name)
-            if contact.email:
-                emails.append(contact.email)
+    for contact in contacts[:CONTACTS_PER_SIDE]:
+        if contact.email and contact.email.lower() in (e.lower() for e in emails):
+            continue
+        lines.append(contact_line(contact))
+        names.append(contact.name)
+        if contact.email:
+            emails.append(contact.email)
     return names, lines, emails
 
 
@@ -329,14 +267,15 @@ def draft_email(store, viewer: Viewer, intro_id: int, *, lang: str) -> EmailDraf
     _require_adviser(viewer)
     intro = introduction(store, viewer, intro_id)
     with store.read() as cur:
-        partner = cur.execute(SELECT_ORG_NAME, [intro.org_id]).fetchone()
-        company_row = cur.execute(SELECT_ORG_NAME, [intro.company_org_id]).fetchone() if intro.company_org_id else None
-        idea_row = cur.execute(SELECT_IDEA, [intro.idea_id]).fetchone() if intro.idea_id is not None else None
-        idea = Idea(*idea_row[:6], confidential=idea_row[6]) if idea_row else None
-        partner_name = partner[0] if partner else intro.org_id
-        company_name = company_row[0] if company_row else t(lang, "intro.mail.the_company")
-        company_people, company_lines, company_emails = _side(cur, intro.company_org_id, idea.contact if idea else "")
-        partner_people, partner_lines, partner_emails = _side(cur, intro.org_id)
+        partner = organisation_name(cur, intro.org_id)
+        company = organisation_name(cur, intro.company_org_id) if intro.company_org_id else None
+        idea = idea_rows.idea(cur, intro.idea_id) if intro.idea_id is not None else None
+        company_contacts = contact_rows.contacts(cur, intro.company_org_id) if intro.company_org_id is not None else ()
+        partner_contacts = contact_rows.contacts(cur, intro.org_id)
+    partner_name = partner if partner is not None else intro.org_id
+    company_name = company if company is not None else t(lang, "intro.mail.the_company")
+    company_people, company_lines, company_emails = _side(company_contacts, idea.contact if idea else "")
+    partner_people, partner_lines, partner_emails = _side(partner_contacts)
     people = company_people + partner_people or [company_name, partner_name]
     parts = [
         t(lang, "intro.mail.greeting", names=join_names(people, lang)),
@@ -406,28 +345,10 @@ def send_introduction(
 # -- what came of them -----------------------------------------------------------------------------
 
 
-def outcome_balance(cur) -> dict[str, int]:
-    """Per partner organisation: the sum of :data:`OUTCOME_WEIGHTS` over its introductions (a cursor's query)."""
-    if not cur.execute(HAS_TABLE).fetchone():  # a database opened read-only from before m016
-        return {}
-    return {org_id: int(n) for org_id, n in cur.execute(OUTCOME_BALANCE).fetchall() if n}
-
-
-@dataclass(frozen=True)
-class IntroductionYear:
-    """Introductions made in ``year`` (reached "introduced" that year) and what became of them so far."""
-
-    year: int
-    introduced: int
-    joint_projects: int
-    declined: int
-
-
 def introductions_per_year(store) -> dict[int, IntroductionYear]:
     """Per year: introductions made that year, and how many of them became joint projects (or were declined).
 
     For the annual report. A year without introductions is absent.
     """
     with store.read() as cur:
-        rows = cur.execute(PER_YEAR).fetchall()
-    return {int(y): IntroductionYear(int(y), int(n), int(joint), int(declined)) for y, n, joint, declined in rows}
+        return introduction_rows.introductions_per_year(cur)

@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 
 from data.models import Viewer
+from data.storage.sessions import is_revoked, revoke_session
 
 __all__ = ["COOKIE_NAME", "Session", "check_token", "issue_token", "revoke_token", "signing_secret"]
 
@@ -39,12 +40,6 @@ MAX_TOKEN = 600
 
 #: The key when none is configured: random, this process's only.
 _PROCESS_SECRET = secrets.token_bytes(32)
-SELECT_REVOKED = "SELECT 1 FROM revoked_sessions WHERE session_id = ?"
-INSERT_REVOKED = (
-    "INSERT INTO revoked_sessions (session_id, expires_at) VALUES (?, to_timestamp(?)) ON CONFLICT DO NOTHING"
-)
-DELETE_EXPIRED = "DELETE FROM revoked_sessions WHERE expires_at < to_timestamp(?)"
-SELECT_ACCOUNT = "SELECT password_hash, role, org_id FROM accounts WHERE username = ?"
 NO_PASSWORD = "!no-local-password"  # data.accounts.NO_PASSWORD (importing it would import argon2 here)
 
 
@@ -92,8 +87,7 @@ def issue_token(store, secret: bytes, username: str, *, days: float, now: float 
 
 
 def _account(store, username: str):
-    with store.read() as cur:
-        row = cur.execute(SELECT_ACCOUNT, [username]).fetchone()
+    row = store.account(username)
     if row is None or not row[0] or row[0] == NO_PASSWORD:
         return None
     return row
@@ -126,7 +120,7 @@ def check_token(store, secret: bytes, token: str, *, now: float | None = None) -
     if not hmac.compare_digest(signature, _signature(secret, session_id, expires, user, row[0])):
         return None
     with store.read() as cur:
-        if cur.execute(SELECT_REVOKED, [session_id]).fetchone() is not None:
+        if is_revoked(cur, session_id):
             return None
     return Viewer(username=username, role=row[1], org_id=row[2])
 
@@ -137,5 +131,4 @@ def revoke_token(store, token: str, *, now: float | None = None) -> None:
     if parts is None:
         return
     with store.write() as cur:
-        cur.execute(DELETE_EXPIRED, [time.time() if now is None else now])
-        cur.execute(INSERT_REVOKED, [parts[0], parts[1]])
+        revoke_session(cur, parts[0], parts[1], now=time.time() if now is None else now)

@@ -7,50 +7,17 @@ only as the cluster decides.
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 
 from data.models import Viewer
 from data.refusals import NotAllowed, Refused
+from data.storage import shortlists as shortlist_rows
+from data.storage.shortlists import SavedShortlist, ShortlistItem
 
 __all__ = ["MAX_ITEMS", "SavedShortlist", "ShortlistItem", "save_shortlist", "shortlist"]
 
 MAX_ITEMS = 200
-
-INSERT_SHORTLIST = (
-    "INSERT INTO shortlists (shortlist_id, created_by, idea_id, subject, items) VALUES (?, ?, ?, ?, ?)"
-)
-SELECT_SHORTLIST = (
-    "SELECT shortlist_id, created_by, CAST(created_at AS VARCHAR), idea_id, subject, items"
-    " FROM shortlists WHERE shortlist_id = ?"
-)
-
-
-@dataclass(frozen=True)
-class ShortlistItem:
-    """One organisation on a shortlist (shaped like a matcher's suggestion, plus its team)."""
-
-    org_id: str
-    name: str
-    kind: str = ""
-    score: float = 0.0
-    reasons: tuple[str, ...] = ()
-    region: str = ""
-    country: str = ""
-    team: str = ""
-
-
-@dataclass(frozen=True)
-class SavedShortlist:
-    shortlist_id: str
-    created_by: str
-    created_at: str
-    idea_id: int | None
-    subject: str
-    items: tuple[ShortlistItem, ...]
-
 
 def save_shortlist(
     store, viewer: Viewer, items: Iterable[ShortlistItem], *, idea_id: int | None = None, subject: str = ""
@@ -64,9 +31,8 @@ def save_shortlist(
     if len(items) > MAX_ITEMS:
         raise Refused("shortlist.too_long", limit=MAX_ITEMS)
     shortlist_id = secrets.token_urlsafe(9)
-    data = json.dumps([asdict(i) for i in items], ensure_ascii=False)
     with store.write() as cur:
-        cur.execute(INSERT_SHORTLIST, [shortlist_id, viewer.username, idea_id, subject[:300], data])
+        shortlist_rows.add_shortlist(cur, shortlist_id, viewer.username, items, idea_id=idea_id, subject=subject[:300])
     return shortlist_id
 
 
@@ -75,9 +41,7 @@ def shortlist(store, viewer: Viewer, shortlist_id: str) -> SavedShortlist:
     if not viewer.is_adviser or not isinstance(shortlist_id, str) or len(shortlist_id) > 64:
         raise NotAllowed("shortlist.not_found")
     with store.read() as cur:
-        row = cur.execute(SELECT_SHORTLIST, [shortlist_id]).fetchone()
-    if row is None:
+        found = shortlist_rows.shortlist(cur, shortlist_id)
+    if found is None:
         raise NotAllowed("shortlist.not_found")
-    sid, by, at, idea_id, subject, data = row
-    items = tuple(ShortlistItem(**{**item, "reasons": tuple(item.get("reasons", ()))}) for item in json.loads(data))
-    return SavedShortlist(sid, by, at, idea_id, subject, items)
+    return found

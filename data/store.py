@@ -4,7 +4,9 @@ Everything else asks the store for records (the dataclasses in :mod:`data.models
 it records to write; no other module sees SQL or a DuckDB cursor. The store decides when a
 cursor is opened and whether it runs in a transaction; the modules of :mod:`data.storage`
 hold the SQL, one concern each (the connection and its locks, the register, ideas and
-feedback, accounts, vectors, integrity, backups).
+feedback, accounts, vectors, integrity, backups; and, for the domain modules that open their
+own cursors with :meth:`PartnerStore.read` and :meth:`PartnerStore.write`: contacts and profile
+edits, introductions, sessions, shortlists, tokens).
 
 Threads and processes: see :mod:`data.storage.connection`. In short, a store may be shared by
 many threads (each operation takes its own cursor, each write is one transaction), and one
@@ -23,9 +25,10 @@ import numpy as np
 
 from data.migrations import MIGRATIONS
 from data.models import Feedback, Idea, Organisation, Participation, Project, Viewer
-from data.storage import accounts, ideas, integrity, register, vectors
+from data.storage import accounts, ideas, integrity, introductions, register, vectors
 from data.storage.backup import export_tables, restore_database, schema_tables, write_backup
 from data.storage.connection import Connection, remove_database_files
+from data.storage.contacts import replace_contacts
 from data.storage.errors import IdeaNotFound, OrganisationNotFound, StoreBusy, StoreError
 from data.storage.ideas import MAX_IDEA_TEXT, MAX_IDEA_TITLE
 from data.storage.register import CONTENT_TABLES, MAX_INTEGER
@@ -197,8 +200,6 @@ class PartnerStore:
         with self.write() as cur:
             report = register.upsert(cur, organisations, projects, participations)
             if contacts:
-                from data.contacts import replace_contacts
-
                 report["contacts"] = replace_contacts(cur, contacts)
             return report
 
@@ -311,12 +312,10 @@ class PartnerStore:
 
     def feedback_balance(self) -> dict[str, int]:
         """Per organisation: useful and contacted verdicts minus not-useful ones, plus what came of
-        introductions to it (:data:`data.introductions.OUTCOME_WEIGHTS`)."""
-        from data.introductions import outcome_balance
-
+        introductions to it (:data:`data.storage.introductions.OUTCOME_WEIGHTS`)."""
         with self.read() as cur:
             balance = ideas.feedback_balance(cur)
-            outcomes = outcome_balance(cur)
+            outcomes = introductions.outcome_balance(cur)
         for org_id, n in outcomes.items():
             balance[org_id] = balance.get(org_id, 0) + n
         return balance

@@ -142,14 +142,15 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
               help="report.pdf, report.docx or report.html")
 @click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The cluster's TOML file: name, logo, colours, members (default: SAMSPILL_CLUSTER).")
-@click.option("--introductions-made", type=click.IntRange(min=0), default=None,
-              help="Introductions the cluster made in the year; the story mentions them.")
 @click.option("--internal", is_flag=True, help="Add the internal appendix (members gone quiet); not for publishing.")
 @_LANG
 @click.pass_obj
-def report_command(ctx, year: int | None, output: Path, cluster_file: Path | None, introductions_made: int | None,
-                   internal: bool, lang: str) -> None:
-    """The annual collaboration report as PDF, Word (.docx) or self-contained HTML."""
+def report_command(ctx, year: int | None, output: Path, cluster_file: Path | None, internal: bool, lang: str) -> None:
+    """The annual collaboration report as PDF, Word (.docx) or self-contained HTML.
+
+    The story counts the introductions the advisers recorded in the year, and how many became joint projects.
+    """
+    from data.introductions import introductions_per_year
     from graph.build import project_years
     from graph.cluster import load_cluster
     from graph.report import build_report, report_format, write_report
@@ -164,7 +165,8 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
     try:
         report = build_report(organisations, projects, participations, year=year, lang=lang,
                               similarity=ctx.competence_similarity(), cluster=cluster,
-                              introductions_made=introductions_made, internal=internal)
+                              introductions=introductions_per_year(ctx.store(read_only=True)).get(year),
+                              internal=internal)
         written = write_report(report, _output(output))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

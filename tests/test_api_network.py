@@ -33,6 +33,16 @@ def test_report_as_html(api):
     assert "<html" in answer.text.lower()
 
 
+def test_report_as_word_for_editing(api):
+    import io
+    import zipfile
+
+    answer = api.get("/network/report", params={"format": "docx"}, headers=api.headers_of("radgiver"))
+    assert answer.status_code == 200 and answer.headers["content-type"].endswith("wordprocessingml.document")
+    assert 'filename="report-' in answer.headers["content-disposition"]
+    assert "word/document.xml" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+
+
 @pytest.mark.parametrize(
     ("params", "words"),
     [({"format": "docx"}, "format"), ({"year": 1800}, "year"), ({"lang": "de"}, "lang")],

@@ -393,6 +393,23 @@ def test_browser_everyday_story(story_server, mailbox, browser_context):
     assert _foreign_requests(browser_context.requested, url) == []
     server_log = log.read_text()
     assert DEMO_PASSWORD not in server_log and "fôrflåtene" not in server_log
+    _the_years_report_counts_the_introduction(log.parent / "app.duckdb", log.parent / "report.docx")
+
+
+def _the_years_report_counts_the_introduction(db: Path, docx_path: Path) -> None:
+    """``samspill report`` beside the running app: the story of this year's report tells the introduction."""
+    import docx
+    from click.testing import CliRunner
+
+    from data.text import t
+    from samspill_cli import main
+
+    year = date.today().year
+    result = CliRunner().invoke(main, ["--db", str(db), "report", "--year", str(year), "-o", str(docx_path)])
+    assert result.exit_code == 0, result.output
+    text = [p.text for p in docx.Document(str(docx_path)).paragraphs]
+    assert t("nb", "rep.story.introduction") in text
+    assert t("nb", "rep.story.introductions_joint", n="1") in text
 
 
 def _story(url: str, page, box: _Mailbox) -> None:

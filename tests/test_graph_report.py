@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
+from data.introductions import IntroductionYear
 from data.models import Organisation, Participation, Project
 from data.text import STRINGS, check_languages, format_number, t
 from graph.cluster import ClusterProfile, load_cluster
@@ -182,11 +183,20 @@ def test_the_story_tells_the_year_from_its_figures():
     assert not any("introductions" in s for s in story)  # not told unless known
 
 
-def test_the_story_says_how_many_introductions_were_made_when_given():
-    report = build_report(*records(), year=2018, lang="nb", today=TODAY, introductions_made=7)
-    assert t("nb", "rep.story.introductions", n="7") in [b.text for b in report.story.blocks]
-    with pytest.raises(ValueError, match="introductions_made must be 0 or more"):
-        build_report(*records(), year=2018, introductions_made=-1)
+def test_the_story_says_how_many_introductions_were_made_and_became_joint_projects():
+    story = build_report(*records(), year=2018, lang="nb", today=TODAY,
+                         introductions=IntroductionYear(2018, 7, 2, 1)).story
+    lines = [b.text for b in story.blocks]
+    assert t("nb", "rep.story.introductions", n="7") in lines
+    assert t("nb", "rep.story.introductions_joint", n="2") in lines
+    one = build_report(*records(), year=2018, lang="en", today=TODAY, introductions=IntroductionYear(2018, 1, 0, 0))
+    lines = [b.text for b in one.story.blocks]
+    assert t("en", "rep.story.introduction") in lines
+    assert not any("joint projects have" in line.lower() for line in lines)
+    silent = build_report(*records(), year=2018, lang="en", today=TODAY)
+    assert not any("introduction" in b.text for b in silent.story.blocks)
+    with pytest.raises(ValueError, match="the introductions are those of 2017, not of 2018"):
+        build_report(*records(), year=2018, introductions=IntroductionYear(2017, 3, 0, 0))
 
 
 def test_members_gone_quiet_are_internal_and_off_by_default():
@@ -297,7 +307,8 @@ def assert_not_blank(page: Path) -> None:
 
 
 def test_pdf_and_docx_hold_every_text_in_full(tmp_path):
-    report = build_report(*records(), year=2019, lang="en", today=TODAY, internal=True, introductions_made=3)
+    report = build_report(*records(), year=2019, lang="en", today=TODAY, internal=True,
+                          introductions=IntroductionYear(2019, 3, 1, 0))
     pdf, docx_path = tmp_path / "report.pdf", tmp_path / "report.docx"
     pages_written = write_pdf(report, pdf)
     write_docx(report, docx_path)
@@ -422,12 +433,32 @@ def test_cli_report(db, tmp_path):
     assert result.exit_code == 0 and "report for 2020" in result.output
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF")
     cluster = REPO / "data" / "sample" / "cluster.toml"
+    _introduce(db, made_in=2018, joint=1, declined=1, others=2)
     result = run_cli("--db", db, "report", "--year", 2018, "-o", tmp_path / "report.docx", "--cluster", cluster,
-                     "--internal", "--introductions-made", 4)
+                     "--internal")
     assert result.exit_code == 0, result.output
     text = docx_text(tmp_path / "report.docx")
     assert "Industrinavet i Trøndelag" in text and t("nb", "rep.quiet") in text
-    assert t("nb", "rep.story.introductions", n="4") in text
+    assert t("nb", "rep.story.introductions", n="4") in text  # the store's count, not one given by hand
+    assert t("nb", "rep.story.introductions_joint", n="1") in text
+
+
+def _introduce(db, *, made_in: int, joint: int, declined: int, others: int) -> None:
+    """Introductions an adviser recorded in ``made_in``: some became joint projects, some were declined."""
+    from data.introductions import move, propose
+    from data.models import Viewer
+    from data.store import PartnerStore
+
+    adviser, day = Viewer("radgiver", "adviser"), dt.date(made_in, 3, 1)
+    pairs = [("a", "f"), ("a", "c"), ("e", "b"), ("e", "d"), ("d", "f")][: joint + declined + others]
+    with PartnerStore(db) as store:
+        for i, (company, partner) in enumerate(pairs):
+            intro = propose(store, adviser, org_id=partner, company_org_id=company, today=day)
+            move(store, adviser, intro.intro_id, "introduced", on=day, today=day)
+            if i < joint:
+                move(store, adviser, intro.intro_id, "joint_project", on=dt.date(made_in, 9, 1), today=TODAY)
+            elif i < joint + declined:
+                move(store, adviser, intro.intro_id, "declined", on=dt.date(made_in, 9, 1), today=TODAY)
 
 
 @pytest.mark.parametrize(("args", "message"), [(["-o", "r.odt"], "name it .pdf, .docx or .html"),

@@ -2,7 +2,8 @@
 
 data/ -> matching/, graph/ -> the app (streamlit_app.py, app_pages/), the CLI and the service: each
 imports only the layers below it; graph/ takes similarity as a function and never imports a model;
-no module imports another module's underscore names.
+no module imports another module's underscore names; the store owns DuckDB and SQL (only
+data/storage/, data/store.py and data/migrations.py run a query or import duckdb).
 """
 
 from __future__ import annotations
@@ -41,8 +42,31 @@ def imports(path: Path, root: Path = ROOT) -> list[tuple[str, list[str], int]]:
     return out
 
 
-def python_files(*folders: str) -> list[Path]:
-    return [p for f in folders for p in (ROOT / f).rglob("*.py") if ".venv" not in p.parts]
+def python_files(*folders: str, root: Path = ROOT) -> list[Path]:
+    return [p for f in folders for p in (root / f).rglob("*.py") if ".venv" not in p.parts]
+
+
+#: Where SQL may run; everything else asks these for records.
+STORE = ("data/storage/", "data/store.py", "data/migrations.py")
+#: Methods that run a query on a DuckDB connection or cursor (whatever the receiver is called).
+QUERY_METHODS = {"execute", "executemany", "sql"}
+
+
+def sql_outside_the_store(root: Path = ROOT) -> list[str]:
+    """Every query call (``x.execute(``, ``x.executemany(``, ``x.sql(``) and duckdb import outside :data:`STORE`."""
+    files = [*python_files("data", "matching", "graph", "app_pages", "api", root=root),
+             root / "samspill_cli.py", root / "streamlit_app.py"]
+    found = []
+    for path in files:
+        name = path.relative_to(root).as_posix()
+        if not path.exists() or name.startswith(STORE):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in QUERY_METHODS:
+                found.append(f"{name}:{node.lineno} calls .{node.func.attr}(")
+        found += [f"{name}:{line} imports {module}" for module, _, line in imports(path, root)
+                  if module.split(".")[0] == "duckdb"]
+    return found
 
 
 @pytest.mark.parametrize("layer", sorted(FORBIDDEN))
@@ -79,6 +103,34 @@ def test_the_checker_sees_what_it_looks_for(tmp_path):
     )
     found = imports(fake / "bad.py", root=tmp_path)
     assert found == [("matching.embedder", ["_private"], 1), ("torch", [], 2), ("graph.build", ["_index"], 3)]
+
+
+def test_only_the_store_runs_sql():
+    found = sql_outside_the_store()
+    assert not found, "move the query into data/storage/ and call it with store.read()/write(): " + "; ".join(found)
+
+
+def test_the_sql_checker_sees_what_it_looks_for(tmp_path):
+    """Queries planted in a domain module and in matching/ are found; the store's own are not."""
+    planted = {
+        "data/contacts.py": "def f(store):\n    with store.read() as cur:\n        cur.execute('SELECT 1')\n",
+        "matching/rank.py": "import duckdb\n\n\ndef g(con, rows):\n    con.executemany('?', rows)\n"
+                            "    return duckdb.connect().sql('SELECT 1')\n",
+        "samspill_cli.py": "def h(store):\n    store._db.read().execute('SELECT 1')\n",
+        "data/storage/contacts.py": "import duckdb\n\n\ndef f(cur):\n    cur.execute('SELECT 1')\n",
+        "data/store.py": "def f(cur):\n    cur.execute('SELECT 1')\n",
+        "data/migrations.py": "def f(cur):\n    cur.sql('SELECT 1')\n",
+    }
+    for name, text in planted.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert sorted(sql_outside_the_store(tmp_path)) == [
+        "data/contacts.py:3 calls .execute(",
+        "matching/rank.py:1 imports duckdb",
+        "matching/rank.py:5 calls .executemany(",
+        "matching/rank.py:6 calls .sql(",
+        "samspill_cli.py:2 calls .execute(",
+    ]
 
 
 def test_the_store_is_a_facade_of_at_most_600_lines():

@@ -19,6 +19,7 @@ MEDIA = {
     "kumu": ("application/json", "json"), "csv": ("text/csv", "csv"), "png": ("image/png", "png"),
     "svg": ("image/svg+xml", "svg"), "pdf": ("application/pdf", "pdf"), "gif": ("image/gif", "gif"),
     "mp4": ("video/mp4", "mp4"), "html": ("text/html; charset=utf-8", "html"),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
 
 
@@ -58,19 +59,23 @@ def export(
 @router.get("/report")
 def report(
     request: Request,
-    format: Literal["pdf", "html"] = "pdf",
+    format: Literal["pdf", "docx", "html"] = "pdf",
     year: int | None = Query(None, ge=1900, le=2200, description="Default: the latest year with projects."),
     lang: Literal["nb", "en"] = "nb",
 ) -> Response:
     """The annual collaboration report (``samspill report``)."""
+    from data.introductions import introductions_per_year
     from graph.build import project_years
+    from graph.cluster import load_cluster
     from graph.report import build_report, write_report
     from matching.similarity import competence_similarity
 
     store = request.app.state.service.store
     records = _records(store)
     year = project_years(records[1])[-1] if year is None else year
-    built = build_report(*records, year=year, lang=lang, similarity=competence_similarity(store))
+    built = build_report(*records, year=year, lang=lang, similarity=competence_similarity(store),
+                         cluster=load_cluster(request.app.state.service.settings.cluster),
+                         introductions=introductions_per_year(store).get(year))
     with tempfile.TemporaryDirectory(prefix="samspill-report-") as folder:
         path = Path(folder) / f"report.{format}"
         write_report(built, path, fmt=format)

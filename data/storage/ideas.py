@@ -29,6 +29,7 @@ VISIBLE_TO_COMPANY = " WHERE submitted_by = ? OR (org_id IS NOT NULL AND org_id 
 SELECT_IDEA_BY_KEY = "SELECT idea_id FROM ideas WHERE request_key = ?"
 SELECT_IDEA_EXISTS = "SELECT 1 FROM ideas WHERE idea_id = ?"
 UPDATE_STATUS = "UPDATE ideas SET status = ? WHERE idea_id = ?"
+MARK_IN_PROGRESS = "UPDATE ideas SET status = 'in_progress' WHERE idea_id = ? AND status = 'new'"
 UPDATE_NOTES = "UPDATE ideas SET notes = ? WHERE idea_id = ?"
 UPDATE_SUGGESTIONS = "UPDATE ideas SET suggestions = ? WHERE idea_id = ?"
 INSERT_FEEDBACK = """
@@ -94,6 +95,17 @@ def ideas(cur, viewer: Viewer) -> list[Idea]:
     if not viewer.is_adviser:
         sql, params = sql + VISIBLE_TO_COMPANY, [viewer.username, viewer.org_id or ""]
     return [idea_from_row(r) for r in cur.execute(sql + " ORDER BY idea_id DESC", params).fetchall()]
+
+
+def idea(cur, idea_id: int) -> Idea | None:
+    """One idea whoever submitted it (callers decide who may read it), or None."""
+    row = cur.execute(SELECT_IDEA, [idea_id]).fetchone()
+    return idea_from_row(row) if row is not None else None
+
+
+def mark_in_progress(cur, idea_id: int) -> None:
+    """A new idea becomes "in progress"; an idea further along keeps its status."""
+    cur.execute(MARK_IN_PROGRESS, [idea_id])
 
 
 def update_idea(cur, idea_id: int, *, status: str | None, notes: str | None, suggestions: Sequence[str] | None) -> Idea:

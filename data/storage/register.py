@@ -23,6 +23,7 @@ SELECT_ORGANISATIONS = f"SELECT {', '.join(ORG_COLUMNS)} FROM organisations"
 SELECT_PROJECTS = f"SELECT {', '.join(PROJECT_COLUMNS)} FROM projects"
 SELECT_PARTICIPATIONS = f"SELECT {', '.join(PARTICIPATION_COLUMNS)} FROM participations"
 SELECT_ORG_EXISTS = "SELECT 1 FROM organisations WHERE org_id = ?"
+SELECT_ORG_NAME = "SELECT name FROM organisations WHERE org_id = ?"
 SELECT_PROJECTS_OF = (
     "SELECT "
     + ", ".join(f"p.{c}" for c in PROJECT_COLUMNS)
@@ -72,6 +73,12 @@ def organisation(cur, org_id: str) -> Organisation:
 
 def has_organisation(cur, org_id: str) -> bool:
     return cur.execute(SELECT_ORG_EXISTS, [org_id]).fetchone() is not None
+
+
+def organisation_name(cur, org_id: str) -> str | None:
+    """The name of an organisation, or None when there is none with that id."""
+    row = cur.execute(SELECT_ORG_NAME, [org_id]).fetchone()
+    return row[0] if row is not None else None
 
 
 def search_organisations(cur, text: str, limit: int) -> list[Organisation]:

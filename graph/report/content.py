@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from data.introductions import IntroductionYear
 from data.models import Organisation, Participation, Project
 from data.text import format_number, join_names, kind_label, printable, t
 from graph.build import collaboration_graph_of, index_records, project_years
@@ -163,7 +164,7 @@ def build_report(
     lang: str = "nb",
     similarity: Callable[[str, str], float] | None = None,
     cluster: ClusterProfile | None = None,
-    introductions_made: int | None = None,
+    introductions: IntroductionYear | None = None,
     internal: bool = False,
     today: dt.date | None = None,
     seed: int = 0,
@@ -183,9 +184,10 @@ def build_report(
         (:func:`graph.suggest.suggest_introductions`).
     cluster : ClusterProfile, optional
         Name, logo and colours (:func:`graph.cluster.load_cluster`), and who the members are.
-    introductions_made : int, optional
-        Introductions the cluster made in the year (kept by the store where
-        it records them); the story says so when given.
+    introductions : IntroductionYear, optional
+        The introductions the cluster's advisers made in the year and how many
+        became joint projects (:func:`data.introductions.introductions_per_year`);
+        the story says so when given.
     internal : bool
         Add the internal appendix (members gone quiet). Off for the public report.
     today : date, optional
@@ -202,8 +204,8 @@ def build_report(
     Raises
     ------
     ValueError
-        For a year outside the data, an unknown language, bad records, a
-        negative ``introductions_made``, or ``metrics`` of another year or
+        For a year outside the data, an unknown language, bad records,
+        ``introductions`` of another year, or ``metrics`` of another year or
         not cumulative.
 
     Examples
@@ -223,8 +225,8 @@ def build_report(
     from graph.report import charts
 
     t(lang, "and")  # unknown language fails here
-    if introductions_made is not None and introductions_made < 0:
-        raise ValueError(f"introductions_made must be 0 or more, not {introductions_made}")
+    if introductions is not None and introductions.year != year:
+        raise ValueError(f"the introductions are those of {introductions.year}, not of {year}")
     cluster = cluster or ClusterProfile()
     index = index_records(organisations, projects, participations)
     years = project_years(index.projects)
@@ -261,7 +263,7 @@ def build_report(
 
     kicker = cluster.name or "Samspill"
     story = _story(lang, year, act, prev, network, year_graph, counts, previous_counts, index, projects_by_id,
-                   introductions_made, len(intros))
+                   introductions, len(intros))
     sections = [
         _headline(lang, year, act, prev, counts, previous_counts, started_by_year, years[0]),
         Section(t(lang, "rep.network"), (
@@ -301,7 +303,7 @@ def _as_it_stood(G: nx.Graph, year: int) -> nx.Graph:
 
 
 def _story(lang, year, act: YearActivity, prev: YearActivity | None, network, year_graph, counts, previous,
-           index, projects_by_id, introductions_made, suggested) -> Section:
+           index, projects_by_id, introductions, suggested) -> Section:
     n = lambda value: format_number(value, lang)  # noqa: E731
     lines = []
     projects_word = t(lang, "rep.word.project" if len(act.projects) == 1 else "rep.word.projects")
@@ -350,8 +352,11 @@ def _story(lang, year, act: YearActivity, prev: YearActivity | None, network, ye
                            n=n(top_pair.ties)))
         else:
             lines.append(t(lang, "rep.story.no_cross", ties=n(act.ties)))
-    if introductions_made is not None:
-        lines.append(t(lang, "rep.story.introductions", n=n(introductions_made)))
+    if introductions is not None and introductions.introduced:
+        made = introductions.introduced
+        lines.append(t(lang, "rep.story.introduction" if made == 1 else "rep.story.introductions", n=n(made)))
+        if introductions.joint_projects:
+            lines.append(t(lang, "rep.story.introductions_joint", n=n(introductions.joint_projects)))
     if suggested:
         lines.append(t(lang, "rep.story.next", n=n(suggested)))
     return Section(t(lang, "rep.story"), tuple(Paragraph(line, "lead") for line in lines))
