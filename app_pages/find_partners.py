@@ -10,6 +10,7 @@ link of its own (``/finn-partnere?shortlist=ID``).
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import streamlit as st
@@ -33,6 +34,7 @@ from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
 from data.introductions import introductions, propose
 from data.models import KINDS, VERDICTS
+from data.regions import regions_in_use
 from data.shortlists import ShortlistItem, save_shortlist, shortlist
 from matching.types import MatchQuery, Suggestion
 
@@ -43,6 +45,10 @@ MESSAGE_KEY = "find_partners_message"
 TEXT_KEPT_KEY = "find_partners_text_kept"
 LINK_KEY = "find_partners_shortlist_link"
 VERDICT_ICONS = {"useful": ":material/thumb_up:", "not_useful": ":material/thumb_down:", "contacted": ":material/call:"}
+
+
+def _counted(option: str, n: int) -> str:
+    return t("fp.option_count", option=option, n=number(n))
 
 
 def page() -> None:
@@ -93,14 +99,24 @@ def page() -> None:
         st.session_state[TEXT_KEPT_KEY] = text
 
     organisations = store.organisations()
-    regions = sorted({o.region for o in organisations if o.region})
+    # Only what narrows the search: kinds someone has, regions by how many organisations have them.
+    kind_counts = Counter(o.kind for o in organisations)
+    kind_options = [k for k in KINDS if kind_counts[k]]
+    region_counts = dict(regions_in_use(organisations))
+    regions = list(region_counts)
+    for key, allowed in (("find_partners_kinds", kind_options), ("find_partners_regions", regions)):
+        if key in st.session_state:  # a choice the data no longer offers (after an import) would stop the page
+            st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     kinds = c1.multiselect(
-        t("fp.kind"), options=list(KINDS), format_func=labels(list(KINDS), kind_label),
+        t("fp.kind"), options=kind_options,
+        format_func=labels(kind_options, lambda k: _counted(kind_label(k), kind_counts[k])),
         key="find_partners_kinds", placeholder=t("orgs.all_kinds"), help=t("fp.kind_help"),
     )
     chosen_regions = c2.multiselect(
-        t("fp.region"), options=regions, key="find_partners_regions", placeholder=t("fp.all_regions"),
+        t("fp.region"), options=regions,
+        format_func=labels(regions, lambda r: _counted(r, region_counts[r])),
+        key="find_partners_regions", placeholder=t("fp.all_regions"), help=t("fp.region_help"),
     )
     as_org = c3.selectbox(
         t("fp.we_are"), options=[o.org_id for o in organisations],

@@ -18,6 +18,7 @@ from app_pages.common import md
 from app_pages.i18n import kind_label, labels, lang, number, t
 from app_pages.resources import get_store, workspace
 from data.introductions import introductions_per_year
+from data.models import KINDS
 from graph.build import project_years
 from graph.cluster import load_cluster
 from graph.draw import KIND_COLOURS, ffmpeg_path
@@ -102,8 +103,10 @@ def page() -> None:
         t("net.pick_org"), options=org_options, format_func=labels(org_options, lambda v: names.get(v, v)),
         index=None, placeholder=t("net.pick_org_placeholder"), key=ORG_KEY,
     )
-    kinds = f2.multiselect(t("net.filter_kind"), options=options["kinds"], placeholder=t("net.filter_all"),
-                           format_func=labels(options["kinds"], kind_label), key="network_kinds")
+    # the reference's order, "unknown" last: alphabetical put the empty kind first
+    kind_options = sorted(options["kinds"], key=lambda k: KINDS.index(k) if k in KINDS else len(KINDS))
+    kinds = f2.multiselect(t("net.filter_kind"), options=kind_options, placeholder=t("net.filter_all"),
+                           format_func=labels(kind_options, kind_label), key="network_kinds")
     countries = f3.multiselect(t("net.filter_country"), options=options["countries"], placeholder=t("net.filter_all"),
                                key="network_countries")
     community_labels = {i: _community_label(net, i) for i in options["communities"]}

@@ -15,8 +15,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 
-__all__ = ["COUNTIES", "county_of_municipality", "is_nuts_code", "norwegian_county", "region_of"]
+__all__ = [
+    "COUNTIES",
+    "county_of_municipality",
+    "county_of_number",
+    "is_nuts_code",
+    "norwegian_county",
+    "region_of",
+    "regions_in_use",
+]
 
 #: County number -> name (Statistics Norway's standard, all numbers used since 1972).
 COUNTIES: dict[str, str] = {
@@ -56,6 +66,9 @@ COUNTIES: dict[str, str] = {
     "40": "Telemark",
     "55": "Troms",
     "56": "Finnmark",
+    # not a county, but Statistics Norway's county-level standard lists it, and so does the
+    # Research Council (fylkenummer 21 for the university centre in Longyearbyen)
+    "21": "Svalbard",
 }
 
 # Names as sources write them: Sámi and Kven names after the Norwegian one, any case.
@@ -75,14 +88,28 @@ def norwegian_county(text: str) -> str:
     return _BY_NAME.get(name, "")
 
 
-def county_of_municipality(number: str) -> str:
-    """The county of a four-digit municipality number (its first two digits), or ``""``.
+def county_of_number(number: str) -> str:
+    """The county of a county number, with or without its leading zero (``"3"`` is Oslo), or ``""``.
 
-    >>> county_of_municipality("5038"), county_of_municipality("0301"), county_of_municipality("99")
-    ('Trøndelag', 'Oslo', '')
+    >>> county_of_number("50"), county_of_number("3"), county_of_number(""), county_of_number("99")
+    ('Trøndelag', 'Oslo', '', '')
     """
     number = number.strip()
-    return COUNTIES.get(number[:2], "") if re.fullmatch(r"\d{4}", number) else ""
+    return COUNTIES.get(number.zfill(2), "") if re.fullmatch(r"\d{1,2}", number) else ""
+
+
+def county_of_municipality(number: str) -> str:
+    """The county of a municipality number (its first two digits), or ``""``.
+
+    Spreadsheets drop the leading zero ("301" for Oslo's 0301), so three digits are taken too.
+
+    >>> county_of_municipality("5038"), county_of_municipality("0301"), county_of_municipality("301")
+    ('Trøndelag', 'Oslo', 'Oslo')
+    >>> county_of_municipality("99"), county_of_municipality("")
+    ('', '')
+    """
+    number = number.strip()
+    return COUNTIES.get(number.zfill(4)[:2], "") if re.fullmatch(r"\d{3,4}", number) else ""
 
 
 def is_nuts_code(text: str) -> bool:
@@ -97,15 +124,35 @@ def is_nuts_code(text: str) -> bool:
 def region_of(country: str, text: str) -> str:
     """The region a source's region field means, or ``""`` if it names none (a city, say).
 
-    In Norway a county (by name); elsewhere a NUTS code as given.
+    In Norway (or where the country is not given) a county, by name; elsewhere a NUTS code of that
+    country. Short city names look like NUTS codes ("OSLO", "ROMA"), so a code must start with the
+    organisation's country, and without a country it must hold a digit.
 
     >>> region_of("NO", "Trøndelag"), region_of("FR", "PARIS 08"), region_of("DK", "DK01"), region_of("NO", "OSLO")
     ('Trøndelag', '', 'DK01', 'Oslo')
+    >>> region_of("", "OSLO"), region_of("IT", "ROMA"), region_of("", "de212"), region_of("", "BERN")
+    ('Oslo', '', 'DE212', '')
     """
-    if not text.strip():
+    text, country = text.strip(), country.strip().upper()
+    if not text:
         return ""
-    if is_nuts_code(text) and text.strip()[:2].upper() == (country or text.strip()[:2]).upper()[:2]:
-        return text.strip().upper()
-    if country.upper() == "NO" or not country:
+    code = text.upper()
+    if is_nuts_code(code) and (code[:2] == country if country else any(c.isdigit() for c in code)):
+        return code
+    if country in ("NO", ""):
         return norwegian_county(text)
     return ""
+
+
+def regions_in_use(organisations: Iterable) -> list[tuple[str, int]]:
+    """The regions organisations have, as ``(region, how many)``, most used first, for a filter.
+
+    Takes anything with a ``region`` (an :class:`~data.models.Organisation`).
+
+    >>> from data.models import Organisation as O
+    >>> regions_in_use([O("a", "A", region="Viken"), O("b", "B", region="Oslo"), O("c", "C", region="Oslo"),
+    ...                 O("d", "D")])
+    [('Oslo', 2), ('Viken', 1)]
+    """
+    counts = Counter(o.region for o in organisations if o.region)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))

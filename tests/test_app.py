@@ -401,6 +401,19 @@ def test_find_partners_filters_and_we_are_mode(app_db):
                for m in at.markdown)
 
 
+def test_find_partners_filters_offer_what_the_data_has_most_used_first(app_db):
+    at = sign_in("radgiver")
+    regions = at.multiselect(key="find_partners_regions").options
+    counts = [int(re.fullmatch(r".+ \((\d+)\)", option).group(1)) for option in regions]
+    assert regions[0].startswith("Trøndelag (") and counts == sorted(counts, reverse=True)
+    assert any(option.startswith("Jämtlands län (") for option in regions)  # a region abroad, as the file names it
+    kinds = at.multiselect(key="find_partners_kinds").options
+    assert all(re.fullmatch(r".+ \(\d+\)", option) for option in kinds)
+    assert any(option.startswith("forskning (") for option in kinds)
+    find_partners(at, "Automatisert sveising av stålmoduler med roboter og maskinsyn.", regions=["Jämtlands län"])
+    assert 0 < len(suggestion_names(at)) <= 3
+
+
 @pytest.mark.parametrize("idea", ["???", "!!! ..."])
 def test_library_errors_show_as_messages(app_db, idea):
     at = sign_in("radgiver")

@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 
 from data.importers import ImportFileError, import_path
-from data.importers.brreg import form_kind
-from data.importers.forskningsradet import sector_kind
 from data.models import Organisation, Participation
 from data.store import PartnerStore
 
@@ -70,7 +68,8 @@ def test_cordis_organisations_csv_fills_kinds_and_keeps_them(store):
     report = import_path(store, CORDIS_ORGS)
     assert report.organisations.updated == 8  # every excerpt organisation but SINTEF AS and HYSTORSYS AS
     ife = store.organisation("N:INSTITUTT FOR ENERGITEKNIKK")
-    assert (ife.kind, ife.country, ife.region) == ("research", "NO", "KJELLER")
+    # the directory's city is the municipality; it has no NUTS code, so no region
+    assert (ife.kind, ife.country, ife.municipality, ife.region) == ("research", "NO", "KJELLER", "")
     # the row with a stray quote in a quoted name still imports under the right id
     assert store.has_organisation("N:ASSOCIATION NATIONAL CENTRE FOR SUPERCOMPUTING APPLICATIONS")
     # re-importing the projects CSV (which knows no kinds) keeps them
@@ -87,7 +86,8 @@ def test_cordis_json_folder(store):
     assert {p.project_id for p in store.projects()} == {"H2020-732642", "H2020-737459", "FP7-324284"}
     # organisations are keyed by normalised name, like the CSV and the interchange set
     metso = store.organisation("N:METSO OUTOTEC FINLAND OY")
-    assert (metso.kind, metso.country, metso.region) == ("company", "FI", "TAMPERE")  # "PRC;PRC", "FI;FI"
+    # "PRC;PRC", "FI;FI"; the city is the municipality, and an empty nutsCode gives no region
+    assert (metso.kind, metso.country, metso.municipality, metso.region) == ("company", "FI", "TAMPERE", "")
     # METSO is in 737459 twice (participant and third party): one partner row
     assert participants(store, "H2020-737459")["N:METSO OUTOTEC FINLAND OY"] == "partner"
     assert list(participants(store, "H2020-732642").values()).count("coordinator") == 1
@@ -153,7 +153,7 @@ def test_forskningsradet_enriches_cordis_organisations_instead_of_duplicating(st
     sintef = store.organisation("N:SINTEF AS")
     assert (sintef.org_number, sintef.region, sintef.municipality, sintef.kind) == (
         "919303808",
-        "Trøndelag - Trööndelage",
+        "Trøndelag",  # the county by its number (50), not the file's "Trøndelag - Trööndelage"
         "Trondheim",
         "research",
     )
@@ -164,23 +164,6 @@ def test_forskningsradet_enriches_cordis_organisations_instead_of_duplicating(st
     assert any("enriched 5 stored organisations, added 3" in note for note in report.notes)
     # the summary CORDIS gave is not replaced by the title-only row
     assert {p.project_id: p for p in store.projects()}["H2020-699306"].summary
-
-
-@pytest.mark.parametrize(
-    "sector,kind",
-    [
-        ("Næringsliv", "company"),
-        ("Instituttsektor", "research"),
-        ("UoH-sektor", "education"),
-        ("Helseforetak", "public"),
-        ("Norges forskningsråd", "public"),
-        ("Offentlig forvaltning", "public"),
-        ("Øvrige", "other"),
-        ("", ""),
-    ],
-)
-def test_forskningsradet_sector_kinds(sector, kind):
-    assert sector_kind(sector) == kind
 
 
 # -- Enhetsregisteret --------------------------------------------------------------------------------
@@ -194,6 +177,7 @@ def test_brreg_unit_creates_an_organisation(store):
         name="EQUINOR ASA",
         kind="company",
         country="NO",
+        region="Rogaland",  # the county of kommunenummer 1103
         org_number="923609016",
         municipality="STAVANGER",
         nace_codes="06.100;06.200;19.200",
@@ -266,16 +250,6 @@ def test_brreg_bulk_json_and_csv(store, tmp_path):
     assert store.organisation("NO:923609016").nace_codes == "06.100;06.200"  # naeringskode3 absent: not in file
     assert store.organisation("NO:923609016").employees == 21000
     assert store.organisation("NO:940192226").kind == "public"
-
-
-@pytest.mark.parametrize(
-    "code,kind",
-    [("AS", "company"), ("ASA", "company"), ("ENK", "company"), ("BEDR", "company"), ("KOMM", "public")]
-    + [("FYLK", "public"), ("STAT", "public"), ("ORGL", "public"), ("HF", "public"), ("STI", "other")]
-    + [("FLI", "other"), ("", "company")],
-)
-def test_brreg_legal_form_kinds(code, kind):
-    assert form_kind(code) == kind
 
 
 # -- bad native input ----------------------------------------------------------------------------------

@@ -8,12 +8,17 @@ Roles responses (``rollegrupper``) hold no organisation data and are refused.
 
 A unit **enriches** every stored organisation with the same ``org_number``:
 name, NACE codes (``naeringskode1..3.kode`` joined with ``;``), head count
-(``antallAnsatte``), municipality and address (``forretningsadresse``, else
-``beliggenhetsadresse`` for sub-units, else ``postadresse``) and website
-(``hjemmeside``) replace stored values where the unit has them; kind and
-country only fill gaps; everything else is kept.
-Otherwise it **creates** ``NO:<orgnr>`` with country ``NO`` and the kind from
-the legal form (:func:`form_kind`).
+(``antallAnsatte``), municipality, its county as the region (from the
+municipality's ``kommunenummer``, :mod:`data.regions`) and address
+(``forretningsadresse``, else ``beliggenhetsadresse`` for sub-units, else
+``postadresse``) and website (``hjemmeside``) replace stored values where the
+unit has them; kind and country only fill gaps; everything else is kept.
+Otherwise it **creates** ``NO:<orgnr>`` with country ``NO``.
+
+The kind is :func:`data.kinds.kind_from_register` of the NACE codes, the
+institutional sector (``institusjonellSektorkode.kode``) and the legal form
+(``organisasjonsform.kode``): a foundation with NACE 72.190 (STIFTELSEN
+SINTEF) is research, a municipality public.
 
 Deleted units (``slettedato`` set) are skipped and listed in the report's
 notes: the register says they no longer exist, and Samspill has no field to
@@ -24,40 +29,16 @@ number is left as it is.
 from __future__ import annotations
 
 from data.importers.base import Batch, Location, MergePolicy, ParseContext, as_text, parse_count
+from data.kinds import kind_from_register
 from data.limits import MAX_NAME_CHARS
 from data.models import Organisation
-
-#: Legal forms of the public sector: municipalities, counties, the state and
-#: their enterprises, health trusts.
-PUBLIC_FORMS = frozenset({"KOMM", "FYLK", "STAT", "ORGL", "SF", "KF", "FKF", "IKS", "HF", "ADOS", "KIRK", "OPMV"})
-#: Legal forms that are neither businesses nor public bodies: associations,
-#: foundations, housing co-operatives, estates, bankruptcy estates.
-OTHER_FORMS = frozenset(
-    {"FLI", "STI", "BRL", "BBL", "SAM", "ESEK", "KBO", "IKJP", "AAFY", "UTBG", "VPFO", "TVAM", "PERS", "SÆR"}
-)
+from data.regions import county_of_municipality
 
 POLICY = MergePolicy(
-    replace=frozenset({"name", "nace_codes", "employees", "municipality", "website", "address"}),
+    replace=frozenset({"name", "nace_codes", "employees", "municipality", "region", "website", "address"}),
     fill=frozenset({"kind", "country", "org_number"}),
 )
-
-
-
-def form_kind(code: str) -> str:
-    """Kind for a new organisation from its legal form (``organisasjonsform.kode``).
-
-    Public-sector forms → ``public``; associations, foundations and the like →
-    ``other``; every business form (AS, ASA, ENK, NUF, SA, BEDR, …) and
-    unknown codes → ``company``. Foundations include research institutes
-    (``STIFTELSEN SINTEF``); the register cannot tell those apart, so they
-    start as ``other`` and CORDIS or Forskningsrådet data refines them.
-    """
-    code = code.strip().upper()
-    if code in PUBLIC_FORMS:
-        return "public"
-    if code in OTHER_FORMS:
-        return "other"
-    return "company"
+ADDRESSES = ("forretningsadresse", "beliggenhetsadresse", "postadresse")
 
 
 def is_unit(obj) -> bool:
@@ -116,25 +97,28 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
         seen[number] = where
         nace = [_text(unit, f"naeringskode{i}.kode", where, ctx).strip() for i in (1, 2, 3)]
         employees = parse_count(_text(unit, "antallAnsatte", where, ctx), where.at("antallAnsatte"), ctx.problems)
-        municipality = next(
+        # municipality and its number from the same address, so the county is the municipality's
+        municipality, municipality_number = next(
             (
-                m
-                for m in (
-                    _text(unit, f"{address}.kommune", where, ctx).strip()
-                    for address in ("forretningsadresse", "beliggenhetsadresse", "postadresse")
-                )
-                if m
+                (m, _text(unit, f"{address}.kommunenummer", where, ctx))
+                for address in ADDRESSES
+                if (m := _text(unit, f"{address}.kommune", where, ctx).strip())
             ),
-            "",
+            ("", ""),
         )
-        addresses = ("forretningsadresse", "beliggenhetsadresse", "postadresse")
-        address = next((a for a in (_address(_object(unit, k)) for k in addresses) if a), "")
+        address = next((a for a in (_address(_object(unit, k)) for k in ADDRESSES) if a), "")
+        kind = kind_from_register(
+            _text(unit, "organisasjonsform.kode", where, ctx),
+            _text(unit, "institusjonellSektorkode.kode", where, ctx),
+            nace,
+        )
         batch.organisations.append(
             Organisation(
                 org_id=f"NO:{number}",
                 name=name.strip(),
-                kind=form_kind(_text(unit, "organisasjonsform.kode", where, ctx)),
+                kind=kind,
                 country="NO",
+                region=county_of_municipality(municipality_number),
                 org_number=number,
                 municipality=municipality,
                 nace_codes=";".join(code for code in nace if code),

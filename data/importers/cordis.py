@@ -20,12 +20,18 @@ Layouts:
   a country (``coordinatorCountry``). No activity type: kinds stay empty, and
   kinds already stored are kept.
 * **organisations CSV** (``orgId,name,activityType,country,city,…``, a directory
-  of H2020 participants): ``activityType`` → kind, ``city`` → region. This is
-  where the interchange set's kinds, countries and cities come from.
+  of H2020 participants): ``activityType`` → kind, ``city`` → municipality. This is
+  where the interchange set's kinds, countries and cities come from. It has no
+  NUTS code, so it gives no region: a city is not a region (:mod:`data.regions`).
 * **JSON export** ``project.json`` / ``organization.json`` (and the same
   records as ``;``-separated ``project.csv`` / ``organization.csv``):
-  ``activityType`` → kind, ``role`` ``coordinator`` → coordinator, every other
-  role (participant, partner, thirdParty, …) → partner.
+  ``activityType`` → kind, ``city`` → municipality, ``nutsCode`` → region
+  (where it holds a NUTS code of the organisation's country; empty in every
+  record of the sample export), ``role`` ``coordinator`` → coordinator, every
+  other role (participant, partner, thirdParty, …) → partner.
+
+Kinds come from :func:`data.kinds.kind_from_activity_type`, the one map of
+activity types.
 
 A stored field the source does not carry is never blanked. The organisations
 CSV's kinds replace stored kinds; everything else from CORDIS only fills gaps:
@@ -50,11 +56,10 @@ from data.importers.base import (
 )
 from data.importers.names import name_id
 from data.importers.readers import Table
+from data.kinds import ACTIVITY_KINDS, kind_from_activity_type
 from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from data.models import Organisation, Participation, Project
-
-#: CORDIS activity types (cordis-activity-types.csv) → Samspill kinds.
-ACTIVITY_KINDS = {"PRC": "company", "REC": "research", "HES": "education", "PUB": "public", "OTH": "other"}
+from data.regions import region_of
 
 PROJECTS_CSV_COLUMNS = ("id", "title", "objective", "startDate", "coordinator", "participants")
 PROJECT_RECORD_FIELDS = ("id", "title", "objective", "startDate")
@@ -63,8 +68,8 @@ ORGANISATIONS_CSV_COLUMNS = ("orgId", "name", "activityType", "country", "city")
 
 PROJECT_POLICY = MergePolicy(replace=frozenset({"title", "summary", "start_year", "programme"}))
 NAME_ONLY_ORG_POLICY = MergePolicy(fill=frozenset({"name", "country"}))
-DIRECTORY_ORG_POLICY = MergePolicy(replace=frozenset({"kind"}), fill=frozenset({"name", "country", "region"}))
-PARTICIPANT_ORG_POLICY = MergePolicy(fill=frozenset({"name", "kind", "country", "region"}))
+DIRECTORY_ORG_POLICY = MergePolicy(replace=frozenset({"kind"}), fill=frozenset({"name", "country", "municipality"}))
+PARTICIPANT_ORG_POLICY = MergePolicy(fill=frozenset({"name", "kind", "country", "region", "municipality"}))
 
 _DATE = re.compile(r"^\s*(\d{4})-\d{2}-\d{2}")
 #: CORDIS numbers projects with up to nine digits; twenty is plenty and keeps ids short.
@@ -97,14 +102,10 @@ def _number(text: str, where: Location, ctx: ParseContext, what: str) -> str:
 
 
 def _kind(code: str, where: Location, ctx: ParseContext) -> str:
-    # The export doubles codes for some merged rows ("PRC;PRC").
-    first = code.split(";")[0].strip().upper()
-    if not first:
-        return ""
-    if first not in ACTIVITY_KINDS:
+    kind = kind_from_activity_type(code)
+    if not kind and code.split(";")[0].strip():
         ctx.problems.add(where, f"unknown activity type {code!r} (expected one of {', '.join(ACTIVITY_KINDS)})")
-        return ""
-    return ACTIVITY_KINDS[first]
+    return kind
 
 
 def _organisation(name: str, where: Location, ctx: ParseContext, **values) -> Organisation | None:
@@ -218,7 +219,7 @@ def parse_organisations_csv(table: Table, ctx: ParseContext) -> Batch:
             ctx,
             kind=_kind(v["activityType"], where.at("activityType"), ctx),
             country=v["country"].strip(),
-            region=v["city"].strip(),
+            municipality=v["city"].strip(),
         )
         if org is not None:
             merged += _gather(orgs, org)
@@ -282,18 +283,23 @@ def parse_participant_records(
         if not isinstance(record, dict):
             ctx.problems.add(where, "is not an object")
             continue
-        v = {k: ctx.text(as_text(record.get(k)), where.at(k)) for k in (*PARTICIPANT_RECORD_FIELDS, "country", "city")}
+        v = {
+            k: ctx.text(as_text(record.get(k)), where.at(k))
+            for k in (*PARTICIPANT_RECORD_FIELDS, "country", "city", "nutsCode")
+        }
         number = _number(v["projectID"], where.at("projectID"), ctx, "project id")
         if not v["name"].strip():
             ctx.problems.add(where.at("name"), "name is empty")
             continue
+        country = v["country"].split(";")[0].strip()
         org = _organisation(
             v["name"],
             where.at("name"),
             ctx,
             kind=_kind(v["activityType"], where.at("activityType"), ctx),
-            country=v["country"].split(";")[0].strip(),
-            region=v["city"].strip(),
+            country=country,
+            region=region_of(country, v["nutsCode"]) if v["nutsCode"].strip() else "",
+            municipality=v["city"].strip(),
         )
         if org is None or not number:
             continue

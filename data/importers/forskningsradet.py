@@ -14,9 +14,12 @@ data): one ``;``-separated row per Norwegian participation in an EU project.
   organisation with that number, else to one stored under the name id
   without another number; only then is ``NO:<orgnr>`` created. On top of the
   interchange set all 1,480 rows land on an organisation already in their
-  project (1,476 by number, 4 by name) and nothing is added. Region = county
-  (``Adresse fylke``), municipality = ``Adresse kommune``, kind from
-  ``FoU sektor`` (see :data:`SECTOR_KINDS`);
+  project (1,476 by number, 4 by name) and nothing is added. Region = the
+  county (:mod:`data.regions`) of ``Adresse fylkenummer``, else of ``Adresse
+  kommunenummer``, else named by ``Adresse fylke`` (written with its Sámi and
+  Kven names, "Trøndelag - Trööndelage"); municipality = ``Adresse kommune``;
+  kind from ``FoU sektor`` and ``FoU kategori``
+  (:func:`data.kinds.kind_from_rd_sector`);
 * roles: ``COORDINATOR`` → coordinator, anything else → partner.
 
 Region and municipality replace stored values; name, kind, country and
@@ -31,8 +34,10 @@ import re
 from data.importers.base import Batch, Location, MergePolicy, ParseContext, parse_year
 from data.importers.names import name_id
 from data.importers.readers import Table
+from data.kinds import kind_from_rd_sector
 from data.limits import MAX_NAME_CHARS
 from data.models import Organisation, Participation, Project
+from data.regions import county_of_municipality, county_of_number, norwegian_county
 
 COLUMNS = (
     "Rammeprogram",
@@ -47,18 +52,8 @@ COLUMNS = (
     "Adresse kommune",
     "Adresse fylke",
 )
-
-#: ``FoU sektor`` (R&D statistics sector) → kind; anything else is "other".
-SECTOR_KINDS = {
-    "næringsliv": "company",
-    "instituttsektor": "research",
-    "uoh-sektor": "education",
-    "helseforetak": "public",
-    "norges forskningsråd": "public",
-    "offentlig": "public",
-    "offentlig forvaltning": "public",
-    "": "",
-}
+#: Read where the file has them (the county and municipality numbers are the reference's keys).
+OPTIONAL_COLUMNS = ("FoU kategori", "Adresse fylkenummer", "Adresse kommunenummer")
 
 ORG_POLICY = MergePolicy(
     replace=frozenset({"region", "municipality"}), fill=frozenset({"name", "kind", "country", "org_number"})
@@ -66,13 +61,6 @@ ORG_POLICY = MergePolicy(
 PROJECT_POLICY = MergePolicy(fill=frozenset({"title", "start_year", "programme"}))
 
 _DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})|^\s*(\d{4})-\d{2}-\d{2}")
-
-
-def sector_kind(sector: str) -> str:
-    key = sector.strip().lower()
-    if key in SECTOR_KINDS:
-        return SECTOR_KINDS[key]
-    return "public" if key.startswith("offentlig") else "other"
 
 
 def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
@@ -92,7 +80,7 @@ def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
 
     projects: dict[str, Project] = {}
     orgs: dict[str, Organisation] = {}
-    columns = {c: index[c] for c in COLUMNS}
+    columns = {c: index[c] for c in (*COLUMNS, *OPTIONAL_COLUMNS) if c in index}
     for row, values in ctx.rows(table.records(ctx.problems)):
         where = table.location(row)
         v = ctx.cells(values, columns, where)
@@ -129,9 +117,9 @@ def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
             orgs[org_id] = Organisation(
                 org_id=org_id,
                 name=name.strip(),
-                kind=sector_kind(v["FoU sektor"]),
+                kind=kind_from_rd_sector(v["FoU sektor"], v.get("FoU kategori", "")),
                 country="NO",
-                region=v["Adresse fylke"].strip(),
+                region=_county(v),
                 org_number=org_number,
                 municipality=v["Adresse kommune"].strip(),
             )
@@ -151,3 +139,12 @@ def _start_year(text: str, where: Location, ctx: ParseContext) -> int | None:
         ctx.problems.add(where, f"bad date {text!r}: expected dd.mm.yyyy")
         return None
     return parse_year(match.group(3) or match.group(4), where, ctx.problems)
+
+
+def _county(v: dict[str, str]) -> str:
+    """The county by its number, else by the municipality's number, else by name ("" if none)."""
+    return (
+        county_of_number(v.get("Adresse fylkenummer", ""))
+        or county_of_municipality(v.get("Adresse kommunenummer", ""))
+        or norwegian_county(v["Adresse fylke"])
+    )

@@ -26,11 +26,30 @@ message names the column and the closest known one.
 The file is authoritative for the columns it has, empty values included, and
 silent about the ones it lacks: an organisations file without ``employees``
 leaves the stored head counts alone.
+
+Regions and kinds are read against the references (:mod:`data.regions`,
+:mod:`data.kinds`), so a file made from CORDIS or by hand filters like the
+native sources:
+
+* ``region`` is written as the reference writes it where it names a region: a
+  Norwegian county (any of its names, "Trøndelag - Trööndelage" → "Trøndelag")
+  or a NUTS code of the row's country. A file with a ``municipality`` column
+  tells places from regions itself, so its other region values are kept as
+  given (abroad the reference knows only NUTS codes, not "Jämtlands län"). In a
+  file without one, ``region`` is its only place field, and a value that is no
+  region is the organisation's town ("PARIS 08", "KGS LYNGBY", as in the H2020
+  set made from CORDIS): it fills ``municipality``, and the report says how many
+  rows did so.
+* an empty ``kind`` is taken from the row's ``nace_codes``, else -- for a row
+  with no organisation number and a country other than Norway, where no
+  register will speak later -- from the legal form or university word in its
+  name (:func:`data.kinds.kind_from_name`); the report counts both.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import fields
 
 from data.importers.base import (
@@ -44,8 +63,10 @@ from data.importers.base import (
     parse_year,
 )
 from data.importers.readers import Table
+from data.kinds import kind_from_name, kind_from_register
 from data.limits import MAX_NAME_CHARS, MAX_TEXT_CHARS
 from data.models import KINDS, ROLES, Contact, Organisation, Participation, Project
+from data.regions import region_of
 
 TABLES = ("organisations", "projects", "participations")
 
@@ -154,7 +175,11 @@ def parse_interchange(tables: dict[str, Table], ctx: ParseContext) -> Batch:
             parsers[kind](tables[kind], headers[kind], batch, ctx)
     org_columns = {c for c in headers.get("organisations") or {}} & set(OPTIONAL["organisations"] + ("name",))
     project_columns = {c for c in headers.get("projects") or {}} - {"project_id"}
-    batch.org_policy = MergePolicy(replace=frozenset(org_columns), replace_with_empty=True)
+    # a city found in the region column fills the municipality a file without that column cannot give;
+    # kinds read from NACE codes fill where a file has no kind column to be authoritative about
+    derived = {"municipality": "region", "kind": "nace_codes"}
+    fill = {column for column, source in derived.items() if source in org_columns and column not in org_columns}
+    batch.org_policy = MergePolicy(replace=frozenset(org_columns), fill=frozenset(fill), replace_with_empty=True)
     batch.project_policy = MergePolicy(replace=frozenset(project_columns), replace_with_empty=True)
     return batch
 
@@ -193,6 +218,8 @@ def _id(values: dict, column: str, where: Location, ctx: ParseContext) -> str:
 
 def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:
     seen: dict = {}
+    places: list[str] = []
+    inferred = {"NACE codes": 0, "name": 0}
     for where, v in _cells(table, header, ctx):
         org_id = _id(v, "org_id", where, ctx)
         name = _required_text(v, "name", where, ctx, limit=MAX_NAME_CHARS)
@@ -204,17 +231,26 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
         contacts = _contacts(v, where, ctx) if any(c in header for c in CONTACT_COLUMNS) else None
         if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
+        country, place = v.get("country", "").strip(), v.get("region", "")
+        region = region_of(country, place) or (place if "municipality" in header else "")
+        municipality = v.get("municipality", "")
+        if place.strip() and not region:
+            municipality = place.strip()
+            places.append(municipality)
+        if not kind:
+            kind, source = _inferred_kind(name, country, org_number, v.get("nace_codes", ""), by_name="kind" in header)
+            inferred[source] += bool(kind)
         batch.organisations.append(
             Organisation(
                 org_id=org_id,
                 name=name,
                 kind=kind,
-                country=v.get("country", "").strip(),
-                region=v.get("region", ""),
+                country=country,
+                region=region,
                 org_number=org_number,
                 description=v.get("description", ""),
                 competences=v.get("competences", ""),
-                municipality=v.get("municipality", ""),
+                municipality=municipality,
                 nace_codes=v.get("nace_codes", "").strip(),
                 employees=employees,
                 website=v.get("website", "").strip(),
@@ -223,6 +259,27 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
         )
         if contacts is not None:
             batch.contacts[org_id] = contacts
+    if places:
+        shown = ", ".join(repr(p) for p, _ in Counter(places).most_common(3))
+        batch.notes.append(
+            f"{len(places):,} region value(s) name no county or NUTS region ({shown}, ...): kept as municipality"
+        )
+    for source, n in inferred.items():
+        if n:
+            batch.notes.append(f"{n:,} empty kind(s) taken from the organisation's {source}")
+
+
+def _inferred_kind(name: str, country: str, org_number: str, nace_codes: str, *, by_name: bool) -> tuple[str, str]:
+    """A kind for a row that gives none, and what it came from ("NACE codes" or "name").
+
+    A name is weak evidence, so it is read only for a file with a kind column (whose empty kind it
+    stands in for) and for an organisation no register covers: a Norwegian one gets its kind from
+    Enhetsregisteret or the Research Council, which only fill an empty kind.
+    """
+    kind = kind_from_register("", "", nace_codes.split(";"))
+    if kind or not by_name or org_number or country.upper() == "NO":
+        return kind, "NACE codes"
+    return kind_from_name(name), "name"
 
 
 def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...]:

@@ -142,6 +142,8 @@ STRINGS: dict[str, str] = {
     "fp.score_scale": "Score: 1.00 is the best fit for this idea; the others are measured against it.",
     "fp.region": "Region",
     "fp.all_regions": "All regions",
+    "fp.option_count": "{option} ({n})",
+    "fp.region_help": "Counties in Norway, NUTS regions elsewhere, where the sources give them; most organisations first. Type to search. Cities are the municipality on a profile, not a region.",
     "fp.we_are": "We are … (optional)",
     "fp.we_are_placeholder": "Nobody – search freely",
     "fp.we_are_help": (

@@ -146,6 +146,8 @@ STRINGS: dict[str, str] = {
     "fp.score_scale": "Poeng: 1,00 er den som passer best til denne idéen; de andre er målt mot den.",
     "fp.region": "Region",
     "fp.all_regions": "Alle regioner",
+    "fp.option_count": "{option} ({n})",
+    "fp.region_help": "Fylker i Norge, NUTS-regioner ellers, der kildene oppgir dem; flest organisasjoner først. Skriv for å søke. Byer står som kommune på profilen, ikke som region.",
     "fp.we_are": "Vi er … (valgfritt)",
     "fp.we_are_placeholder": "Ingen – søk fritt",
     "fp.we_are_help": (
