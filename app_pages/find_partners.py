@@ -28,7 +28,7 @@ from app_pages.common import (
     suggestion_heading,
 )
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
-from app_pages.resources import get_matcher, get_store
+from app_pages.resources import get_matcher, get_store, workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
 from data.introductions import introductions, propose
@@ -92,8 +92,7 @@ def page() -> None:
         )
         st.session_state[TEXT_KEPT_KEY] = text
 
-    organisations = store.organisations()
-    regions = sorted({o.region for o in organisations if o.region})
+    organisations, regions, org_ids, org_labels = _choices()
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     kinds = c1.multiselect(
         t("fp.kind"), options=list(KINDS), format_func=labels(list(KINDS), kind_label),
@@ -103,8 +102,7 @@ def page() -> None:
         t("fp.region"), options=regions, key="find_partners_regions", placeholder=t("fp.all_regions"),
     )
     as_org = c3.selectbox(
-        t("fp.we_are"), options=[o.org_id for o in organisations],
-        format_func={o.org_id: org_option_label(o) for o in organisations}.get,
+        t("fp.we_are"), options=org_ids, format_func=org_labels.get,
         index=None, placeholder=t("fp.we_are_placeholder"), key="find_partners_as_org", help=t("fp.we_are_help"),
     )
     top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top")
@@ -146,6 +144,21 @@ def page() -> None:
         return
     state.setdefault("as_org", seed)
     _show_result(store, viewer, state)
+
+
+def _choices() -> tuple[tuple, list[str], list[str], dict[str, str]]:
+    """The organisations, the regions to filter by, and the "we are" choices with their labels.
+
+    Kept per register revision and language (the labels name kinds in the reader's language).
+    """
+    ws = workspace()
+
+    def compute():
+        organisations = ws.organisations()
+        return (organisations, sorted({o.region for o in organisations if o.region}),
+                [o.org_id for o in organisations], {o.org_id: org_option_label(o) for o in organisations})
+
+    return ws.kept(f"find_partners_choices_{lang()}", compute)
 
 
 # -- results -------------------------------------------------------------------------------------
