@@ -144,6 +144,19 @@ class Workspace:
         """Every organisation of the register (kept per revision: see :meth:`kept`)."""
         return self.kept("organisations", lambda: tuple(self.store.organisations()))
 
+    def profile(self, org_id: str) -> tuple:
+        """``(organisation, its projects with its role)``, kept per revision like :meth:`kept`.
+
+        Raises :class:`data.store.OrganisationNotFound` for an unknown id (nothing kept for it).
+        """
+        # The one thing kept that grows in place: a dict per revision, filled as profiles are
+        # shown (a match result shows ten); a new revision starts an empty one.
+        profiles = self.kept("profiles", dict)
+        found = profiles.get(org_id)
+        if found is None:
+            found = profiles[org_id] = (self.store.organisation(org_id), tuple(self.store.projects_of(org_id)))
+        return found
+
 
 @st.cache_resource(show_spinner=False)
 def _workspace(settings: Settings) -> Workspace:

@@ -135,7 +135,7 @@ def run_round(url: str, work: Path, n: int, view_repeats: int) -> list[dict]:
 
 
 def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: int, view_repeats: int,
-          log=print) -> list[dict]:
+          solo_repeats: int, log=print) -> list[dict]:
     """The rounds for one code tree: rows of (tree, sessions, round, user, step, seconds)."""
     rows = []
     commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -149,15 +149,18 @@ def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: i
         started = time.perf_counter()
         run_round(app.url, app_work, 1, 1)  # warm
         log(f"   {name}: warm round {time.perf_counter() - started:.0f} s")
+        # one session, then N, then one, ...: the rounds of each kind are spread over the time
+        plan = [1] * solo_repeats
         for r in range(repeats):
-            for n in (1, sessions):
-                started = time.perf_counter()
-                for result in run_round(app.url, app_work, n, view_repeats):
-                    for step, seconds in result["steps"]:
-                        if step in STEPS:
-                            rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
-                                         "user": result["user"], "step": step, "seconds": round(seconds, 3)})
-                log(f"   {name}: round {r + 1}, {n} session(s): {time.perf_counter() - started:.0f} s")
+            plan.insert(min(len(plan), 2 * r + 1), sessions)
+        for r, n in enumerate(plan):
+            started = time.perf_counter()
+            for result in run_round(app.url, app_work, n, view_repeats):
+                for step, seconds in result["steps"]:
+                    if step in STEPS:
+                        rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
+                                     "user": result["user"], "step": step, "seconds": round(seconds, 3)})
+            log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s): {time.perf_counter() - started:.0f} s")
     shutil.rmtree(app_work, ignore_errors=True)
     return rows
 
@@ -188,6 +191,8 @@ def main() -> None:
                         help="a code tree to serve (repeatable; default: this one, as 'this')")
     parser.add_argument("--sessions", type=int, default=6)
     parser.add_argument("--repeats", type=int, default=2, help="rounds of 1 and of N sessions per tree and cycle")
+    parser.add_argument("--solo-repeats", type=int, default=None,
+                        help="rounds of one session per tree and cycle (default: --repeats)")
     parser.add_argument("--view-repeats", type=int, default=2, help="switches to each view per session and round")
     parser.add_argument("--cycles", type=int, default=1, help="serve the trees this often, alternating the order")
     parser.add_argument("--out", type=Path, default=None, help="write every timing here (JSON)")
@@ -204,7 +209,8 @@ def main() -> None:
         db = prepare_db(work, args.sessions)
         for cycle in range(args.cycles):
             for name, tree in (trees if cycle % 2 == 0 else trees[::-1]):
-                rows += serve(name, tree, db, work, args.sessions, args.repeats, args.view_repeats)
+                rows += serve(name, tree, db, work, args.sessions, args.repeats, args.view_repeats,
+                              args.solo_repeats if args.solo_repeats is not None else args.repeats)
     names = [n for n, _ in trees]
     print(summarise(rows, names, args.sessions))
     print(f"   load average at the end {common.machine()['load']}")

@@ -60,3 +60,23 @@ def test_kept_values_are_per_name(tmp_path):
         assert ws.kept("a", lambda: "other") == "one"
     finally:
         ws.store.close()
+
+
+def test_profiles_are_kept_per_revision_and_unknown_ids_still_raise(tmp_path):
+    import pytest
+
+    from data.store import OrganisationNotFound
+
+    _, ws = _workspace(tmp_path)
+    try:
+        org, projects = ws.profile("havlys")
+        assert org.name == "Havlys AS" and projects == ()
+        assert ws.profile("havlys")[0] is org
+        with pytest.raises(OrganisationNotFound):
+            ws.profile("nobody")
+        ws.store.update_organisation(Organisation("havlys", "Havlys Lys AS", kind="company"))
+        assert ws.profile("havlys")[0].name == "Havlys Lys AS"  # the store's revision moved: read again
+        with pytest.raises(OrganisationNotFound):
+            ws.profile("nobody")
+    finally:
+        ws.store.close()
