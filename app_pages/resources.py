@@ -16,6 +16,13 @@ measurements).
 The :class:`Workspace` also carries a *revision* number, bumped whenever this
 app changes the register, so cached network figures are recomputed.
 
+What every rerun of a page needs and only the register decides (the organisations, the filter
+choices made of them, the profiles shown under a match) is kept once for all sessions until the
+register's revision changes (:meth:`Workspace.kept`). Streamlit runs each session's script in a
+thread of one process, so Python work of one session holds the interpreter for the others; what
+is not recomputed does not queue them. Matching itself leaves the interpreter while the model
+runs (onnxruntime releases it, one thread per call), so two advisers' queries run on both cores.
+
 The app holds the database file only while it reads or writes (a *brief* store,
 :mod:`data.storage.connection`), so the ``samspill`` command can read and make short
 writes while the app runs. The model and the index stay in memory; before a match the

@@ -90,7 +90,8 @@ def one_session(url: str, profile: Path, username: str, idea: str, barrier: thre
 def _steps(s: browser.Session, url: str, username: str, idea: str, barrier: threading.Barrier,
            view_repeats: int) -> None:
     page = s.page
-    page.goto(url, timeout=WAIT_MS)
+    page.set_default_timeout(WAIT_MS)  # Playwright's 30 s per click is too short for six browsers on two cores
+    page.goto(url)
     page.get_by_role("textbox", name="Brukernavn").wait_for(timeout=WAIT_MS)
     page.get_by_role("textbox", name="Brukernavn").fill(username)
     page.get_by_role("textbox", name="Passord").fill(PASSWORD)
@@ -155,7 +156,12 @@ def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: i
             plan.insert(min(len(plan), 2 * r + 1), sessions)
         for r, n in enumerate(plan):
             started = time.perf_counter()
-            for result in run_round(app.url, app_work, n, view_repeats):
+            try:
+                results = run_round(app.url, app_work, n, view_repeats)
+            except RuntimeError as exc:  # one stuck browser must not cost the other rounds: say so, go on
+                log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s) FAILED and left out: {exc}")
+                continue
+            for result in results:
                 for step, seconds in result["steps"]:
                     if step in STEPS:
                         rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
