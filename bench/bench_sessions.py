@@ -204,7 +204,15 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write every timing here (JSON)")
     parser.add_argument("--wait", type=float, default=600, help="seconds any one step may take")
     parser.add_argument("--shots", type=Path, default=None, help="a failed session's page is pictured here")
+    parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="print the table of earlier runs' --out files together (runs nothing)")
     args = parser.parse_args()
+    if args.summarise:
+        saved = [json.loads(path.read_text()) for path in args.summarise]
+        rows = [row for run in saved for row in run["rows"]]
+        names = list(dict.fromkeys(row["tree"] for row in rows))
+        print(summarise(rows, names, saved[0]["sessions"]))
+        return
     global WAIT_MS, SHOTS
     WAIT_MS, SHOTS = args.wait * 1000, args.shots
     trees = [(t.split("=", 1)[0], Path(t.split("=", 1)[1]).resolve()) for t in args.tree] or [("this", common.REPO)]
