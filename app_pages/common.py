@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from app_pages.i18n import kind_label, lang, number, t
+from app_pages.resources import workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.models import Contact, Organisation
 from data.refusals import Refused
@@ -100,7 +101,7 @@ def show_profile(store, org_id: str, *, history: bool = True, viewer=None) -> No
     With ``viewer``, also its contact persons when that viewer may see them (data.contacts).
     """
     try:
-        org = store.organisation(org_id)
+        org, projects = workspace().profile(org_id)
     except OrganisationNotFound as exc:
         st.error(t("error.library", message=str(exc)))
         return
@@ -123,7 +124,6 @@ def show_profile(store, org_id: str, *, history: bool = True, viewer=None) -> No
             show_contacts(shown[org_id])
     if not history:
         return
-    projects = store.projects_of(org.org_id)
     if not projects:
         st.caption(t("profile.no_projects"))
         return

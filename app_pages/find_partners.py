@@ -11,6 +11,7 @@ link of its own (``/finn-partnere?shortlist=ID``).
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
 import streamlit as st
@@ -29,7 +30,7 @@ from app_pages.common import (
     suggestion_heading,
 )
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
-from app_pages.resources import get_matcher, get_store
+from app_pages.resources import get_matcher, get_store, workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
 from data.introductions import introductions, propose
@@ -98,12 +99,9 @@ def page() -> None:
         )
         st.session_state[TEXT_KEPT_KEY] = text
 
-    organisations = store.organisations()
-    # Only what narrows the search: kinds someone has, regions by how many organisations have them.
-    kind_counts = Counter(o.kind for o in organisations)
-    kind_options = [k for k in KINDS if kind_counts[k]]
-    region_counts = dict(regions_in_use(organisations))
-    regions = list(region_counts)
+    choices = _choices()
+    organisations, kind_options, kind_counts = choices.organisations, choices.kinds, choices.kind_counts
+    region_counts, regions = choices.region_counts, list(choices.region_counts)
     for key, allowed in (("find_partners_kinds", kind_options), ("find_partners_regions", regions)):
         if key in st.session_state:  # a choice the data no longer offers (after an import) would stop the page
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
@@ -119,8 +117,7 @@ def page() -> None:
         key="find_partners_regions", placeholder=t("fp.all_regions"), help=t("fp.region_help"),
     )
     as_org = c3.selectbox(
-        t("fp.we_are"), options=[o.org_id for o in organisations],
-        format_func={o.org_id: org_option_label(o) for o in organisations}.get,
+        t("fp.we_are"), options=choices.org_ids, format_func=choices.org_labels.get,
         index=None, placeholder=t("fp.we_are_placeholder"), key="find_partners_as_org", help=t("fp.we_are_help"),
     )
     top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top")
@@ -162,6 +159,41 @@ def page() -> None:
         return
     state.setdefault("as_org", seed)
     _show_result(store, viewer, state)
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """What the page's filters offer, with the organisations they are drawn from."""
+
+    organisations: tuple
+    kinds: list[str]  # only kinds someone has
+    kind_counts: Counter
+    region_counts: dict[str, int]  # most used first
+    org_ids: list[str]
+    org_labels: dict[str, str]
+
+
+def _choices() -> _Choices:
+    """The filters' choices: kinds and regions with how many organisations have them, and the
+    "we are" choices with their labels.
+
+    Kept per register revision and language (the labels name kinds in the reader's language).
+    """
+    ws = workspace()
+
+    def compute():
+        organisations = ws.organisations()
+        kind_counts = Counter(o.kind for o in organisations)
+        return _Choices(
+            organisations=organisations,
+            kinds=[k for k in KINDS if kind_counts[k]],
+            kind_counts=kind_counts,
+            region_counts=dict(regions_in_use(organisations)),
+            org_ids=[o.org_id for o in organisations],
+            org_labels={o.org_id: org_option_label(o) for o in organisations},
+        )
+
+    return ws.kept(f"find_partners_choices_{lang()}", compute)
 
 
 # -- results -------------------------------------------------------------------------------------

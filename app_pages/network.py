@@ -12,6 +12,7 @@ import functools
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from app_pages.auth import current_viewer
 from app_pages.common import md
@@ -56,6 +57,31 @@ def _year_network(db_path: str, revision: int, counts: tuple, year: int, cumulat
     return year_network(store.organisations(), store.projects(), store.participations(), year=year,
                         cumulative=cumulative, lang=language, similarity=competence_similarity(store),
                         cluster=_cluster(), pos=_layout(db_path, revision, counts, year))
+
+
+# Shared by every session: advisers switching views mostly ask for the same few cuts, and cutting
+# one (a Python walk over thousands of nodes and ties) held the interpreter for every other session.
+# The view is read-only once made (the chart copies its rows into data frames).
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _network_view(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool, language: str,
+                  view: str, org: str | None, kinds: tuple, countries: tuple, communities: tuple, size_by: str):
+    net = _year_network(db_path, revision, counts, year, cumulative, language)
+    return network_view(net, view=view, org=org, kinds=kinds, countries=countries, communities=communities,
+                        size_by=size_by, width=WIDTH, height=HEIGHT, max_edges=MAX_EDGES)
+
+
+# The chart as Vega-Lite, made once per view: st.altair_chart converts (and schema-checks) the
+# chart on every rerun under a lock of Streamlit's for all sessions, which queued six advisers'
+# view switches behind each other.
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _chart_spec(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool, language: str,
+                view: str, org: str | None, kinds: tuple, countries: tuple, communities: tuple, size_by: str) -> dict:
+    cut = _network_view(db_path, revision, counts, year, cumulative, language, view, org, kinds, countries,
+                        communities, size_by)
+    chart, datasets = _chart(cut, org)
+    spec = chart.to_dict()
+    spec["datasets"] = {name: convert_anything_to_arrow_bytes(frame) for name, frame in datasets.items()}
+    return spec
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -121,14 +147,14 @@ def page() -> None:
     if view_name == "organisation" and not selected:
         st.info(t("net.pick_for_view"))
     else:
-        view = network_view(net, view=view_name, org=selected, kinds=kinds, countries=countries,
-                            communities=chosen_communities, size_by=size_by, width=WIDTH, height=HEIGHT,
-                            max_edges=MAX_EDGES)
+        key = (store.path, ws.revision, counts, year, cumulative, lang(), view_name, selected, tuple(kinds),
+               tuple(countries), tuple(chosen_communities), size_by)
+        view = _network_view(*key)
         if not view.nodes:
             st.info(t("net.empty_view", year=year))
         else:
-            st.altair_chart(_chart(view, selected), on_select="rerun", selection_mode="org", key=CHART_KEY,
-                            width="content")
+            st.vega_lite_chart(dict(_chart_spec(*key)), on_select="rerun", selection_mode="org", key=CHART_KEY,
+                               width="content")
             st.caption(_caption(view, cumulative, year, size_by))
     if selected:
         _show_ties(net, selected)
@@ -176,29 +202,35 @@ def _sync_chart_click(view_name: str) -> None:
             st.session_state[ORG_KEY] = clicked
 
 
-def _chart(view, selected: str | None) -> alt.LayerChart:
+def _chart(view, selected: str | None) -> tuple[alt.LayerChart, dict[str, pd.DataFrame]]:
+    """The chart and its data sets, by name (the layers name their data rather than carry it)."""
     x0, x1, y0, y1 = view.extent
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[x0, x1], nice=False, zero=False))
     y = alt.Y("y:Q", axis=None, scale=alt.Scale(domain=[y0, y1], nice=False, zero=False))
     nodes = pd.DataFrame(view.nodes)
     nodes["kind_label"] = nodes["kind"].map(kind_label)
     edges = pd.DataFrame(view.edges, columns=["x", "y", "x2", "y2", "weight", "active", "mine"])
-    layers = []
+    layers, datasets = [], {}
+
+    def data(name: str, frame: pd.DataFrame) -> alt.NamedData:
+        datasets[name] = frame
+        return alt.NamedData(name=name)
+
     if len(edges):
         grey = edges[~edges["active"] & ~edges["mine"]]
         if len(grey):
-            layers.append(alt.Chart(grey).mark_rule(color="#E3E7EA", strokeWidth=0.7)
+            layers.append(alt.Chart(data("grey", grey)).mark_rule(color="#E3E7EA", strokeWidth=0.7)
                           .encode(x=x, y=y, x2="x2:Q", y2="y2:Q"))
         plain = edges[edges["active"] & ~edges["mine"]]
         if len(plain):
             # Thousands of ties would paint a solid blob; fade them with their number.
             opacity = float(min(0.55, max(0.08, 25 / max(len(plain), 1) ** 0.5)))
-            layers.append(alt.Chart(plain).mark_rule(color="#8795A1", opacity=opacity).encode(
+            layers.append(alt.Chart(data("plain", plain)).mark_rule(color="#8795A1", opacity=opacity).encode(
                 x=x, y=y, x2="x2:Q", y2="y2:Q",
                 strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[0.6, 3.5]))))
         mine = edges[edges["mine"]]
         if len(mine):
-            layers.append(alt.Chart(mine).mark_rule(color="#C0392B", opacity=0.9).encode(
+            layers.append(alt.Chart(data("mine", mine)).mark_rule(color="#C0392B", opacity=0.9).encode(
                 x=x, y=y, x2="x2:Q", y2="y2:Q",
                 strokeWidth=alt.StrokeWidth("weight:Q", legend=None, scale=alt.Scale(range=[1.8, 5]))))
     pick = alt.selection_point(name="org", fields=["org_id"], on="click", clear="dblclick")
@@ -207,7 +239,8 @@ def _chart(view, selected: str | None) -> alt.LayerChart:
         tooltip.append(alt.Tooltip("size:Q", title=t("net.tooltip_members")))
         colour = alt.value("#5B7F95")
     else:
-        kinds = [k for k in KIND_COLOURS if k in set(nodes["kind"])]
+        present = set(nodes["kind"])
+        kinds = [k for k in KIND_COLOURS if k in present]
         colour = alt.Color("kind_label:N", title=t("net.legend_kind"),
                            scale=alt.Scale(domain=[kind_label(k) for k in kinds],
                                            range=[KIND_COLOURS[k] for k in kinds]),
@@ -219,23 +252,23 @@ def _chart(view, selected: str | None) -> alt.LayerChart:
                     alt.Tooltip("partners:Q", title=t("net.tooltip_partners"))]
     background = nodes[~nodes["active"]]
     if len(background):
-        layers.append(alt.Chart(background).mark_circle(color="#C9D0D6", opacity=0.9).encode(
+        layers.append(alt.Chart(data("background", background)).mark_circle(color="#C9D0D6", opacity=0.9).encode(
             x=x, y=y, size=alt.Size("area:Q", scale=None, legend=None), tooltip=tooltip))
     active = nodes[nodes["active"]]
-    layers.append(alt.Chart(active).mark_circle(stroke="white", strokeWidth=1, opacity=0.95).encode(
+    layers.append(alt.Chart(data("active", active)).mark_circle(stroke="white", strokeWidth=1, opacity=0.95).encode(
         x=x, y=y, color=colour, size=alt.Size("area:Q", scale=None, legend=None), tooltip=tooltip,
     ).add_params(pick))
     focus = nodes[nodes["focus"]]
     if len(focus):
-        layers.append(alt.Chart(focus).mark_circle(fill=None, stroke="#C0392B", strokeWidth=3).encode(
+        layers.append(alt.Chart(data("focus", focus)).mark_circle(fill=None, stroke="#C0392B", strokeWidth=3).encode(
             x=x, y=y, size=alt.Size("area:Q", scale=None, legend=None)))
     if view.labels:
         label_rows = pd.DataFrame(view.labels)
         for style in ({"stroke": "white", "strokeWidth": 3, "color": "white"}, {"color": "#1D2A33"}):  # halo, text
-            layers.append(alt.Chart(label_rows).mark_text(fontSize=11, lineBreak="\n", **style)
+            layers.append(alt.Chart(data("labels", label_rows)).mark_text(fontSize=11, lineBreak="\n", **style)
                           .encode(x=x, y=y, text="text:N"))
     return (alt.layer(*layers).properties(width=view.width, height=view.height)
-            .configure_view(stroke=None))
+            .configure_view(stroke=None)), datasets
 
 
 # -- panels ----------------------------------------------------------------------------------

@@ -16,6 +16,13 @@ measurements).
 The :class:`Workspace` also carries a *revision* number, bumped whenever this
 app changes the register, so cached network figures are recomputed.
 
+What every rerun of a page needs and only the register decides (the organisations, the filter
+choices made of them, the profiles shown under a match) is kept once for all sessions until the
+register's revision changes (:meth:`Workspace.kept`). Streamlit runs each session's script in a
+thread of one process, so Python work of one session holds the interpreter for the others; what
+is not recomputed does not queue them. Matching itself leaves the interpreter while the model
+runs (onnxruntime releases it, one thread per call), so two advisers' queries run on both cores.
+
 The app holds the database file only while it reads or writes (a *brief* store,
 :mod:`data.storage.connection`), so the ``samspill`` command can read and make short
 writes while the app runs. The model and the index stay in memory; before a match the
@@ -55,6 +62,8 @@ class Workspace:
         self._lock = threading.RLock()
         self._preload: threading.Thread | None = None
         self._preload_guard = threading.Lock()
+        self._kept: dict[str, tuple[tuple[int, int], object]] = {}
+        self._kept_lock = threading.Lock()
 
     def embedder(self):
         return _embedder(self.settings.model, str(self.settings.cache))
@@ -117,6 +126,43 @@ class Workspace:
     def changed(self) -> None:
         """The register changed (import, profile edit): cached figures are stale."""
         self.revision += 1
+
+    def kept(self, name: str, compute: Callable[[], object]) -> object:
+        """``compute()``, kept until the register changes (its revision in the store, or this app's).
+
+        For what every rerun of a page needs and only the register decides (the organisations and
+        the choices made of them): with six advisers at once, reading and labelling 5,000
+        organisations per click held the interpreter for each of them in turn. What is kept is
+        shared by every session, so it must not be changed in place.
+        """
+        revision = (self.store.revision(), self.revision)
+        with self._kept_lock:
+            held = self._kept.get(name)
+        if held is not None and held[0] == revision:
+            return held[1]
+        # Computed outside the lock: two sessions may both compute after a change; either result
+        # is right. Read before computing, so a change made meanwhile is seen on the next call.
+        value = compute()
+        with self._kept_lock:
+            self._kept[name] = (revision, value)
+        return value
+
+    def organisations(self) -> tuple:
+        """Every organisation of the register (kept per revision: see :meth:`kept`)."""
+        return self.kept("organisations", lambda: tuple(self.store.organisations()))
+
+    def profile(self, org_id: str) -> tuple:
+        """``(organisation, its projects with its role)``, kept per revision like :meth:`kept`.
+
+        Raises :class:`data.store.OrganisationNotFound` for an unknown id (nothing kept for it).
+        """
+        # The one thing kept that grows in place: a dict per revision, filled as profiles are
+        # shown (a match result shows ten); a new revision starts an empty one.
+        profiles = self.kept("profiles", dict)
+        found = profiles.get(org_id)
+        if found is None:
+            found = profiles[org_id] = (self.store.organisation(org_id), tuple(self.store.projects_of(org_id)))
+        return found
 
 
 @st.cache_resource(show_spinner=False)

@@ -1,37 +1,46 @@
-"""Several advisers at once, in real browsers: sign-in and a match for 1 and for N concurrent sessions.
+"""Several advisers at once, in real browsers: sign-in, a match and each network view, for 1 and N sessions.
 
-    .venv/bin/python bench/bench_sessions.py --db H2020.duckdb [--sessions 6] [--repeats 3]
+    .venv/bin/python bench/bench_sessions.py                                  # this tree, 1 and 6 sessions
+    .venv/bin/python bench/bench_sessions.py --tree before=/tmp/main --tree after=.   # before/after, one run
 
-Starts ``streamlit run`` on the database (which must be indexed; the bench adds adviser accounts
-``bench-adviser-1..N`` to a copy of it), warms it with one session, then for 1 and for N sessions
-started together (one headless Chromium each, in its own process, released by a barrier) times:
+The real H2020 set (bench/browser.py's :func:`~browser.h2020_db`, with the advisers
+``bench-adviser-1..N`` added to a copy) is served by ``streamlit run`` on localhost for each code
+tree in turn (``--tree NAME=PATH``; a checkout made with ``git worktree add``). Per tree: one warm
+round with one session (the model, the index, the year's network and the caches), then
+``--repeats`` times a round of one session and a round of N sessions. In a round every session is
+its own headless Chromium (own profile, own thread), and the sessions are released together by a
+barrier before each timed step:
 
-* sign-in: from pressing "Logg inn" until the signed-in page is drawn;
-* match: from pressing "Finn partnere" until the ranked organisations are drawn.
+* ``sign_in``: from pressing "Logg inn" until the signed-in page has settled;
+* ``match``: from pressing "Finn partnere" until the ranked organisations are drawn and the run ended;
+* ``network``: opening the network page (the year's network is kept per data revision: warm);
+* ``members``, ``communities``, ``organisation``: switching to each view (``--view-repeats`` times
+  per round), after the network as it stands and an organisation were chosen.
 
-Prints p50/p95 per phase and the ratio of N sessions to one (the issue's goal for matching:
-N = 6 at most about 3x one). Loopback only; every wait is bounded.
+Prints p50/p95 per tree, step and number of sessions, and the ratio of N sessions to one per tree;
+writes every timing to ``--out`` (JSON). ``--cycles 2`` serves the trees twice in alternating order
+(before, after, after, before) so drift in the machine's load falls on both. Loopback only; every
+wait is bounded.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
-import os
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser  # noqa: E402
+import common  # noqa: E402
+from bench_network_views import VIEW_STEPS, choose_org  # noqa: E402
 
-from tests.test_app_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _wait_healthy  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"
 IDEAS = [
     "Hydrogen production with electrolysis for ferries and fuel cells on ships",
@@ -41,107 +50,188 @@ IDEAS = [
     "Smart grid flexibility: demand response for households and heat pumps",
     "Biogas from food waste and manure as fuel for heavy transport",
 ]
-TIMEOUT_MS = 300_000
+ORG = "STIFTELSEN SINTEF"
+STEPS = ["sign_in", "match", "network"] + [name for name, _, _ in VIEW_STEPS]
+WAIT_MS = 600_000
+SHOTS: Path | None = None  # where a failed session leaves a picture of its page (--shots)
 
 
-def session(url: str, username: str, idea: str, barrier, out) -> None:
-    from playwright.sync_api import sync_playwright
+def prepare_db(work: Path, advisers: int) -> Path:
+    """A copy of the H2020 bench database with ``advisers`` adviser accounts added."""
+    from data.accounts import create_account, viewer_for
+    from data.store import PartnerStore
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(locale="nb-NO", viewport={"width": 1440, "height": 1000})
-        page.set_default_timeout(TIMEOUT_MS)
-        page.goto(url)
-        page.get_by_role("textbox", name="Brukernavn").fill(username)
-        page.get_by_role("textbox", name="Passord").fill(PASSWORD)
-        barrier.wait(timeout=TIMEOUT_MS / 1000)
+    db = work / "sessions.duckdb"
+    shutil.copy(browser.h2020_db(), db)
+    with PartnerStore(db) as store:
+        for i in range(advisers):
+            if viewer_for(store, f"bench-adviser-{i + 1}") is None:
+                create_account(store, f"bench-adviser-{i + 1}", PASSWORD, "adviser")
+    return db
+
+
+def one_session(url: str, profile: Path, username: str, idea: str, barrier: threading.Barrier,
+                view_repeats: int, out: list, errors: list) -> None:
+    try:
+        with browser.Session(url, profile, username=username) as s:
+            try:
+                _steps(s, url, username, idea, barrier, view_repeats)
+            except Exception:
+                if SHOTS is not None:
+                    SHOTS.mkdir(parents=True, exist_ok=True)
+                    s.page.screenshot(path=SHOTS / f"failed-{username}.png")
+                raise
+            out.append({"user": username, "steps": [(st.name, st.seconds) for st in s.steps]})
+    except Exception as exc:  # noqa: BLE001 - reported by the round; the others must not wait for this one
+        errors.append(f"{username}: {exc!r}")
+        barrier.abort()
+
+
+def _steps(s: browser.Session, url: str, username: str, idea: str, barrier: threading.Barrier,
+           view_repeats: int) -> None:
+    page = s.page
+    page.set_default_timeout(WAIT_MS)  # Playwright's 30 s per click is too short for six browsers on two cores
+    page.goto(url)
+    page.get_by_role("textbox", name="Brukernavn").wait_for(timeout=WAIT_MS)
+    page.get_by_role("textbox", name="Brukernavn").fill(username)
+    page.get_by_role("textbox", name="Passord").fill(PASSWORD)
+    s.settle()
+
+    def timed(name, action, done):
+        barrier.wait(timeout=WAIT_MS / 1000)
+        s.step(name, action, done)
+
+    timed("sign_in", lambda p: p.get_by_role("button", name="Logg inn").click(),
+          lambda p: p.get_by_role("textbox", name="Beskriv prosjektidéen").wait_for(timeout=WAIT_MS))
+    page.get_by_role("textbox", name="Beskriv prosjektidéen").fill(idea)
+    s.settle()
+    timed("match", lambda p: p.get_by_role("button", name="Finn partnere").click(),
+          lambda p: p.get_by_role("tab", name="Organisasjoner (").wait_for(timeout=WAIT_MS))
+    timed("network", lambda p: p.get_by_role("link", name="Nettverket").click(),
+          lambda p: p.get_by_text("Nøkkeltall").first.wait_for(timeout=WAIT_MS))
+    s.step("up to the year", lambda p: p.get_by_text("Til og med året", exact=True).click(),
+           lambda p: p.get_by_text("Alt samarbeid til og med").first.wait_for(timeout=WAIT_MS))
+    s.step("choose organisation", lambda p: choose_org(p, ORG))
+    for _ in range(view_repeats):
+        for name, label, caption in VIEW_STEPS:
+            timed(name, lambda p, label=label: p.get_by_role("radio", name=label, exact=True).click(),
+                  lambda p, caption=caption: p.get_by_text(caption).first.wait_for(timeout=WAIT_MS))
+
+
+def run_round(url: str, work: Path, n: int, view_repeats: int) -> list[dict]:
+    barrier, out, errors = threading.Barrier(n), [], []
+    stamp = time.monotonic_ns()
+    # A new text each round: the matcher keeps recent ideas' vectors, and an adviser's idea is new.
+    ideas = [f"{IDEAS[i % len(IDEAS)]} (partners wanted, bench round {stamp % 100_000}-{i})" for i in range(n)]
+    threads = [threading.Thread(target=one_session, args=(url, work / f"profile-{stamp}-{i}", f"bench-adviser-{i + 1}",
+                                                          ideas[i], barrier, view_repeats, out, errors))
+               for i in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise RuntimeError("a session failed: " + "; ".join(errors))
+    return out
+
+
+def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: int, view_repeats: int,
+          solo_repeats: int, log=print) -> list[dict]:
+    """The rounds for one code tree: rows of (tree, sessions, round, user, step, seconds)."""
+    rows = []
+    commit = subprocess.run(["git", "-C", str(tree), "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(tree), "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True).stdout.strip()
+    app_work = work / f"app-{name}-{time.monotonic_ns()}"
+    app_work.mkdir()
+    with browser.App(db, app_work, repo=tree) as app:
+        log(f"   {name}: {tree} at {commit}{' (with changes)' if dirty else ''}, pid {app.proc.pid}")
         started = time.perf_counter()
-        page.get_by_role("button", name="Logg inn").click()
-        page.get_by_role("heading", name="Finn partnere").wait_for()
-        signed_in = time.perf_counter() - started
-        page.get_by_role("textbox", name="Beskriv prosjektidéen").fill(idea)
-        barrier.wait(timeout=TIMEOUT_MS / 1000)
-        started = time.perf_counter()
-        page.get_by_role("button", name="Finn partnere").click()
-        page.get_by_role("tab", name="Organisasjoner (").wait_for()
-        page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached")
-        matched = time.perf_counter() - started
-        browser.close()
-    out.put({"user": username, "sign_in": signed_in, "match": matched})
+        run_round(app.url, app_work, 1, 1)  # warm
+        log(f"   {name}: warm round {time.perf_counter() - started:.0f} s")
+        # one session, then N, then one, ...: the rounds of each kind are spread over the time
+        plan = [1] * solo_repeats
+        for r in range(repeats):
+            plan.insert(min(len(plan), 2 * r + 1), sessions)
+        for r, n in enumerate(plan):
+            started = time.perf_counter()
+            try:
+                results = run_round(app.url, app_work, n, view_repeats)
+            except RuntimeError as exc:  # one stuck browser must not cost the other rounds: say so, go on
+                log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s) FAILED and left out: {exc}")
+                continue
+            for result in results:
+                for step, seconds in result["steps"]:
+                    if step in STEPS:
+                        rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
+                                     "user": result["user"], "step": step, "seconds": round(seconds, 3)})
+            log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s): {time.perf_counter() - started:.0f} s")
+    shutil.rmtree(app_work, ignore_errors=True)
+    return rows
 
 
-def run_round(url: str, n: int) -> list[dict]:
-    ctx = mp.get_context("spawn")
-    barrier, out = ctx.Barrier(n), ctx.Queue()
-    procs = [
-        ctx.Process(target=session, args=(url, f"bench-adviser-{i + 1}", IDEAS[i % len(IDEAS)], barrier, out))
-        for i in range(n)
-    ]
-    for p in procs:
-        p.start()
-    results = [out.get(timeout=TIMEOUT_MS / 1000 * 2) for _ in procs]
-    for p in procs:
-        p.join(timeout=60)
-    return results
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+def summarise(rows: list[dict], trees: list[str], sessions: int) -> str:
+    table = []
+    for step in STEPS:
+        for tree in trees:
+            cells = [step, tree]
+            p50 = {}
+            for n in (1, sessions):
+                values = [r["seconds"] for r in rows if r["tree"] == tree and r["step"] == step and r["sessions"] == n]
+                if not values:
+                    cells += ["", "", ""]
+                    continue
+                p50[n] = statistics.median(values)
+                cells += [len(values), f"{p50[n]:.2f}", f"{common.percentile(values, 95):.2f}"]
+            cells.append(f"{p50[sessions] / p50[1]:.1f}x" if len(p50) == 2 and p50[1] else "")
+            table.append(cells)
+    headers = ["step", "tree", "n x1", "p50 x1 s", "p95 x1 s", f"n x{sessions}", f"p50 x{sessions} s",
+               f"p95 x{sessions} s", f"x{sessions}/x1 p50"]
+    return common.table(headers, table)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--db", required=True, type=Path, help="an indexed database (e.g. the H2020 set)")
+    parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
+                        help="a code tree to serve (repeatable; default: this one, as 'this')")
     parser.add_argument("--sessions", type=int, default=6)
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=2, help="rounds of 1 and of N sessions per tree and cycle")
+    parser.add_argument("--solo-repeats", type=int, default=None,
+                        help="rounds of one session per tree and cycle (default: --repeats)")
+    parser.add_argument("--view-repeats", type=int, default=2, help="switches to each view per session and round")
+    parser.add_argument("--cycles", type=int, default=1, help="serve the trees this often, alternating the order")
+    parser.add_argument("--out", type=Path, default=None, help="write every timing here (JSON)")
+    parser.add_argument("--wait", type=float, default=600, help="seconds any one step may take")
+    parser.add_argument("--shots", type=Path, default=None, help="a failed session's page is pictured here")
+    parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="JSON",
+                        help="print the table of earlier runs' --out files together (runs nothing)")
     args = parser.parse_args()
-
-    work = Path(tempfile.mkdtemp(prefix="samspill-sessions-"))
-    db = work / "bench.duckdb"
-    shutil.copy(args.db, db)
-    cli = [str(Path(sys.executable).with_name("samspill")), "--db", str(db)]
-    for i in range(args.sessions):
-        subprocess.run(
-            [*cli, "account", "add", f"bench-adviser-{i + 1}", "--role", "adviser", "--password-stdin"],
-            input=PASSWORD + "\n", text=True, check=True, capture_output=True, cwd=ROOT,
-        )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = work / "streamlit.log"
-    env = os.environ | {"SAMSPILL_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    with open(log, "w") as handle:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(url, server, log, timeout=300)
-        run_round(url, 1)  # warm: the model, the index, the caches
-        figures: dict[int, dict[str, list[float]]] = {}
-        for _ in range(args.repeats):
-            for n in (1, args.sessions):
-                for r in run_round(url, n):
-                    for phase in ("sign_in", "match"):
-                        figures.setdefault(n, {}).setdefault(phase, []).append(r[phase])
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
-    summary = {}
-    for n, phases in figures.items():
-        for phase, values in phases.items():
-            summary[f"{phase} x{n}"] = {
-                "p50": round(statistics.median(values), 2),
-                "p95": round(percentile(values, 0.95), 2),
-                "runs": len(values),
-            }
-    for phase in ("sign_in", "match"):
-        one, many = summary[f"{phase} x1"]["p50"], summary[f"{phase} x{args.sessions}"]["p50"]
-        summary[f"{phase} ratio x{args.sessions}/x1"] = round(many / one, 2) if one else None
-    print(json.dumps(summary, indent=2))
+    if args.summarise:
+        saved = [json.loads(path.read_text()) for path in args.summarise]
+        rows = [row for run in saved for row in run["rows"]]
+        names = list(dict.fromkeys(row["tree"] for row in rows))
+        print(summarise(rows, names, saved[0]["sessions"]))
+        return
+    global WAIT_MS, SHOTS
+    WAIT_MS, SHOTS = args.wait * 1000, args.shots
+    trees = [(t.split("=", 1)[0], Path(t.split("=", 1)[1]).resolve()) for t in args.tree] or [("this", common.REPO)]
+    common.print_machine(f"{args.sessions} advisers at once in browsers (H2020), trees {[n for n, _ in trees]}")
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="samspill-sessions-") as tmp:
+        work = Path(tmp)
+        db = prepare_db(work, args.sessions)
+        for cycle in range(args.cycles):
+            for name, tree in (trees if cycle % 2 == 0 else trees[::-1]):
+                rows += serve(name, tree, db, work, args.sessions, args.repeats, args.view_repeats,
+                              args.solo_repeats if args.solo_repeats is not None else args.repeats)
+    names = [n for n, _ in trees]
+    print(summarise(rows, names, args.sessions))
+    print(f"   load average at the end {common.machine()['load']}")
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps({"machine": common.machine(), "sessions": args.sessions,
+                                        "trees": {n: str(p) for n, p in trees}, "rows": rows}, indent=1))
 
 
 if __name__ == "__main__":

@@ -86,26 +86,33 @@ def _free_port() -> int:
 
 
 class App:
-    """``streamlit run streamlit_app.py`` on a copy of ``db``, on 127.0.0.1 only."""
+    """``streamlit run streamlit_app.py`` on a copy of ``db``, on 127.0.0.1 only.
 
-    def __init__(self, db: Path, work: Path, *, env: dict[str, str] | None = None):
+    ``repo`` is the code tree to serve (default: this one); another checkout (``git worktree add``)
+    lets a bench serve the code before and after a change in one run.
+    """
+
+    def __init__(self, db: Path, work: Path, *, env: dict[str, str] | None = None, repo: Path = REPO):
         self.work = work
+        self.repo = Path(repo)
         self.db = work / "app.duckdb"
         shutil.copy(db, self.db)
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = work / "streamlit.log"
-        self.env = os.environ | {"SAMSPILL_DB": str(self.db), "PYTHONUNBUFFERED": "1"} | (env or {})
+        # PYTHONPATH: the venv's editable install points at this tree; the served tree must win.
+        self.env = os.environ | {"SAMSPILL_DB": str(self.db), "PYTHONUNBUFFERED": "1",
+                                 "PYTHONPATH": str(self.repo)} | (env or {})
         self.env.pop("SAMSPILL_MODEL", None)
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> App:
         with open(self.log, "w") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(REPO / "streamlit_app.py"), "--server.port",
+                [sys.executable, "-m", "streamlit", "run", str(self.repo / "streamlit_app.py"), "--server.port",
                  str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=self.repo, env=self.env, stdout=out, stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
