@@ -354,7 +354,7 @@ CATALOGUE: list[Case] = [
          export(graph_cli("gexf", "gexf"))),
     Case("export", "graph Kumu JSON: <script> in a name", "\\u003cscript\\u003ealert('x')\\u003c/script\\u003e",
          export(graph_cli("kumu", "json"))),
-    Case("export", "annual report HTML: <script> in a name", "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;",
+    Case("export", "annual report HTML: <script> in a name", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;",
          export(graph_cli("report", "html"))),
 ]
 
