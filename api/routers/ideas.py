@@ -31,6 +31,12 @@ def idea_json(idea) -> dict:
     return data
 
 
+def account_request_key(viewer: Viewer, request_key: str | None) -> str | None:
+    """The client's retry key, kept per account: the store looks keys up across every idea, and a
+    key another account chose (``form-1``) must store a new idea, not answer with that account's."""
+    return None if request_key is None else f"api:{viewer.username}:{request_key}"
+
+
 @router.post("", response_model=SubmittedOut, status_code=201)
 def submit(idea: IdeaIn, request: Request, viewer: Viewer = Depends(current_viewer)) -> dict:
     """Submit an idea for the advisers' inbox; answers with it and the matcher's first suggestions."""
@@ -42,7 +48,8 @@ def submit(idea: IdeaIn, request: Request, viewer: Viewer = Depends(current_view
         org_id = viewer.org_id
     stored = service.store.add_idea(
         title=idea.title, text=idea.text, submitted_by=viewer.username, org_id=org_id, contact=idea.contact,
-        wanted_kinds=idea.wanted_kinds, confidential=idea.confidential, request_key=idea.request_key,
+        wanted_kinds=idea.wanted_kinds, confidential=idea.confidential,
+        request_key=account_request_key(viewer, idea.request_key),
     )
     suggestions, notes = [], []
     try:
