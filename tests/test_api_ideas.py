@@ -114,3 +114,15 @@ def test_another_accounts_request_key_never_hands_out_its_idea(api):
     assert submit(api, "bedrift2", request_key="form-1").json()["idea"]["idea_id"] == idea["idea_id"]
     assert len(api.service.store.ideas(_adviser())) == 2
 
+
+def test_a_company_never_reads_the_advisers_notes(api):
+    # the app labels them "Notater (bare for rådgivere)" and shows them on no company page
+    idea_id = submit(api, "bedrift1").json()["idea"]["idea_id"]
+    note = "svak økonomi, sjekk før vi introduserer"
+    assert api.patch(f"/ideas/{idea_id}", json={"notes": note}, headers=api.headers_of("radgiver")).status_code == 200
+    company = api.headers_of("bedrift1")
+    assert api.get(f"/ideas/{idea_id}", headers=company).json()["notes"] == ""
+    assert [i["notes"] for i in api.get("/ideas", headers=company).json()] == [""]
+    assert submit(api, "bedrift1", request_key=None).status_code == 201
+    assert note not in api.get("/ideas", headers=company).text
+    assert api.get(f"/ideas/{idea_id}", headers=api.headers_of("radgiver")).json()["notes"] == note
