@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Kind = Literal["company", "research", "education", "public", "support", "other"]
 Lang = Literal["nb", "en"]
@@ -137,6 +137,14 @@ class OrganisationUpdate(BaseModel):
     municipality: str | None = Field(None, max_length=200)
     nace_codes: str | None = Field(None, max_length=500)
     employees: int | None = Field(None, ge=0, le=2**31 - 1)
+
+    @model_validator(mode="after")
+    def _no_null_texts(self) -> OrganisationUpdate:
+        """``{"name": null}`` reached the store as None (a 500); only the head count may be unknown."""
+        for name in sorted(self.model_fields_set - {"employees"}):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null: give a text (\"\" to empty it) or leave the field out")
+        return self
 
 
 class Me(BaseModel):

@@ -49,3 +49,19 @@ def test_bad_updates_are_one_line(api):
         answer = api.patch("/organisations/sintef", json=body, headers=api.headers_of("radgiver"))
         assert answer.status_code == 422 and words in answer.json()["detail"], (body, answer.text)
     assert api.patch("/organisations/nope", json={"region": "x"}, headers=api.headers_of("radgiver")).status_code == 404
+
+
+def test_null_for_a_text_field_is_refused_in_one_line_not_a_server_error(api):
+    # {"name": null} reached the store as None: 500 Internal Server Error (AttributeError, TypeError,
+    # or DuckDB's NOT NULL constraint for kind) with a traceback in the server's log
+    before = api.service.store.organisation("sintef")
+    for field in ("name", "kind", "country", "region", "org_number", "description", "competences",
+                  "municipality", "nace_codes"):
+        answer = api.patch("/organisations/sintef", json={field: None}, headers=api.headers_of("radgiver"))
+        assert answer.status_code == 422, (field, answer.status_code, answer.text)
+        assert field in answer.json()["detail"] and "\n" not in answer.json()["detail"]
+    assert api.service.store.organisation("sintef") == before
+    # employees may be null: the head count is not known
+    cleared = api.patch("/organisations/sintef", json={"employees": None}, headers=api.headers_of("radgiver"))
+    assert cleared.status_code == 200 and cleared.json()["employees"] is None
+
