@@ -65,3 +65,14 @@ def test_null_for_a_text_field_is_refused_in_one_line_not_a_server_error(api):
     cleared = api.patch("/organisations/sintef", json={"employees": None}, headers=api.headers_of("radgiver"))
     assert cleared.status_code == 200 and cleared.json()["employees"] is None
 
+
+def test_an_organisation_number_is_checked_as_an_import_checks_it(api):
+    before = api.service.store.organisation("sintef")
+    for bad in ("123", "923609017", "٩٢٣٦٠٩٠١٦", "<script>"):
+        answer = api.patch("/organisations/sintef", json={"org_number": bad}, headers=api.headers_of("radgiver"))
+        assert answer.status_code == 422 and "bad organisation number" in answer.json()["detail"], (bad, answer.text)
+    assert api.service.store.organisation("sintef") == before
+    good = api.patch("/organisations/sintef", json={"org_number": "923 609 016"}, headers=api.headers_of("radgiver"))
+    assert good.status_code == 200 and good.json()["org_number"] == "923609016"
+    assert api.patch("/organisations/sintef", json={"org_number": ""},
+                     headers=api.headers_of("radgiver")).json()["org_number"] == ""
