@@ -364,8 +364,11 @@ def _downloads(year: int, cumulative: bool, adviser: bool) -> None:
         st.caption(t("net.report_help"))
         internal = adviser and st.toggle(t("net.report_internal"), key="network_report_internal",
                                          help=t("net.report_internal_help"))
-        for col, fmt in zip(st.columns(len(REPORT_FORMATS)), REPORT_FORMATS, strict=True):
-            col.download_button(
+        # One row that wraps, each button as wide as its label: in three equal columns of half the
+        # page the labels were cut to "Årsrapport (P…", "Årsrapport (D…", "Årsrapport (…".
+        row = st.container(horizontal=True)
+        for fmt in REPORT_FORMATS:
+            row.download_button(
                 t("net.report_button", fmt=fmt.upper()),
                 data=functools.partial(_report, fmt, year, language, internal),
                 file_name=f"samspill-arsrapport-{year}{'-intern' if internal else ''}.{fmt}",
