@@ -75,10 +75,12 @@ def page() -> None:
         st.info(t("net.no_projects", db=store.path), icon=":material/database:")
         return
 
-    c1, c2, c3 = st.columns([3, 1.5, 3])
+    c1, c2, _ = st.columns([3, 1.5, 3])
     year = c1.select_slider(t("net.year"), options=years, value=years[-1], key="network_year")
     cumulative = c2.toggle(t("net.cumulative"), key="network_cumulative", help=t("net.cumulative_help"))
-    view_name = c3.segmented_control(
+    # A row of its own: in the third of the page it had, "One organisation" ran out of sight (English,
+    # and Norwegian at 1280 pixels), so the third view could not be chosen.
+    view_name = st.segmented_control(
         t("net.view"), options=list(VIEWS), format_func=labels(VIEWS, lambda v: t(f"net.view.{v}")),
         default="members", key=VIEW_KEY,
     ) or "members"
