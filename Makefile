@@ -1,6 +1,7 @@
 # Samspill: two commands on a fresh clone.
 #   make run   set up, load the bundled sample cluster, start the app on port 8501
-#              (make run PORT=8601, or STREAMLIT_SERVER_PORT=8601 make run)
+#              (make run PORT=8601, or STREAMLIT_SERVER_PORT=8601 make run); it listens on
+#              127.0.0.1 only (ADDRESS=0.0.0.0 to let other machines in)
 #   make test  set up, run every test
 PYTHON ?= python3
 VENV   ?= .venv
@@ -8,6 +9,8 @@ BIN    := $(VENV)/bin
 DB     ?= data/samspill.duckdb
 # PORT on the command line wins, then Streamlit's own STREAMLIT_SERVER_PORT, then 8501.
 PORT   ?= $(or $(STREAMLIT_SERVER_PORT),8501)
+# This machine only: the demo accounts share a password that the sign-in page prints.
+ADDRESS ?= 127.0.0.1
 STAMP  := $(VENV)/.samspill-installed
 
 .PHONY: setup run test bench evaluate system-packages lint clean
@@ -37,7 +40,7 @@ $(DB): | $(STAMP)
 # No source watcher (.streamlit/config.toml): serving does not need it, and on a large
 # checkout it filled the log with "Inotify queue overflowed".
 run: setup $(DB)
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.headless true --server.fileWatcherType none
+	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true --server.fileWatcherType none
 
 # Debian packages some tests use: Chromium (the real-browser test) and poppler-utils (report PDFs
 # turned into PNG pages). Installed when we can (root + apt); otherwise those tests skip and say why.

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from data.identifiers import clean_org_number
 
 Kind = Literal["company", "research", "education", "public", "support", "other"]
 Lang = Literal["nb", "en"]
@@ -137,6 +139,25 @@ class OrganisationUpdate(BaseModel):
     municipality: str | None = Field(None, max_length=200)
     nace_codes: str | None = Field(None, max_length=500)
     employees: int | None = Field(None, ge=0, le=2**31 - 1)
+
+    @field_validator("org_number")
+    @classmethod
+    def _org_number(cls, value: str | None) -> str | None:
+        """Nine digits with the mod-11 check digit, as every import checks it ("123" was stored as given)."""
+        if value is None:
+            return None
+        number, problem = clean_org_number(value)
+        if problem:
+            raise ValueError(problem)
+        return number
+
+    @model_validator(mode="after")
+    def _no_null_texts(self) -> OrganisationUpdate:
+        """``{"name": null}`` reached the store as None (a 500); only the head count may be unknown."""
+        for name in sorted(self.model_fields_set - {"employees"}):
+            if getattr(self, name) is None:
+                raise ValueError(f"{name} may not be null: give a text (\"\" to empty it) or leave the field out")
+        return self
 
 
 class Me(BaseModel):

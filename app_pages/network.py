@@ -103,10 +103,12 @@ def page() -> None:
         st.info(t("net.no_projects", db=store.path), icon=":material/database:")
         return
 
-    c1, c2, c3 = st.columns([3, 1.5, 3])
+    c1, c2, _ = st.columns([3, 1.5, 3])
     year = c1.select_slider(t("net.year"), options=years, value=years[-1], key="network_year")
     cumulative = c2.toggle(t("net.cumulative"), key="network_cumulative", help=t("net.cumulative_help"))
-    view_name = c3.segmented_control(
+    # A row of its own: in the third of the page it had, "One organisation" ran out of sight (English,
+    # and Norwegian at 1280 pixels), so the third view could not be chosen.
+    view_name = st.segmented_control(
         t("net.view"), options=list(VIEWS), format_func=labels(VIEWS, lambda v: t(f"net.view.{v}")),
         default="members", key=VIEW_KEY,
     ) or "members"
@@ -402,8 +404,11 @@ def _downloads(year: int, cumulative: bool, adviser: bool) -> None:
         st.caption(t("net.report_help"))
         internal = adviser and st.toggle(t("net.report_internal"), key="network_report_internal",
                                          help=t("net.report_internal_help"))
-        for col, fmt in zip(st.columns(len(REPORT_FORMATS)), REPORT_FORMATS, strict=True):
-            col.download_button(
+        # One row that wraps, each button as wide as its label: in three equal columns of half the
+        # page the labels were cut to "Årsrapport (P…", "Årsrapport (D…", "Årsrapport (…".
+        row = st.container(horizontal=True)
+        for fmt in REPORT_FORMATS:
+            row.download_button(
                 t("net.report_button", fmt=fmt.upper()),
                 data=functools.partial(_report, fmt, year, language, internal),
                 file_name=f"samspill-arsrapport-{year}{'-intern' if internal else ''}.{fmt}",

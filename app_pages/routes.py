@@ -80,7 +80,7 @@ def _not_for_your_role(adviser: bool) -> None:
     st.title(t("links.not_for_you_title"))
     st.info(t("links.companies_only" if adviser else "links.not_for_you"), icon=":material/lock:")
     idea = st.query_params.get("idea")
-    if idea and idea.isdigit():  # a link to an idea made by the other role: the idea's page for this one
+    if idea and _plain_number(idea):  # a link to an idea made by the other role: the idea's page for this one
         target, label, icon = ("inbox", "links.idea_in_inbox", ":material/inbox:") if adviser else (
             "my_ideas", "links.idea_in_my_ideas", ":material/list_alt:")
         st.page_link(page(target), label=t(label, id=idea), query_params={"idea": idea}, icon=icon)
@@ -102,4 +102,10 @@ def link(name: str, **params) -> str:
 def query_int(name: str) -> int | None:
     """A whole-number query parameter (``?idea=12``), or None when absent or not a number."""
     value = st.query_params.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return int(value) if _plain_number(value) else None
+
+
+def _plain_number(value: str) -> bool:
+    """ASCII digits 0-9 only, fewer than ten: ``str.isdigit`` also says yes to ``²`` (which ``int``
+    refuses with a traceback) and to other scripts' digits, which no link of ours carries."""
+    return value.isascii() and value.isdigit() and len(value) < 10

@@ -96,3 +96,33 @@ def test_bad_ideas_are_refused_in_one_line_and_nothing_is_stored(api, change, wo
     assert answer.status_code == 422, answer.text
     assert words in answer.json()["detail"] and "\n" not in answer.json()["detail"]
     assert api.service.store.ideas(_adviser()) == []
+
+
+def test_another_accounts_request_key_never_hands_out_its_idea(api):
+    # request keys are chosen by the client ("form-2f9c1e" in the README): one company reusing a key
+    # another has used must get its own idea stored, never the other company's confidential one
+    secret = "Hemmelig: vi vil elektrifisere fôrflåtene med hydrogen fra Tjeldbergodden."
+    first = submit(api, "bedrift1", text=secret, request_key="form-1")
+    assert first.status_code == 201, first.text
+    other = submit(api, "bedrift2", request_key="form-1")
+    assert other.status_code == 201, other.text
+    idea = other.json()["idea"]
+    assert idea["idea_id"] != first.json()["idea"]["idea_id"]
+    assert idea["submitted_by"] == "bedrift2" and secret not in other.text
+    # each account's own retry still answers with its own first idea
+    assert submit(api, "bedrift1", request_key="form-1").json()["idea"]["idea_id"] == first.json()["idea"]["idea_id"]
+    assert submit(api, "bedrift2", request_key="form-1").json()["idea"]["idea_id"] == idea["idea_id"]
+    assert len(api.service.store.ideas(_adviser())) == 2
+
+
+def test_a_company_never_reads_the_advisers_notes(api):
+    # the app labels them "Notater (bare for rådgivere)" and shows them on no company page
+    idea_id = submit(api, "bedrift1").json()["idea"]["idea_id"]
+    note = "svak økonomi, sjekk før vi introduserer"
+    assert api.patch(f"/ideas/{idea_id}", json={"notes": note}, headers=api.headers_of("radgiver")).status_code == 200
+    company = api.headers_of("bedrift1")
+    assert api.get(f"/ideas/{idea_id}", headers=company).json()["notes"] == ""
+    assert [i["notes"] for i in api.get("/ideas", headers=company).json()] == [""]
+    assert submit(api, "bedrift1", request_key=None).status_code == 201
+    assert note not in api.get("/ideas", headers=company).text
+    assert api.get(f"/ideas/{idea_id}", headers=api.headers_of("radgiver")).json()["notes"] == note

@@ -49,3 +49,30 @@ def test_bad_updates_are_one_line(api):
         answer = api.patch("/organisations/sintef", json=body, headers=api.headers_of("radgiver"))
         assert answer.status_code == 422 and words in answer.json()["detail"], (body, answer.text)
     assert api.patch("/organisations/nope", json={"region": "x"}, headers=api.headers_of("radgiver")).status_code == 404
+
+
+def test_null_for_a_text_field_is_refused_in_one_line_not_a_server_error(api):
+    # {"name": null} reached the store as None: 500 Internal Server Error (AttributeError, TypeError,
+    # or DuckDB's NOT NULL constraint for kind) with a traceback in the server's log
+    before = api.service.store.organisation("sintef")
+    for field in ("name", "kind", "country", "region", "org_number", "description", "competences",
+                  "municipality", "nace_codes"):
+        answer = api.patch("/organisations/sintef", json={field: None}, headers=api.headers_of("radgiver"))
+        assert answer.status_code == 422, (field, answer.status_code, answer.text)
+        assert field in answer.json()["detail"] and "\n" not in answer.json()["detail"]
+    assert api.service.store.organisation("sintef") == before
+    # employees may be null: the head count is not known
+    cleared = api.patch("/organisations/sintef", json={"employees": None}, headers=api.headers_of("radgiver"))
+    assert cleared.status_code == 200 and cleared.json()["employees"] is None
+
+
+def test_an_organisation_number_is_checked_as_an_import_checks_it(api):
+    before = api.service.store.organisation("sintef")
+    for bad in ("123", "923609017", "٩٢٣٦٠٩٠١٦", "<script>"):
+        answer = api.patch("/organisations/sintef", json={"org_number": bad}, headers=api.headers_of("radgiver"))
+        assert answer.status_code == 422 and "bad organisation number" in answer.json()["detail"], (bad, answer.text)
+    assert api.service.store.organisation("sintef") == before
+    good = api.patch("/organisations/sintef", json={"org_number": "923 609 016"}, headers=api.headers_of("radgiver"))
+    assert good.status_code == 200 and good.json()["org_number"] == "923609016"
+    assert api.patch("/organisations/sintef", json={"org_number": ""},
+                     headers=api.headers_of("radgiver")).json()["org_number"] == ""

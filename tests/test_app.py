@@ -800,3 +800,15 @@ def test_introducing_from_find_partners_needs_a_company(app_db):
     ok(at.run())
     assert any("Elektrisk Sjø AS: introduksjon foreslått" in e.value for e in at.toast)
     assert at.button(key="find_partners_intro_elektrisk-sjo").label == "foreslått"
+
+
+def test_the_report_buttons_are_not_squeezed_into_columns(app_db):
+    # three equal columns in half the page cut the labels to "Årsrapport (P…", "Årsrapport (D…" and
+    # "Årsrapport (…" in a 1440-pixel window: which one is the PDF could not be read
+    at = sign_in("radgiver")
+    goto(at, "network")
+    reports = [d.label for d in at.get("download_button") if d.label.startswith("Årsrapport")]
+    assert reports == ["Årsrapport (PDF)", "Årsrapport (DOCX)", "Årsrapport (HTML)"]
+    for column in at.columns:  # the downloads' half of the page holds all three; no column holds one alone
+        held = {d.label for d in column.get("download_button")} & set(reports)
+        assert held in (set(), set(reports)), held

@@ -512,3 +512,34 @@ def _story(url: str, page, box: _Mailbox) -> None:
     page.get_by_text("have met").first.wait_for()
     _settle(page)
     _shot(page, "story_7_my_ideas_en.png")
+
+
+# Buttons and choices whose label is wider than the room they got: Streamlit cuts them ("Annual repor…")
+# or lets them run out of their column ("One organisati"), and the reader cannot tell them apart.
+_CUT_OFF = """() => {
+  const out = [];
+  const controls = '[data-testid="stButtonGroup"], [data-testid="stDownloadButton"] button';
+  for (const el of document.querySelectorAll(controls)) {
+    const box = el.getBoundingClientRect();
+    const column = el.closest('[data-testid="stColumn"]');
+    const room = column ? Math.min(box.right, column.getBoundingClientRect().right) : box.right;
+    const cut = [el, ...el.querySelectorAll('*')].some(
+      e => (e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1) || e.getBoundingClientRect().right > room + 1);
+    if (cut) out.push(el.innerText.replace(/\\s+/g, ' ').trim());
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("width", [1440, 1280])
+def test_browser_network_controls_are_not_cut_off_in_either_language(server, page, width):
+    url, _ = server
+    page.set_viewport_size({"width": width, "height": 1000})
+    _sign_in(page, url, "radgiver")
+    for language, heading in (("Norsk", "Nøkkeltall"), ("English", "Key figures")):
+        _language(page, language)
+        page.goto(f"{url}/nettverk")
+        page.get_by_text(heading).first.wait_for(timeout=SLOW)
+        _settle(page)
+        _no_exception(page)
+        assert page.evaluate(_CUT_OFF) == [], (language, width)

@@ -25,10 +25,19 @@ logger = logging.getLogger(__name__)
 FIRST_SUGGESTIONS = 5
 
 
-def idea_json(idea) -> dict:
+def idea_json(idea, viewer: Viewer) -> dict:
+    """An idea as the viewer may read it: the advisers' notes are for advisers only (as in the app)."""
     data = asdict(idea)
     data["created_at"] = str(data["created_at"])
+    if not viewer.is_adviser:
+        data["notes"] = ""
     return data
+
+
+def account_request_key(viewer: Viewer, request_key: str | None) -> str | None:
+    """The client's retry key, kept per account: the store looks keys up across every idea, and a
+    key another account chose (``form-1``) must store a new idea, not answer with that account's."""
+    return None if request_key is None else f"api:{viewer.username}:{request_key}"
 
 
 @router.post("", response_model=SubmittedOut, status_code=201)
@@ -42,7 +51,8 @@ def submit(idea: IdeaIn, request: Request, viewer: Viewer = Depends(current_view
         org_id = viewer.org_id
     stored = service.store.add_idea(
         title=idea.title, text=idea.text, submitted_by=viewer.username, org_id=org_id, contact=idea.contact,
-        wanted_kinds=idea.wanted_kinds, confidential=idea.confidential, request_key=idea.request_key,
+        wanted_kinds=idea.wanted_kinds, confidential=idea.confidential,
+        request_key=account_request_key(viewer, idea.request_key),
     )
     suggestions, notes = [], []
     try:
@@ -57,21 +67,23 @@ def submit(idea: IdeaIn, request: Request, viewer: Viewer = Depends(current_view
     except (MatchingError, StoreError) as exc:  # the idea is stored: say why there are no suggestions
         notes.append(f"no suggestions: {exc}")
         logger.warning("suggestions for idea %s failed: %s", stored.idea_id, type(exc).__name__)
-    return {"idea": idea_json(stored), "suggestions": suggestions, "notes": notes}
+    return {"idea": idea_json(stored, viewer), "suggestions": suggestions, "notes": notes}
 
 
 @router.get("", response_model=list[IdeaOut])
 def list_ideas(request: Request, viewer: Viewer = Depends(current_viewer)) -> list[dict]:
     """The ideas this token's account may read, newest first."""
-    return [idea_json(i) for i in request.app.state.service.store.ideas(viewer)]
+    return [idea_json(i, viewer) for i in request.app.state.service.store.ideas(viewer)]
 
 
 @router.get("/{idea_id}", response_model=IdeaOut)
 def get_idea(idea_id: int, request: Request, viewer: Viewer = Depends(current_viewer)) -> dict:
-    return idea_json(request.app.state.service.store.idea(idea_id, viewer))
+    return idea_json(request.app.state.service.store.idea(idea_id, viewer), viewer)
 
 
 @router.patch("/{idea_id}", response_model=IdeaOut)
 def update_idea(idea_id: int, update: IdeaUpdate, request: Request, viewer: Viewer = Depends(adviser)) -> dict:
     """Set an idea's status or notes (advisers)."""
-    return idea_json(request.app.state.service.store.update_idea(idea_id, status=update.status, notes=update.notes))
+    return idea_json(
+        request.app.state.service.store.update_idea(idea_id, status=update.status, notes=update.notes), viewer
+    )
