@@ -154,6 +154,20 @@ def test_the_store_answers_each_viewer_as_the_app_does(app_db):
                     assert "ZQX" not in str(exc)
 
 
+def test_a_request_key_returns_an_idea_only_to_the_account_that_sent_it(tmp_path):
+    """A retry with the same key is safe for its sender; another account's use of it is refused and
+    tells nothing about the first idea (the API answered bedrift2 with bedrift1's idea before)."""
+    from data.store import StoreError
+
+    with PartnerStore(tmp_path / "keys.duckdb") as store:
+        first = store.add_idea(title="Idé ZQXA1", text="Hemmelig", submitted_by="bedrift1", request_key="form-1")
+        assert store.add_idea(title="Igjen", text="Igjen", submitted_by="bedrift1", request_key="form-1") == first
+        with pytest.raises(StoreError, match="used by another account") as refused:
+            store.add_idea(title="Min", text="Min", submitted_by="bedrift2", request_key="form-1")
+        assert "ZQX" not in str(refused.value) and "Hemmelig" not in str(refused.value)
+        assert [i.idea_id for i in store.ideas(Viewer("radgiver", "adviser"))] == [first.idea_id]
+
+
 def test_no_idea_text_or_password_in_logs_or_command_output(app_db, tmp_path, caplog, capfd):
     caplog.set_level(logging.DEBUG)
     outputs = []  # commands first: the app then holds the file for the rest of this process

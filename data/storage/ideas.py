@@ -26,7 +26,7 @@ INSERT_IDEA = """
 SELECT_IDEA = f"SELECT {IDEA_COLUMNS} FROM ideas WHERE idea_id = ?"
 SELECT_IDEAS = f"SELECT {IDEA_COLUMNS} FROM ideas"
 VISIBLE_TO_COMPANY = " WHERE submitted_by = ? OR (org_id IS NOT NULL AND org_id = ?)"
-SELECT_IDEA_BY_KEY = "SELECT idea_id FROM ideas WHERE request_key = ?"
+SELECT_IDEA_BY_KEY = "SELECT idea_id, submitted_by FROM ideas WHERE request_key = ?"
 SELECT_IDEA_EXISTS = "SELECT 1 FROM ideas WHERE idea_id = ?"
 UPDATE_STATUS = "UPDATE ideas SET status = ? WHERE idea_id = ?"
 MARK_IN_PROGRESS = "UPDATE ideas SET status = 'in_progress' WHERE idea_id = ? AND status = 'new'"
@@ -75,10 +75,16 @@ def add_idea(
     confidential: bool,
     request_key: str | None,
 ) -> Idea:
-    """Store a checked idea; a repeated ``request_key`` returns the first idea instead."""
+    """Store a checked idea; the same submitter's repeated ``request_key`` returns the first idea instead.
+
+    A key another account has used is refused: a retry is safe only for the one who sent the idea,
+    and the idea behind another's key is none of the caller's business.
+    """
     if request_key is not None:
         row = cur.execute(SELECT_IDEA_BY_KEY, [request_key]).fetchone()
         if row is not None:
+            if row[1] != submitted_by:
+                raise StoreError("this request key has been used by another account; send a new one")
             return idea_from_row(cur.execute(SELECT_IDEA, [row[0]]).fetchone())
     if org_id is not None and not has_organisation(cur, org_id):
         raise OrganisationNotFound(f"no organisation with id {org_id!r}")
