@@ -44,6 +44,9 @@ with st.sidebar:
         st.html("".join(scripts), unsafe_allow_javascript=True, width=1)
 
 try:
-    st.navigation(routes.pages_for(viewer)).run()
+    navigation = st.navigation(routes.pages_for(viewer))
+    if viewer is not None:
+        routes.restore_query_after_sign_in()
+    navigation.run()
 except StoreError as exc:  # the app holds the file only while it works: a command may have held it too long
     st.error(t("error.library", message=str(exc)), icon=":material/database:")

@@ -96,7 +96,40 @@ def link(name: str, **params) -> str:
     tail = base.rsplit("/", 1)
     if len(tail) == 2 and tail[1] in {p[3] for p in _PAGES.values()}:
         base = tail[0]
-    return f"{base}/{url_path(name)}{query}"
+    # Streamlit serves the default page only at "/": its own path answers "Page not found" to a
+    # signed-in adviser. Signed out, "/" is the sign-in page, and the query outlives signing in.
+    path = "" if name == ADVISER_PAGES[0] else url_path(name)
+    return f"{base}/{path}{query}"
+
+
+#: session-state key of a link's query while its reader signs in
+_QUERY_AT_SIGN_IN = "routes_query_at_sign_in"
+#: runs after signing in during which that query is put back if dropped (the page change takes two)
+_RUNS_TO_WATCH = 3
+
+
+def keep_query_through_sign_in() -> None:
+    """Remember the link's query (``?shortlist=...``) as the sign-in page hands over to the real one.
+
+    Streamlit drops the query when the page behind a URL changes, and signing in changes it: the
+    first run after signing in still has it, the browser's next one has lost it.
+    """
+    st.session_state[_QUERY_AT_SIGN_IN] = (st.query_params.to_dict(), _RUNS_TO_WATCH)
+
+
+def restore_query_after_sign_in() -> None:
+    """Put back the query kept by :func:`keep_query_through_sign_in` (after ``st.navigation``)."""
+    kept = st.session_state.get(_QUERY_AT_SIGN_IN)
+    if kept is None:
+        return
+    query, runs = kept
+    if query and not st.query_params.to_dict():
+        st.query_params.from_dict(query)
+        del st.session_state[_QUERY_AT_SIGN_IN]
+    elif runs <= 1 or not query:
+        del st.session_state[_QUERY_AT_SIGN_IN]
+    else:
+        st.session_state[_QUERY_AT_SIGN_IN] = (query, runs - 1)
 
 
 def query_int(name: str) -> int | None:

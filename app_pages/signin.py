@@ -7,7 +7,7 @@ import importlib.util
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from app_pages import auth
+from app_pages import auth, routes
 from app_pages.common import md
 from app_pages.i18n import number, t
 from app_pages.resources import get_store
@@ -54,6 +54,7 @@ def page() -> None:
         elif auth.sign_in(store, username, password) is None:
             st.error(t("signin.failed"))
         else:
+            routes.keep_query_through_sign_in()
             st.rerun()
 
     if _demo_active(store.path):

@@ -689,6 +689,7 @@ def test_a_shortlist_has_a_link_that_opens_it_for_advisers(app_db, lang, title, 
     at.button(key="find_partners_share").click()
     ok(at.run())
     link = next(c.value for c in at.code if "shortlist=" in c.value)
+    assert link.startswith("/?shortlist=")  # the advisers' start page lives at "/" (its own path is "not found")
     shortlist_id = link.split("shortlist=")[1]
 
     colleague = sign_in("radgiver")

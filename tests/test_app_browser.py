@@ -205,6 +205,36 @@ def test_browser_submit_idea_find_partners_network(server, page):
     assert _foreign_requests(page.context.requested, url) == []
 
 
+def test_browser_a_shared_shortlist_link_opens_before_and_after_signing_in(server, page):
+    """The link the app makes for a shortlist (routes.link: "/?shortlist=...", tested in test_app.py)
+    asks a signed-out adviser to sign in, then shows the shortlist, and still does after a reload."""
+    from data.models import Viewer
+    from data.shortlists import ShortlistItem, save_shortlist
+    from data.store import PartnerStore
+
+    url, log = server
+    with PartnerStore(log.parent / "app.duckdb") as store:  # beside the running app, as a colleague's share
+        shortlist_id = save_shortlist(store, Viewer("kollega", "adviser"),
+                                      [ShortlistItem("sintef", "SINTEF", "research", 0.9, ("Hydrogen",))],
+                                      subject="Fôrflåter")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        page.goto(f"{url}/?shortlist={shortlist_id}")
+        page.get_by_role("textbox", name="Brukernavn").fill("radgiver")
+        page.get_by_role("textbox", name="Passord").fill(DEMO_PASSWORD)
+        page.get_by_role("button", name="Logg inn").click()
+        page.get_by_text("Delt kortliste").first.wait_for(timeout=60_000)
+        page.reload()
+        page.get_by_text("Delt kortliste").first.wait_for(timeout=60_000)
+        _settle(page)
+        _no_exception(page)
+        assert page.get_by_text("Page not found").count() == 0
+        assert "shortlist=" in page.url
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "failure_shortlist_link.png", full_page=True)
+        raise
+
+
 def _journey(server, page) -> None:
 
     # A company submits an idea.
