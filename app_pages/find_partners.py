@@ -434,7 +434,8 @@ def _shortlist_table(rows, subject: str, *, key: str) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         t("fp.download_csv"),
-        data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",").encode("utf-8-sig"),
+        data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",",
+                    decimal="," if lang() == "nb" else ".").encode("utf-8-sig"),
         file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key=f"{key}_csv",
         icon=":material/table:", on_click="ignore",
     )

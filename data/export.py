@@ -139,21 +139,30 @@ def to_csv(
     *,
     headers: Mapping[str, str] | None = None,
     delimiter: str = ",",
+    decimal: str = ".",
 ) -> str:
     """Rows as CSV text (``\\r\\n`` line ends, every cell neutralised, headers too).
 
-    Encode with ``utf-8-sig`` for Excel to read æ, ø and å.
+    Encode with ``utf-8-sig`` for Excel to read æ, ø and å. A Norwegian Excel splits on ``;`` and
+    reads ``0,5`` as a number (``0.5`` as text): ``delimiter=";", decimal=","``.
 
     >>> to_csv([{"name": "=1+1", "score": 0.5}], ["name", "score"])
     "name,score\\r\\n'=1+1,0.5\\r\\n"
+    >>> to_csv([{"name": "Fisk AS", "score": 0.934}], ["name", "score"], delimiter=";", decimal=",")
+    'name;score\\r\\nFisk AS;0,934\\r\\n'
     """
     headers = headers or {}
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([neutralise_cell(headers.get(c, c)) for c in columns])
     for row in rows:
-        writer.writerow([neutralise_cell(row.get(c, "")) for c in columns])
+        writer.writerow([neutralise_cell(_decimal(row.get(c, ""), decimal)) for c in columns])
     return out.getvalue()
+
+
+def _decimal(value: object, decimal: str) -> object:
+    """A float written with the reader's decimal sign; anything else as it is."""
+    return str(value).replace(".", decimal) if isinstance(value, float) and decimal != "." else value
 
 
 _PAGE = """<!DOCTYPE html>
