@@ -487,3 +487,16 @@ def test_name_ids_match_the_interchange_set(name, expected):
 def test_name_ids_of_names_without_latin_letters():
     assert normalise_name("Институт") == "ИНСТИТУТ"
     assert name_id(" - ") == ""
+
+
+def test_a_refused_contact_names_its_own_column_and_reads_in_either_language(store, tmp_path):
+    from data.importers.messages import describe
+
+    path = write_csv(tmp_path / "organisations.csv", ["org_id", "name", "contact_name", "contact_email"],
+                     [["fisk", "Fisk AS", "Kari Nordmann", "kari(at)example.no"]])
+    with pytest.raises(ImportFileError) as refused:
+        import_path(store, path)
+    assert "column contact_email" in str(refused.value)
+    assert "Ugyldig e-postadresse «kari(at)example.no»" in describe(refused.value, "nb")
+    assert "kari(at)example.no" in describe(refused.value, "en") and "Ugyldig" not in describe(refused.value, "en")
+    assert store.counts()["organisations"] == 0

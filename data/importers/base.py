@@ -62,6 +62,8 @@ class Location:
 class Problem:
     where: Location
     message: str
+    #: the library's own refusal behind the message (data.refusals.Refused), worded in any language
+    refused: object = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}"
@@ -104,8 +106,8 @@ class Problems:
     def __init__(self) -> None:
         self.items: list[Problem] = []
 
-    def add(self, where: Location, message: str) -> None:
-        self.items.append(Problem(where, message))
+    def add(self, where: Location, message: str, refused: object = None) -> None:
+        self.items.append(Problem(where, message, refused))
 
     def __bool__(self) -> bool:
         return bool(self.items)

@@ -285,6 +285,7 @@ def _inferred_kind(name: str, country: str, org_number: str, nace_codes: str, *,
 def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...]:
     """The contact persons of one row: the contact columns split at ``;``, position by position."""
     from data.contacts import check_contacts
+    from data.refusals import Refused
     from data.store import StoreError
 
     columns = {c: [x.strip() for x in v.get(c, "").split(";")] for c in CONTACT_COLUMNS}
@@ -292,9 +293,16 @@ def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...
     people = [Contact(*(columns[c][i] if i < len(columns[c]) else "" for c in CONTACT_COLUMNS)) for i in range(n)]
     try:
         return check_contacts(people)
+    except Refused as exc:
+        ctx.problems.add(where.at(_CONTACT_COLUMN_OF.get(exc.key, "contact_name")), str(exc), exc)
+        return ()
     except StoreError as exc:
         ctx.problems.add(where.at("contact_name"), str(exc))
         return ()
+
+
+#: the column a refused contact points at (the name for anything else)
+_CONTACT_COLUMN_OF = {"contacts.bad_email": "contact_email", "contacts.bad_phone": "contact_phone"}
 
 
 def _projects(table: Table, header: dict[str, int], batch: Batch, ctx: ParseContext) -> None:

@@ -78,6 +78,10 @@ def where(location: Location, lang: str) -> str:
 def describe_problem(problem: Problem, lang: str) -> str:
     """One problem, its place and what is wrong, in ``lang`` (English words when the message is not known)."""
     text = problem.message
+    if problem.refused is not None:  # worded by the library in every language already
+        place = where(problem.where, lang)
+        text = problem.refused.message(lang)
+        return f"{place}: {text}" if place else text
     for pattern, key in _PATTERNS:
         found = pattern.search(text)
         if found:
