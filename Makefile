@@ -39,8 +39,9 @@ $(DB): | $(STAMP)
 
 # No source watcher (.streamlit/config.toml): serving does not need it, and on a large
 # checkout it filled the log with "Inotify queue overflowed".
+# The sample cluster's own name, logo and colours on its report, unless SAMSPILL_CLUSTER names another.
 run: setup $(DB)
-	$(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true --server.fileWatcherType none
+	SAMSPILL_CLUSTER=$${SAMSPILL_CLUSTER:-data/sample/cluster.toml} $(BIN)/streamlit run streamlit_app.py --server.port $(PORT) --server.address $(ADDRESS) --server.headless true --server.fileWatcherType none
 
 # Debian packages some tests use: Chromium (the real-browser test) and poppler-utils (report PDFs
 # turned into PNG pages). Installed when we can (root + apt); otherwise those tests skip and say why.
