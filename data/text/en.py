@@ -446,7 +446,7 @@ STRINGS: dict[str, str] = {
     "rep.community_around": "Around {names}",
     "rep.new_ties": "New collaborations in {year}",
     "rep.new_ties_intro": "{n} pairs worked together for the first time. Here are {shown} of them, those with the most joint projects first.",
-    "rep.kinds": "Collaboration across kinds",
+    "rep.kinds": "Collaboration between kinds of organisation",
     "rep.kinds_intro": "Collaborative ties in projects that started in {year}, by the kinds of organisation they link.",
     "rep.growth": "Year by year",
     "rep.growth_intro": "Each bar chart shows one figure for every year from {first} to {year}.",

@@ -450,7 +450,7 @@ STRINGS: dict[str, str] = {
     "rep.community_around": "Rundt {names}",
     "rep.new_ties": "Nye samarbeid i {year}",
     "rep.new_ties_intro": "{n} par samarbeidet for første gang. Her er {shown} av dem, de med flest felles prosjekter først.",
-    "rep.kinds": "Samarbeid på tvers av typer",
+    "rep.kinds": "Samarbeid mellom typer aktører",
     "rep.kinds_intro": "Samarbeidsrelasjoner i prosjekter som startet i {year}, etter hvilke typer aktører de knytter sammen.",
     "rep.growth": "Utviklingen år for år",
     "rep.growth_intro": "Hvert stolpediagram viser ett tall for hvert år fra {first} til {year}.",
