@@ -175,6 +175,11 @@ class Matcher:
             lang=query.lang or self.lang,
         )
         organisations = tuple(explainer.suggestion(r) for r in top)
+        # A filter value nobody has (a typo, a city for a county) would otherwise answer with silence.
+        for attribute, wanted in (("region", query.regions), ("country", query.countries)):
+            for value in wanted:
+                if not len(index.rows_where(attribute, value)):
+                    notes = [*notes, phrase(query.lang or self.lang, f"no_{attribute}", value=value[:80])]
         # Teams come from every kind: a company's best partner is often of a kind the list was not filtered to.
         pool_allowed = _allowed(index, MatchQuery(query.text, exclude=query.exclude), as_row) & evidence.has_signal
         pool = rank.top_k(evidence.scores, teams.POOL_SIZE, pool_allowed)

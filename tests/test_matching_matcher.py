@@ -87,6 +87,14 @@ def test_several_kinds_and_regions_at_once(matcher):
     assert "salmon" not in ids(regions)  # Nordland
 
 
+def test_a_region_or_country_nobody_has_is_said_not_silent(matcher):
+    result = matcher.match("hydrogen", regions=("Trondheim",), countries=("ZZ",))
+    assert result.organisations == ()
+    assert "No organisation has the region “Trondheim”" in result.notes
+    assert "No organisation has the country “ZZ”" in result.notes
+    assert not any("No organisation" in n for n in matcher.match("hydrogen", regions=("trøndelag",)).notes)
+
+
 def test_unknown_kind_is_refused(matcher):
     with pytest.raises(MatchingError, match="unknown kind 'university'"):
         matcher.match("hydrogen", kinds=("research", "university"))

@@ -356,6 +356,8 @@ STRINGS: dict[str, str] = {
     "match.plural_gang": "s",
     "match.plural_par": "s",
     "match.truncated": "The idea was {n:,} characters long; only the first {limit:,} were used",
+    "match.no_region": "No organisation has the region “{value}”",
+    "match.no_country": "No organisation has the country “{value}”",
     "match.score_scale": "Score: 1.00 is the best fit for this idea; the others are measured against it",
     "language.nb": "Norwegian",
     "language.en": "English",

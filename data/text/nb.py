@@ -360,6 +360,8 @@ STRINGS: dict[str, str] = {
     "match.plural_gang": "er",
     "match.plural_par": "",
     "match.truncated": "Idéen var {n:,} tegn lang; bare de første {limit:,} ble brukt",
+    "match.no_region": "Ingen aktør har regionen «{value}»",
+    "match.no_country": "Ingen aktør har landet «{value}»",
     "match.score_scale": "Poeng: 1,00 er den som passer best til denne idéen; de andre er målt mot den",
     "language.nb": "norsk",
     "language.en": "engelsk",
