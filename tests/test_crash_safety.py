@@ -160,7 +160,10 @@ def measure(out: Path, *args: str, zygote: Zygote) -> tuple[float, float]:
     done = w.wait_for("ack ")
     writing = w.wait_for("writing")
     w.finish()
-    return done, done - writing
+    assert done is not None, f"the unkilled worker never committed: {w.lines()} {w.errors()}"
+    # Seen once on a loaded machine: the ack without its "writing" line; then the whole run is
+    # the window the kills aim at (they only choose where to strike).
+    return done, done - (writing if writing is not None else 0.0)
 
 
 def kill_round(worker: Worker, rng: random.Random, duration: float, write_time: float) -> bool:
@@ -280,7 +283,11 @@ def test_killed_reindex_with_the_real_model(tmp_path, sample_db_file, real_embed
     try:
         _edit_profiles(db, rng, 20, "e5-warm")
         duration, write_time = measure(tmp_path / "e5-warm.out", "index", str(db), "e5", zygote=heavy)
-        for r in range(REAL_MODEL_ROUNDS):
+        rounds = 0
+        # On a loaded machine a round can end before its kill lands: go on (up to three times the
+        # rounds) until two kills have landed, so the test always checks what it is named for.
+        while rounds < REAL_MODEL_ROUNDS or (kills < 2 and rounds < 3 * REAL_MODEL_ROUNDS):
+            r, rounds = rounds, rounds + 1
             stale_before = _edit_profiles(db, rng, 20, f"e5-{r}")
             worker = Worker(tmp_path / f"e5-{r}.out", "index", str(db), "e5", zygote=heavy)
             kills += kill_round(worker, rng, duration, write_time)
@@ -298,8 +305,8 @@ def test_killed_reindex_with_the_real_model(tmp_path, sample_db_file, real_embed
     with PartnerStore(db) as store:
         index_store(store, real_embedder)
     assert CliRunner().invoke(main, ["--db", str(db), "check"]).exit_code == 0
-    assert kills >= 2
-    record_figures("crash_index_real_model", {"rounds": REAL_MODEL_ROUNDS, "kills": kills,
+    assert kills >= 2, f"{kills} kills landed in {rounds} rounds"
+    record_figures("crash_index_real_model", {"rounds": rounds, "kills": kills,
                                               "all": results["all"], "none": results["none"],
                                               "phases": dict(phases)})
 
