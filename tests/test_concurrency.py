@@ -79,12 +79,12 @@ def run_threads(store: PartnerStore, matcher: Matcher, seconds: float, *, seed: 
     company_a = Viewer(COMPANY_A[0], "company", COMPANY_A[2])
 
     def submitter(n: int, rng: random.Random) -> None:
-        mine: list[str] = []
+        mine: list[tuple[str, tuple]] = []
         i = 0
         while time.monotonic() < deadline:
-            if mine and rng.random() < 0.15:  # a retried request (double click, reconnect): same key
-                key = rng.choice(mine)
-                idea = store.add_idea(title="retry", text="retry", submitted_by="x", request_key=key)
+            if mine and rng.random() < 0.15:  # a retried request (double click, reconnect): same key, same sender
+                key, sender = rng.choice(mine)
+                idea = store.add_idea(title="retry", text="retry", submitted_by=sender[0], request_key=key)
                 with ledger.lock:
                     ledger.retries += 1
                 assert idea.idea_id == ledger.ideas[key], f"retry of {key} gave idea {idea.idea_id}"
@@ -97,7 +97,7 @@ def run_threads(store: PartnerStore, matcher: Matcher, seconds: float, *, seed: 
             )
             with ledger.lock:
                 ledger.ideas[key] = idea.idea_id
-            mine.append(key)
+            mine.append((key, who))
             i += 1
 
     def editor(n: int, rng: random.Random) -> None:
