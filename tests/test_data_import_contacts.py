@@ -75,7 +75,7 @@ def test_contacts_and_website_come_in_with_the_organisations(store, tmp_path):
 
 def test_a_bad_contact_refuses_the_file_and_changes_nothing(store, tmp_path):
     text = "org_id,name,contact_name,contact_email\nhavlys,Havlys AS,Siri Lys,siri(at)havlys\n"
-    with pytest.raises(ImportFileError, match="row 1.*column contact_name.*siri\\(at\\)havlys"):
+    with pytest.raises(ImportFileError, match="row 1.*column contact_email.*siri\\(at\\)havlys"):
         import_path(store, write(tmp_path / "organisations.csv", text))
     assert store.counts()["organisations"] == 0
 
