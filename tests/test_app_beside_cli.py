@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import serving
 
 from data.accounts import DEMO_PASSWORD
 from data.store import PartnerStore
@@ -56,27 +54,6 @@ def tang_folder(tmp_path: Path) -> Path:
 # -- the real app in a browser --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture
 def app(tmp_path, sample_db_file):
     """``streamlit run`` on a copy of the sample database; yields (url, db)."""
@@ -85,28 +62,8 @@ def app(tmp_path, sample_db_file):
     pytest.importorskip("playwright.sync_api", reason="playwright (python) is not installed")
     db = tmp_path / "app.duckdb"
     shutil.copy(sample_db_file, db)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = os.environ | {"SAMSPILL_DB": str(db), "PYTHONUNBUFFERED": "1"}
-    env.pop("SAMSPILL_MODEL", None)
-    log = tmp_path / "streamlit.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_healthy(url, proc, log)
+    with serving(db, tmp_path / "streamlit.log") as url:
         yield url, db
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture

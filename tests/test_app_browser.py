@@ -19,9 +19,6 @@ import email.policy
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -29,6 +26,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from app_server import free_port, serving
 
 from data.accounts import DEMO_PASSWORD
 
@@ -50,27 +48,6 @@ CHROMIUM_ARGS = [
 SLOW = 240_000  # ms: the server loads the model on the first match
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory, sample_db_file):
     yield from _serve(tmp_path_factory, sample_db_file, "browser")
@@ -86,28 +63,8 @@ def _serve(tmp_path_factory, sample_db_file, name: str, extra_env: dict | None =
     shutil.copy(sample_db_file, db)
     if prepare is not None:
         prepare(db)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = os.environ | {"SAMSPILL_DB": str(db), "PYTHONUNBUFFERED": "1"} | (extra_env or {})
-    env.pop("SAMSPILL_MODEL", None)
-    log = work / "streamlit.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_healthy(url, proc, log)
-        yield url, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    with serving(db, work / "streamlit.log", extra_env) as url:
+        yield url, work / "streamlit.log"
 
 
 @pytest.fixture
@@ -349,7 +306,7 @@ class _Mailbox:
 def mailbox():
     controller_module = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
     box = _Mailbox()
-    controller = controller_module.Controller(box, hostname="127.0.0.1", port=_free_port())
+    controller = controller_module.Controller(box, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield box, controller.port
