@@ -17,6 +17,13 @@ barrier before each timed step:
 * ``members``, ``communities``, ``organisation``: switching to each view (``--view-repeats`` times
   per round), after the network as it stands and an organisation were chosen.
 
+Two times per step: until the page is drawn and settled, and ``served``, from the browser's request
+to run the script until the server's "run finished" reached it (the browser's own clock for
+websocket frames). The browsers stand in for advisers' own computers but share the server's two
+cores, so they run at niceness 19 (``--browser-nice``) and yield the cores to the server: six
+Chromiums drawing pages otherwise used four times the server's CPU and the drawn time measured
+mostly the browsers.
+
 Prints p50/p95 per tree, step and number of sessions, and the ratio of N sessions to one per tree;
 writes every timing to ``--out`` (JSON). ``--cycles 2`` serves the trees twice in alternating order
 (before, after, after, before) so drift in the machine's load falls on both. Loopback only; every
@@ -54,6 +61,7 @@ ORG = "STIFTELSEN SINTEF"
 STEPS = ["sign_in", "match", "network"] + [name for name, _, _ in VIEW_STEPS]
 WAIT_MS = 600_000
 SHOTS: Path | None = None  # where a failed session leaves a picture of its page (--shots)
+BROWSER_NICE = 19  # --browser-nice
 
 
 def prepare_db(work: Path, advisers: int) -> Path:
@@ -73,7 +81,7 @@ def prepare_db(work: Path, advisers: int) -> Path:
 def one_session(url: str, profile: Path, username: str, idea: str, barrier: threading.Barrier,
                 view_repeats: int, out: list, errors: list) -> None:
     try:
-        with browser.Session(url, profile, username=username) as s:
+        with browser.Session(url, profile, username=username, nice=BROWSER_NICE) as s:
             try:
                 _steps(s, url, username, idea, barrier, view_repeats)
             except Exception:
@@ -81,7 +89,7 @@ def one_session(url: str, profile: Path, username: str, idea: str, barrier: thre
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     s.page.screenshot(path=SHOTS / f"failed-{username}.png")
                 raise
-            out.append({"user": username, "steps": [(st.name, st.seconds) for st in s.steps]})
+            out.append({"user": username, "steps": [(st.name, st.seconds, st.served) for st in s.steps]})
     except Exception as exc:  # noqa: BLE001 - reported by the round; the others must not wait for this one
         errors.append(f"{username}: {exc!r}")
         barrier.abort()
@@ -162,23 +170,26 @@ def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: i
                 log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s) FAILED and left out: {exc}")
                 continue
             for result in results:
-                for step, seconds in result["steps"]:
+                for step, seconds, served in result["steps"]:
                     if step in STEPS:
                         rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
-                                     "user": result["user"], "step": step, "seconds": round(seconds, 3)})
+                                     "user": result["user"], "step": step, "seconds": round(seconds, 3),
+                                     "served": None if served is None else round(served, 3)})
             log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s): {time.perf_counter() - started:.0f} s")
     shutil.rmtree(app_work, ignore_errors=True)
     return rows
 
 
-def summarise(rows: list[dict], trees: list[str], sessions: int) -> str:
+def summarise(rows: list[dict], trees: list[str], sessions: int, measure: str = "seconds") -> str:
+    """p50/p95 per step, tree and number of sessions of ``measure``: "seconds" (until drawn) or "served"."""
     table = []
     for step in STEPS:
         for tree in trees:
             cells = [step, tree]
             p50 = {}
             for n in (1, sessions):
-                values = [r["seconds"] for r in rows if r["tree"] == tree and r["step"] == step and r["sessions"] == n]
+                values = [r[measure] for r in rows if r["tree"] == tree and r["step"] == step and r["sessions"] == n
+                          and r.get(measure) is not None]
                 if not values:
                     cells += ["", "", ""]
                     continue
@@ -191,7 +202,16 @@ def summarise(rows: list[dict], trees: list[str], sessions: int) -> str:
     return common.table(headers, table)
 
 
+def print_tables(rows: list[dict], trees: list[str], sessions: int) -> None:
+    print("   until the page is drawn and settled (seconds):")
+    print(summarise(rows, trees, sessions))
+    if any(r.get("served") is not None for r in rows):
+        print("   served: from the browser's request to run until the server's run finished reached it (seconds):")
+        print(summarise(rows, trees, sessions, "served"))
+
+
 def main() -> None:
+    global WAIT_MS, SHOTS, BROWSER_NICE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tree", action="append", default=[], metavar="NAME=PATH",
                         help="a code tree to serve (repeatable; default: this one, as 'this')")
@@ -204,6 +224,9 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=None, help="write every timing here (JSON)")
     parser.add_argument("--wait", type=float, default=600, help="seconds any one step may take")
     parser.add_argument("--shots", type=Path, default=None, help="a failed session's page is pictured here")
+    parser.add_argument("--browser-nice", type=int, default=BROWSER_NICE,
+                        help="the browsers' niceness (default 19: they stand in for the advisers' own computers, "
+                             "so they yield the cores to the server; 0 lets them compete with it)")
     parser.add_argument("--summarise", type=Path, nargs="+", default=None, metavar="JSON",
                         help="print the table of earlier runs' --out files together (runs nothing)")
     args = parser.parse_args()
@@ -211,10 +234,9 @@ def main() -> None:
         saved = [json.loads(path.read_text()) for path in args.summarise]
         rows = [row for run in saved for row in run["rows"]]
         names = list(dict.fromkeys(row["tree"] for row in rows))
-        print(summarise(rows, names, saved[0]["sessions"]))
+        print_tables(rows, names, saved[0]["sessions"])
         return
-    global WAIT_MS, SHOTS
-    WAIT_MS, SHOTS = args.wait * 1000, args.shots
+    WAIT_MS, SHOTS, BROWSER_NICE = args.wait * 1000, args.shots, args.browser_nice
     trees = [(t.split("=", 1)[0], Path(t.split("=", 1)[1]).resolve()) for t in args.tree] or [("this", common.REPO)]
     common.print_machine(f"{args.sessions} advisers at once in browsers (H2020), trees {[n for n, _ in trees]}")
     rows: list[dict] = []
@@ -226,11 +248,13 @@ def main() -> None:
                 rows += serve(name, tree, db, work, args.sessions, args.repeats, args.view_repeats,
                               args.solo_repeats if args.solo_repeats is not None else args.repeats)
     names = [n for n, _ in trees]
-    print(summarise(rows, names, args.sessions))
+    print(f"   browsers at niceness {BROWSER_NICE}")
+    print_tables(rows, names, args.sessions)
     print(f"   load average at the end {common.machine()['load']}")
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps({"machine": common.machine(), "sessions": args.sessions,
+                                        "browser_nice": BROWSER_NICE,
                                         "trees": {n: str(p) for n, p in trees}, "rows": rows}, indent=1))
 
 

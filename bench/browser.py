@@ -7,8 +7,12 @@ Building blocks for bench scripts that time what a person waits for:
   accounts, built once into the bench cache (the first build embeds ~2,200 texts: minutes);
 * :class:`App` -- the app serving one database on a free local port;
 * :class:`Session` -- one signed-in browser session; :meth:`Session.step` runs one named action,
-  waits until the app has settled and records its wall time and the bytes the server sent
-  over the websocket meanwhile.
+  waits until the app has settled and records its wall time, the bytes the server sent over the
+  websocket meanwhile, and how long the server took to answer (:attr:`Step.served`).
+
+A browser here stands in for an adviser's own computer, but runs on the server's cores. With
+``Session(nice=19)`` the browser yields those cores to the server, so :attr:`Step.served` shows the
+wait the server causes; :attr:`Step.seconds` still includes drawing the page on a shared machine.
 
 Several sessions at once are several :class:`Session` objects, each in its own thread with its own
 Playwright (Playwright's sync API is per thread); see bench/bench_network_views.py.
@@ -16,6 +20,7 @@ Playwright (Playwright's sync API is per thread); see bench/bench_network_views.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -140,8 +145,11 @@ class App:
 @dataclass
 class Step:
     name: str
-    seconds: float
+    seconds: float  # from the action until the page is drawn and settled
     received: int  # bytes the server sent over the websocket during the step
+    # From the browser's first request to run the script until the server's last "run finished"
+    # reached it, by the browser's own clock for websocket frames: the server's part of the wait.
+    served: float | None = None
 
 
 @dataclass
@@ -153,6 +161,7 @@ class Session:
     username: str = "radgiver"
     locale: str = "nb-NO"
     viewport: tuple[int, int] = (1440, 1000)
+    nice: int = 0  # the browser's niceness: 19 lets the server have the cores first
     steps: list[Step] = field(default_factory=list)
 
     def __enter__(self) -> Session:
@@ -162,12 +171,46 @@ class Session:
             raise RuntimeError(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
         self._pw = sync_playwright().start()
         self.context = self._pw.chromium.launch_persistent_context(
-            str(self.profile), executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+            str(self.profile), executable_path=self._executable(), headless=True, args=CHROMIUM_ARGS,
             viewport={"width": self.viewport[0], "height": self.viewport[1]}, locale=self.locale)
         self.page = self.context.pages[0] if self.context.pages else self.context.new_page()
         self._received = 0
         self.page.on("websocket", self._watch)
+        self._frames: list[tuple[float, str]] = []  # (browser's timestamp, "rerun" or "finished")
+        self._cdp = self.context.new_cdp_session(self.page)
+        self._cdp.on("Network.webSocketFrameSent", lambda e: self._frame(e, "sent"))
+        self._cdp.on("Network.webSocketFrameReceived", lambda e: self._frame(e, "received"))
+        self._cdp.send("Network.enable")
         return self
+
+    def _executable(self) -> str:
+        if not self.nice:
+            return CHROMIUM
+        # Every process Chromium starts inherits the niceness of the first.
+        wrapper = self.profile.parent / f"chromium-nice-{self.nice}.sh"
+        if not wrapper.exists():
+            wrapper.parent.mkdir(parents=True, exist_ok=True)
+            wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(self.nice)} "{CHROMIUM}" "$@"\n')
+            wrapper.chmod(0o755)
+        return str(wrapper)
+
+    def _frame(self, event: dict, direction: str) -> None:
+        """Note the browser's time of each script run asked for and each run the server finished."""
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        response = event.get("response", {})
+        payload = response.get("payloadData", "")
+        if response.get("opcode") != 2 or len(payload) > 4096:  # the two messages wanted are small
+            return
+        try:
+            data = base64.b64decode(payload)
+            if direction == "sent" and BackMsg.FromString(data).WhichOneof("type") == "rerun_script":
+                self._frames.append((event["timestamp"], "rerun"))
+            elif direction == "received" and ForwardMsg.FromString(data).WhichOneof("type") == "script_finished":
+                self._frames.append((event["timestamp"], "finished"))
+        except Exception:  # noqa: BLE001 - a frame that is not one of these is not ours to judge
+            return
 
     def _watch(self, ws) -> None:
         def count(payload):
@@ -202,12 +245,19 @@ class Session:
     def step(self, name: str, action: Callable, done: Callable | None = None) -> Step:
         """Run ``action(page)``, wait for ``done(page)`` (default: the app settles); record the step."""
         self._received = 0
+        first = len(self._frames)
         start = time.perf_counter()
         action(self.page)
         if done is not None:
             done(self.page)
         self.settle()
         step = Step(name, time.perf_counter() - start, self._received)
+        self._cdp.send("Runtime.evaluate", {"expression": "0"})  # a round trip: every earlier event is in
+        frames = self._frames[first:]
+        asked = next((ts for ts, kind in frames if kind == "rerun"), None)
+        finished = [ts for ts, kind in frames if kind == "finished" and asked is not None and ts >= asked]
+        if finished:
+            step.served = finished[-1] - asked
         self.steps.append(step)
         return step
 
