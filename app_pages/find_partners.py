@@ -45,6 +45,11 @@ TEAMS_KEY = "find_partners_teams"  # org id -> the pairing or consortium it was 
 MESSAGE_KEY = "find_partners_message"
 TEXT_KEPT_KEY = "find_partners_text_kept"
 LINK_KEY = "find_partners_shortlist_link"
+# The result's tabs, by name; only the open one is drawn (a match's page was ten profiles with their
+# project tables, plus every pairing and consortium, drawn and sent whichever tab was looked at).
+RESULT_TABS = ("orgs", "pairs", "consortia", "shortlist")
+TAB_KEY = "find_partners_tab"  # the open tab's label, Streamlit's
+OPEN_TAB_KEY = "find_partners_open_tab"  # the open tab's name: a label changes with its count
 VERDICT_ICONS = {"useful": ":material/thumb_up:", "not_useful": ":material/thumb_down:", "contacted": ":material/call:"}
 
 
@@ -100,20 +105,17 @@ def page() -> None:
         st.session_state[TEXT_KEPT_KEY] = text
 
     choices = _choices()
-    organisations, kind_options, kind_counts = choices.organisations, choices.kinds, choices.kind_counts
-    region_counts, regions = choices.region_counts, list(choices.region_counts)
+    organisations, kind_options, regions = choices.organisations, choices.kinds, list(choices.region_counts)
     for key, allowed in (("find_partners_kinds", kind_options), ("find_partners_regions", regions)):
         if key in st.session_state:  # a choice the data no longer offers (after an import) would stop the page
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
     c1, c2, c3, c4 = st.columns([2, 2, 3, 1])
     kinds = c1.multiselect(
-        t("fp.kind"), options=kind_options,
-        format_func=labels(kind_options, lambda k: _counted(kind_label(k), kind_counts[k])),
+        t("fp.kind"), options=kind_options, format_func=choices.kind_labels.get,
         key="find_partners_kinds", placeholder=t("orgs.all_kinds"), help=t("fp.kind_help"),
     )
     chosen_regions = c2.multiselect(
-        t("fp.region"), options=regions,
-        format_func=labels(regions, lambda r: _counted(r, region_counts[r])),
+        t("fp.region"), options=regions, format_func=choices.region_labels.get,
         key="find_partners_regions", placeholder=t("fp.all_regions"), help=t("fp.region_help"),
     )
     as_org = c3.selectbox(
@@ -128,6 +130,7 @@ def page() -> None:
         st.caption(t("fp.as_idea_org", name=md(next((o.name for o in organisations if o.org_id == seed), seed))))
     if st.button(t("fp.run"), key="find_partners_run", type="primary", icon=":material/search:"):
         st.session_state.pop(RESULT_KEY, None)  # never show the last idea's partners under a new one
+        st.session_state.pop(OPEN_TAB_KEY, None)
         if not text.strip():
             st.error(t("fp.need_text"))
         else:
@@ -171,6 +174,8 @@ class _Choices:
     region_counts: dict[str, int]  # most used first
     org_ids: list[str]
     org_labels: dict[str, str]
+    kind_labels: dict[str, str]  # with their counts, worded once per language
+    region_labels: dict[str, str]
 
 
 def _choices() -> _Choices:
@@ -184,13 +189,16 @@ def _choices() -> _Choices:
     def compute():
         organisations = ws.organisations()
         kind_counts = Counter(o.kind for o in organisations)
+        region_counts = dict(regions_in_use(organisations))
         return _Choices(
             organisations=organisations,
             kinds=[k for k in KINDS if kind_counts[k]],
             kind_counts=kind_counts,
-            region_counts=dict(regions_in_use(organisations)),
+            region_counts=region_counts,
             org_ids=[o.org_id for o in organisations],
             org_labels={o.org_id: org_option_label(o) for o in organisations},
+            kind_labels={k: _counted(kind_label(k), n) for k, n in kind_counts.items()},
+            region_labels={r: _counted(r, n) for r, n in region_counts.items()},
         )
 
     return ws.kept(f"find_partners_choices_{lang()}", compute)
@@ -273,17 +281,41 @@ def _show_result(store, viewer, state: dict) -> None:
         if state["idea_id"] is not None or i.company_org_id == state.get("as_org")
     } if (state["idea_id"] is not None or state.get("as_org")) else {}
     shortlist = st.session_state[SHORTLIST_KEY]
-    tabs = st.tabs([
+    tab_labels = [
         t("fp.tab_orgs", n=len(result.organisations)),
         t("fp.tab_pairs", n=len(result.pairings)),
         t("fp.tab_consortia", n=len(result.consortia)),
         t("fp.tab_shortlist", n=len(shortlist)),
-    ])
-    with tabs[0]:
+    ]
+    open_tab = st.session_state.get(OPEN_TAB_KEY)
+    st.session_state[TAB_KEY] = tab_labels[RESULT_TABS.index(open_tab) if open_tab in RESULT_TABS else 0]
+    tabs = st.tabs(tab_labels, key=TAB_KEY, on_change=_remember_tab, args=(tab_labels,))
+    if tabs[0].open:
+        _organisations_tab(store, viewer, state, result, verdicts, tabs[0])
+    if tabs[1].open:
+        _pairings_tab(result, tabs[1])
+    if tabs[2].open:
+        _consortia_tab(result, tabs[2])
+    if tabs[3].open:
+        with tabs[3]:
+            _shortlist(store, viewer, state, verdicts)
+
+
+def _remember_tab(tab_labels: list[str]) -> None:
+    chosen = st.session_state.get(TAB_KEY)
+    if chosen in tab_labels:
+        st.session_state[OPEN_TAB_KEY] = RESULT_TABS[tab_labels.index(chosen)]
+
+
+def _organisations_tab(store, viewer, state, result, verdicts, tab) -> None:
+    with tab:
         st.caption(t("fp.score_scale"))
         for rank, s in enumerate(result.organisations, start=1):
             _suggestion_card(store, viewer, state, s, rank, verdicts.get(s.org_id))
-    with tabs[1]:
+
+
+def _pairings_tab(result, tab) -> None:
+    with tab:
         if not result.pairings:
             st.caption(t("fp.no_pairs"))
         for i, p in enumerate(result.pairings):
@@ -295,7 +327,10 @@ def _show_result(store, viewer, state: dict) -> None:
                           args=((p.company, p.partner), t("fp.team_pair", n=i + 1, a=p.company.name,
                                                           b=p.partner.name)),
                           icon=":material/playlist_add:")
-    with tabs[2]:
+
+
+def _consortia_tab(result, tab) -> None:
+    with tab:
         if not result.consortia:
             st.caption(t("fp.no_consortia"))
         for i, c in enumerate(result.consortia):
@@ -305,8 +340,6 @@ def _show_result(store, viewer, state: dict) -> None:
                 show_reasons(c.reasons)
                 st.button(t("fp.add_consortium"), key=f"find_partners_consortium_{i}", on_click=_add_all,
                           args=(c.members, t("fp.team_consortium", n=i + 1)), icon=":material/playlist_add:")
-    with tabs[3]:
-        _shortlist(store, viewer, state, verdicts)
 
 
 def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) -> None:
@@ -343,8 +376,10 @@ def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) ->
         if key not in st.session_state:
             st.session_state[key] = s.org_id in st.session_state[SHORTLIST_KEY]
         cols[4].checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
-        with st.expander(t("fp.profile")):
-            show_profile(store, s.org_id, viewer=viewer)
+        # Drawn when opened: ten profiles with their project tables were most of a match's page.
+        with st.expander(t("fp.profile"), key=f"find_partners_profile_{s.org_id}", on_change="rerun") as profile:
+            if profile.open:
+                show_profile(store, s.org_id, viewer=viewer)
 
 
 def _contact_columns(store, viewer, org_ids) -> tuple[dict[str, str], dict[str, str]]:

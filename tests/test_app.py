@@ -92,6 +92,12 @@ def find_partners(at: AppTest, text: str, **filters) -> AppTest:
     return ok(at.run())
 
 
+def open_result_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the result's tabs (app_pages.find_partners.RESULT_TABS), as a click on it does."""
+    at.session_state["find_partners_open_tab"] = name
+    return ok(at.run())
+
+
 def suggestion_names(at: AppTest) -> list[str]:
     """Names of the ranked organisations, in order ("1. **Name** · kind ...")."""
     out = []
@@ -355,6 +361,7 @@ def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
     assert at.checkbox(key="find_partners_short_elektrisk-sjo").value is True
     shortlist_tab = next(t for t in at.tabs if t.label.startswith("Kortliste"))
     assert shortlist_tab.label == "Kortliste (1)"
+    open_result_tab(at, "shortlist")
     assert [d.label for d in at.get("download_button")][:2] == ["Last ned CSV", "Utskriftsvennlig side"]
     # what was stored: who and when, and the balance the matcher reads (through the app's own store)
     from app_pages.resources import workspace
@@ -371,12 +378,36 @@ def test_find_partners_shows_reasons_feedback_and_shortlist(app_db):
 def test_a_pairing_put_on_the_shortlist_stays_together(app_db):
     at = sign_in("radgiver")
     find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    open_result_tab(at, "pairs")
     at.button(key="find_partners_pair_0").click()
     ok(at.run())
     shortlist_tab = next(t for t in at.tabs if t.label.startswith("Kortliste"))
     assert shortlist_tab.label == "Kortliste (2)"
+    open_result_tab(at, "shortlist")
     table = next(d.value for d in at.dataframe if "Gruppe" in d.value.columns)  # profiles have tables too
     assert list(table["Gruppe"]) == [table["Gruppe"][0]] * 2 and table["Gruppe"][0].startswith("Par 1: ")
+
+
+def test_a_result_draws_only_the_open_tab_and_a_profile_when_opened(app_db):
+    at = sign_in("radgiver")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    keys = {b.key for b in at.button}
+    assert "find_partners_fb_useful_elektrisk-sjo" in keys
+    assert not any(k.startswith(("find_partners_pair_", "find_partners_consortium_")) for k in keys)
+    assert not at.dataframe  # no profile's project table until its profile is opened
+    at.session_state["find_partners_profile_elektrisk-sjo"] = True  # as a click on "Profil" does
+    ok(at.run())
+    assert len(at.dataframe) == 1 and "Prosjekt" in at.dataframe[0].value.columns
+    open_result_tab(at, "consortia")
+    keys = {b.key for b in at.button}
+    assert "find_partners_consortium_0" in keys and "find_partners_fb_useful_elektrisk-sjo" not in keys
+    # the open tab stays open when another tab's count changes, and a new match opens the first again
+    at.button(key="find_partners_consortium_0").click()
+    ok(at.run())
+    assert at.session_state["find_partners_tab"].startswith("Konsortier")
+    assert next(t.label for t in at.tabs if t.label.startswith("Kortliste")) != "Kortliste (0)"
+    find_partners(at, "Robotisert sveising av stålmoduler.")
+    assert at.session_state["find_partners_tab"].startswith("Organisasjoner")
 
 
 def test_find_partners_filters_and_we_are_mode(app_db):
@@ -684,6 +715,7 @@ def test_a_shortlist_has_a_link_that_opens_it_for_advisers(app_db, lang, title, 
     find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
     at.checkbox(key="find_partners_short_elektrisk-sjo").check()
     ok(at.run())
+    open_result_tab(at, "shortlist")
     shortlist = next(d.value for d in at.dataframe if column in d.value.columns)
     assert "eva@elektrisk-sjo.example.org" in " ".join(shortlist[column])
     at.button(key="find_partners_share").click()
