@@ -219,6 +219,16 @@ def _journey(server, page) -> None:
     _no_exception(page)
     assert page.get_by_text("Profilen sier").count() + page.get_by_text("Har deltatt i").count() > 0
     _shot(page, "find_partners.png")
+    # Only the open tab and opened profiles are drawn: opening them asks the server for them.
+    assert page.get_by_role("button", name="Legg konsortiet i kortlisten").count() == 0
+    page.get_by_role("tab", name="Konsortier (").click()
+    page.get_by_role("button", name="Legg konsortiet i kortlisten").first.wait_for(timeout=SLOW)
+    page.get_by_role("tab", name="Organisasjoner (").click()
+    page.get_by_text("Profil og prosjekthistorikk").first.click()
+    page.locator('[data-testid="stExpanderDetails"]:visible [data-testid="stDataFrame"]').first.wait_for(
+        timeout=SLOW)  # the opened profile's project table
+    _settle(page)
+    _no_exception(page)
 
     # The inbox has it.
     page.get_by_role("link", name="Idéinnboks").click()
