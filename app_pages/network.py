@@ -106,29 +106,42 @@ def page() -> None:
     c1, c2, _ = st.columns([3, 1.5, 3])
     year = c1.select_slider(t("net.year"), options=years, value=years[-1], key="network_year")
     cumulative = c2.toggle(t("net.cumulative"), key="network_cumulative", help=t("net.cumulative_help"))
+    key = (store.path, ws.revision, counts, year, cumulative, lang())
+    try:
+        with st.spinner(t("net.computing")):
+            net = _year_network(*key)
+    except ValueError as exc:  # graph/ reports bad records or a year outside the data this way
+        st.error(t("error.library", message=str(exc)))
+        return
+
+    _explore(key)
+    adviser = bool((viewer := current_viewer(store)) and viewer.is_adviser)
+    _metrics_panel(net, adviser)
+    _introductions(net)
+    _downloads(year, cumulative, adviser)
+
+
+# A fragment: choosing a view, a filter or an organisation (in the chart or the list) reruns only
+# this part, not the year's metrics, introductions and downloads below it.
+@st.fragment
+def _explore(key: tuple) -> None:
+    """The chosen view of the year's network with its filters, and the chosen organisation's ties."""
+    year, cumulative = key[3], key[4]
+    net = _year_network(*key)
     # A row of its own: in the third of the page it had, "One organisation" ran out of sight (English,
     # and Norwegian at 1280 pixels), so the third view could not be chosen.
     view_name = st.segmented_control(
         t("net.view"), options=list(VIEWS), format_func=labels(VIEWS, lambda v: t(f"net.view.{v}")),
         default="members", key=VIEW_KEY,
     ) or "members"
-
-    try:
-        with st.spinner(t("net.computing")):
-            net = _year_network(store.path, ws.revision, counts, year, cumulative, lang())
-    except ValueError as exc:  # graph/ reports bad records or a year outside the data this way
-        st.error(t("error.library", message=str(exc)))
-        return
-
     _sync_chart_click(view_name)
-    names = net.names
     options = net.options()
     f1, f2, f3, f4 = st.columns([3, 2, 2, 3])
-    org_options = sorted(net.network, key=lambda v: names.get(v, v).lower())
-    if st.session_state.get(ORG_KEY) not in org_options:
+    org_options, org_labels = _org_choices(*key)
+    if st.session_state.get(ORG_KEY) not in org_labels:
         st.session_state[ORG_KEY] = None
     selected = f1.selectbox(
-        t("net.pick_org"), options=org_options, format_func=labels(org_options, lambda v: names.get(v, v)),
+        t("net.pick_org"), options=org_options, format_func=org_labels.get,
         index=None, placeholder=t("net.pick_org_placeholder"), key=ORG_KEY,
     )
     # the reference's order, "unknown" last: alphabetical put the empty kind first
@@ -149,24 +162,28 @@ def page() -> None:
     if view_name == "organisation" and not selected:
         st.info(t("net.pick_for_view"))
     else:
-        key = (store.path, ws.revision, counts, year, cumulative, lang(), view_name, selected, tuple(kinds),
-               tuple(countries), tuple(chosen_communities), size_by)
-        view = _network_view(*key)
+        view_key = (*key, view_name, selected, tuple(kinds), tuple(countries), tuple(chosen_communities), size_by)
+        view = _network_view(*view_key)
         if not view.nodes:
             st.info(t("net.empty_view", year=year))
         else:
-            st.vega_lite_chart(dict(_chart_spec(*key)), on_select="rerun", selection_mode="org", key=CHART_KEY,
+            st.vega_lite_chart(dict(_chart_spec(*view_key)), on_select="rerun", selection_mode="org", key=CHART_KEY,
                                width="content")
             st.caption(_caption(view, cumulative, year, size_by))
     if selected:
-        _show_ties(net, selected)
+        _show_ties(key, net, selected)
     else:
         st.caption(t("net.pick_hint"))
 
-    adviser = bool((viewer := current_viewer(store)) and viewer.is_adviser)
-    _metrics_panel(net, adviser)
-    _introductions(net)
-    _downloads(year, cumulative, adviser)
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _org_choices(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool,
+                 language: str) -> tuple[list[str], dict[str, str]]:
+    """The year's organisations by name, with their names: worded once, not on every rerun."""
+    net = _year_network(db_path, revision, counts, year, cumulative, language)
+    names = net.names
+    ordered = sorted(net.network, key=lambda v: names.get(v, v).lower())
+    return ordered, {v: names.get(v, v) for v in ordered}
 
 
 def _community_label(net, i: int) -> str:
@@ -276,33 +293,36 @@ def _chart(view, selected: str | None) -> tuple[alt.LayerChart, dict[str, pd.Dat
 # -- panels ----------------------------------------------------------------------------------
 
 
-def _show_ties(net, org_id: str) -> None:
-    ties = net.ties_of(org_id)
+def _show_ties(key: tuple, net, org_id: str) -> None:
     kind = net.network.nodes[org_id].get("kind", "") if org_id in net.network else ""
     st.markdown(f"**{md(net.names.get(org_id, org_id))}** · {kind_label(kind)}")
-    if not ties:
+    n, rows = _ties_table(*key, org_id)
+    if not n:
         st.caption(t("net.no_ties"))
         return
     projects = net.graph.nodes[org_id].get("projects", 0)
-    st.caption(t("net.ties_count", n=len(ties), projects=projects))
-    if len(ties) > TIES_SHOWN:  # a giant's 1,200 partners with every project title: the strongest will do
-        st.caption(t("net.ties_shown", shown=TIES_SHOWN, n=len(ties)))
-        ties = ties[:TIES_SHOWN]
-    st.dataframe(
-        [
-            {
-                t("col.partner"): tie.name,
-                t("col.kind"): kind_label(tie.kind),
-                t("col.joint_projects"): tie.joint_projects,
-                t("col.years"): ", ".join(map(str, tie.years)),
-                t("col.projects"): "; ".join(tie.projects),
-            }
-            for tie in ties
-        ],
-        hide_index=True,
-        width="stretch",
-        height=min(38 + 35 * len(ties), 420),
-    )
+    st.caption(t("net.ties_count", n=n, projects=projects))
+    if n > TIES_SHOWN:  # a giant's 1,200 partners with every project title: the strongest will do
+        st.caption(t("net.ties_shown", shown=TIES_SHOWN, n=n))
+    st.dataframe(rows, hide_index=True, width="stretch", height=min(38 + 35 * len(rows), 420))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _ties_table(db_path: str, revision: int, counts: tuple, year: int, cumulative: bool, language: str,
+                org_id: str) -> tuple[int, pd.DataFrame]:
+    """How many partners the organisation has, and a table of the strongest ties (kept per organisation:
+    switching views with one chosen drew it again each time)."""
+    ties = _year_network(db_path, revision, counts, year, cumulative, language).ties_of(org_id)
+    return len(ties), pd.DataFrame([
+        {
+            t("col.partner"): tie.name,
+            t("col.kind"): kind_label(tie.kind),
+            t("col.joint_projects"): tie.joint_projects,
+            t("col.years"): ", ".join(map(str, tie.years)),
+            t("col.projects"): "; ".join(tie.projects),
+        }
+        for tie in ties[:TIES_SHOWN]
+    ])
 
 
 def _metrics_panel(net, adviser: bool) -> None:
