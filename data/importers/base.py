@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -324,12 +325,30 @@ class ParseContext:
             return ""
         return self.clean(value, where)
 
-    def cells(self, values: tuple[str, ...], columns: dict[str, int], where: Location) -> dict[str, str]:
-        """``{column: value}`` for one table row, cleaned of control characters."""
+    def cells(
+        self, values: tuple[str, ...], columns: dict[str, int], where: Location, *, ids: Collection[str] = ()
+    ) -> dict[str, str]:
+        """``{column: value}`` for one table row, cleaned of control characters.
+
+        The ``ids`` columns are left as they are: a control character in an id is refused by
+        :meth:`identifier`, not dropped ("a<NUL>b" quietly becoming "ab" would merge two ids).
+        """
         joined = "".join(values)
         if len(joined) <= MAX_FIELD_CHARS and not self.clean.row(values) and _SURROGATE.search(joined) is None:
             return {column: values[i] for column, i in columns.items()}  # the common clean row: one pass
-        return {column: self.text(values[i], where.at(column)) for column, i in columns.items()}
+        return {
+            column: values[i] if column in ids else self.text(values[i], where.at(column))
+            for column, i in columns.items()
+        }
+
+    def value(self, raw: Any, where: Location) -> str:
+        """A JSON value as cleaned text; a list or an object where a text belongs is a problem
+        (it would otherwise arrive as an empty value without a word)."""
+        if isinstance(raw, (list, dict)):
+            what = "a list" if isinstance(raw, list) else "an object"
+            self.problems.add(where, f"expected a text or a number, not {what}")
+            return ""
+        return self.text(as_text(raw), where)
 
     def identifier(self, value: str, where: Location) -> str:
         """An id as stored: stripped and NFC-normalised; "" (and a problem) when it cannot be one."""

@@ -188,7 +188,7 @@ def _cells(table: Table, header: dict[str, int], ctx: ParseContext):
     """(location, {column: value}) per data row, values already cleaned of control characters."""
     for row, cells in ctx.rows(table.records(ctx.problems)):
         where = table.location(row)
-        yield where, ctx.cells(cells, header, where)
+        yield where, ctx.cells(cells, header, where, ids=("org_id", "project_id"))
 
 
 def _unique(kind: str, key: tuple, where: Location, seen: dict, ctx: ParseContext) -> bool:
