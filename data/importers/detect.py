@@ -138,7 +138,7 @@ def _table_source(path: Path, table: Table) -> Source:
         name, parser = native
         if not table.rows:
             raise fail(path.name, f"has a header ({name}) but no data rows")
-        return Source(path, name, len(table.rows), lambda ctx: parser(table, ctx))
+        return Source(path, name, len(table.rows), lambda ctx: parser(table, ctx), list(table.notes))
     if kind:
         return _interchange(path, {kind: table})
     raise _unrecognised(path, list(table.header))
@@ -159,7 +159,7 @@ def _interchange(path: Path, tables: dict[str, Table], notes: list[str] | None =
         "interchange",
         sum(len(t.rows) for t in tables.values()),
         lambda ctx: interchange.parse_interchange(tables, ctx),
-        notes or [],
+        [*(notes or []), *(f"{t.file}: {note}" for t in tables.values() for note in t.notes)],
     )
 
 
