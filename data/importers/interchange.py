@@ -229,6 +229,7 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
         for column in ("description", "competences"):
             ctx.limited(v.get(column, ""), where.at(column), MAX_TEXT_CHARS, column)
         contacts = _contacts(v, where, ctx) if any(c in header for c in CONTACT_COLUMNS) else None
+        website = _website(v.get("website", ""), where.at("website"), ctx)
         if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
         country, place = v.get("country", "").strip(), v.get("region", "")
@@ -253,7 +254,7 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
                 municipality=municipality,
                 nace_codes=v.get("nace_codes", "").strip(),
                 employees=employees,
-                website=v.get("website", "").strip(),
+                website=website,
                 address=" ".join(v.get("address", "").split()),
             )
         )
@@ -299,6 +300,20 @@ def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...
     except StoreError as exc:
         ctx.problems.add(where.at("contact_name"), str(exc))
         return ()
+
+
+def _website(value: str, where: Location, ctx: ParseContext) -> str:
+    """The website as given, or a problem when it is no http(s) address (``javascript:…``, ``data:…``):
+    the app links to it, and the profile form refuses the same values (data.contacts.website_url)."""
+    from data.contacts import website_url
+    from data.refusals import Refused
+
+    website = value.strip()
+    if website and website_url(website) is None:
+        shown = website[:80] if website.isprintable() else repr(website[:80])[1:-1]  # a direction mark, shown
+        refused = Refused("contacts.bad_website", value=shown)
+        ctx.problems.add(where, str(refused), refused)
+    return website
 
 
 #: the column a refused contact points at (the name for anything else)
