@@ -170,8 +170,9 @@ class Batch:
 
 # -- values ----------------------------------------------------------------------
 
-# C0 and C1 control characters except tab, line feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 control characters except tab, line feed and carriage return, and the byte-order
+# mark, which inside a value is what is left of a second file joined on (never meaning).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 # Half of a UTF-16 pair on its own: JSON's "\\ud800" decodes to one, and it is not text
 # (DuckDB, files and terminals all refuse to encode it).
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -180,11 +181,12 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 class Cleaner:
     """Removes control characters from text and remembers where it did.
 
-    Control characters in exports are artefacts (a NUL from a broken export, a
-    vertical tab pasted from Word), never meaning, and they break CSV tools
-    and terminals downstream; refusing a 10,000-row file for one of them would
-    help nobody. So they are stripped and the report says how many values
-    were touched and where the first one was.
+    Control characters in exports are artefacts (a NUL from a broken export, a vertical
+    tab pasted from Word, a byte-order mark where two files were joined), never meaning,
+    and they break CSV tools and terminals downstream; refusing a 10,000-row file for one
+    of them would help nobody. So they are stripped and the report says how many values
+    were touched and where the first one was. Ids are not cleaned but refused
+    (:meth:`ParseContext.cells`).
     """
 
     def __init__(self) -> None:

@@ -154,7 +154,7 @@ def _text(unit: dict, dotted: str, where: Location, ctx: ParseContext) -> str:
         value = unit
         for part in dotted.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-    return ctx.text(as_text(value), where.at(dotted))
+    return ctx.value(value, where.at(dotted))
 
 
 def _address(value) -> str:

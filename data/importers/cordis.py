@@ -237,7 +237,7 @@ def parse_project_records(items: list[tuple[Location, object]], ctx: ParseContex
         if not isinstance(record, dict):
             ctx.problems.add(where, "is not an object")
             continue
-        v = {k: ctx.text(as_text(record.get(k)), where.at(k)) for k in (*PROJECT_RECORD_FIELDS, "fundingScheme")}
+        v = {k: ctx.value(record.get(k), where.at(k)) for k in (*PROJECT_RECORD_FIELDS, "fundingScheme")}
         number = _number(v["id"], where.at("id"), ctx, "project id")
         if not number:
             continue
@@ -280,7 +280,7 @@ def parse_participant_records(
             ctx.problems.add(where, "is not an object")
             continue
         v = {
-            k: ctx.text(as_text(record.get(k)), where.at(k))
+            k: ctx.value(record.get(k), where.at(k))
             for k in (*PARTICIPANT_RECORD_FIELDS, "country", "city", "nutsCode")
         }
         number = _number(v["projectID"], where.at("projectID"), ctx, "project id")

@@ -116,7 +116,8 @@ def check_header(table: Table, kind: str, ctx: ParseContext) -> dict[str, int] |
     hint = _delimiter_hint(table)
     for i, raw in enumerate(table.header if not hint else ()):
         name = raw.strip().lower()
-        where = Location(table.file, column=raw or f"#{i + 1}")
+        # an invisible character in a column name is shown, not printed (a NUL, a zero-width space)
+        where = Location(table.file, column=(raw if raw.isprintable() else repr(raw)) or f"#{i + 1}")
         if not name:
             ctx.problems.add(where, f"column {i + 1} has no name in the header")
             ok = False

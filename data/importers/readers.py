@@ -60,10 +60,22 @@ class Table:
 
     def records(self, problems) -> Iterator[tuple[Row, tuple[str, ...]]]:
         """Rows with exactly one value per column; a row with a wrong number of
-        values is recorded as a problem and skipped."""
+        values, or one that repeats the header, is recorded as a problem and skipped.
+
+        A repeated header is what joining two exports into one file leaves behind; read as data
+        it would add an organisation called "name" with the id "org_id".
+        """
         width = len(self.header)
+        header_key = tuple(_header_key(h) for h in self.header)
         for row in self.rows:
             values = row.values
+            if values and _header_key(values[0]) == header_key[0] and (
+                tuple(_header_key(v) for v in values[:width]) == header_key
+            ):
+                problems.add(
+                    self.location(row), "repeats the header (two files joined into one?); delete this row"
+                )
+                continue
             if len(values) > width and not any(v.strip() for v in values[width:]):
                 values = values[:width]
             if len(values) < width and not self.delimiter:
@@ -76,6 +88,11 @@ class Table:
                 )
                 continue
             yield row, values
+
+
+def _header_key(name: str) -> str:
+    """A column name as headers are compared (a joined file's second header may keep its BOM)."""
+    return name.strip().lstrip("\ufeff").strip().lower()
 
 
 def check_size(path: Path) -> int:
@@ -125,7 +142,7 @@ def decode(data: bytes, file: str) -> str:
             f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from exc
-    text = text.removeprefix("\ufeff")
+    text = text.lstrip("\ufeff")  # a file re-saved by a tool that adds one each time has two
     if not text.strip():
         raise fail(file, "the file holds only whitespace")
     return text
@@ -374,12 +391,35 @@ def unreadable_xlsx(path: Path, exc: BaseException) -> ImportFileError:
     return fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {detail}")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused (``json`` quietly keeps the last value,
+    so ``{"navn": "EQUINOR ASA", "navn": "…"}`` would import whichever came second)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
 def read_json(path: Path) -> Any:
     text = decode(read_bytes(path), path.name)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise fail(path.name, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from exc
+    except _DuplicateKey as exc:
+        key = str(exc.args[0])
+        shown = key if len(key) <= 60 else key[:57] + "..."
+        raise fail(
+            path.name, f"an object holds the key {shown!r} twice, so which value is meant is unclear; keep one"
+        ) from exc
     except RecursionError as exc:  # "[[[[…" thousands deep: no export nests like that
         raise fail(path.name, "not importable JSON: nested too deeply") from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits
