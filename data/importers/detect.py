@@ -8,7 +8,7 @@
   being guessed at); otherwise the header, read as ``,``-, ``;``- or
   tab-separated, names the format (CORDIS, Forskningsrådet, Enhetsregisteret
   bulk CSV, or an interchange table under another name);
-* ``.xlsx``: the same, on the first sheet's header row;
+* ``.xlsx``: the same, on the header row of the first sheet that is not hidden;
 * ``.json``: Enhetsregisteret (unit, search, bulk array) or CORDIS records.
 
 Detection reads the file; parsing (``Source.parse``) is left to the caller so

@@ -1,7 +1,7 @@
 """Samspill's interchange format: ``organisations``, ``projects``, ``participations``.
 
-Each table is a CSV (UTF-8, comma-separated, header row) or the first sheet of
-an XLSX workbook with the same header; a folder holds up to one of each, and
+Each table is a CSV (UTF-8, comma-separated, header row) or the first visible sheet
+of an XLSX workbook with the same header; a folder holds up to one of each, and
 each file may be imported alone. Column names are matched case-insensitively.
 
 Columns (``*`` = optional):
@@ -18,6 +18,11 @@ Contact persons: ``contact_name`` with its ``contact_role``, ``contact_email`` a
 ``contact_phone``; several persons are separated by ``;`` in the same order in each column
 ("Kari Nordmann; Ola Hansen" with "kari@x.no; ola@x.no"). A file with contact columns gives
 each organisation it lists exactly those contacts (data.contacts checks them).
+
+Values: ids as :func:`data.identifiers.clean_id` takes them (NFKC, letters of one of Latin,
+Cyrillic and Greek); ``start_year`` and ``employees`` written in the digits 0-9 and ``budget_nok``
+with at most one decimal point (numeric XLSX cells as they are, whole where a whole number is
+wanted); ``website`` an http(s) address or a host (``www.sintef.no``), as the profile form takes it.
 
 An unknown column is refused rather than ignored: a typo such as
 ``competence`` would otherwise drop a column of data without a word. The

@@ -245,7 +245,7 @@ def read_xlsx(path: Path) -> Table:
         raw.pop(0)  # some exports leave blank rows above the header
         skipped += 1
     if not raw:
-        raise fail(path.name, f"the first sheet ({title!r}) is empty")
+        raise fail(path.name, f"the first visible sheet ({title!r}) is empty")
     header = list(raw[0])
     while header and not header[-1].strip():
         header.pop()
