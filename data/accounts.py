@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from data.identifiers import username_problem
+from data.identifiers import clean_id, username_problem
 from data.models import Viewer
 from data.store import OrganisationNotFound, PartnerStore, StoreError
 
@@ -38,6 +38,7 @@ __all__ = [
     "NO_PASSWORD",
     "ROLES",
     "AccountError",
+    "account_problem",
     "DemoAccount",
     "authenticate",
     "create_account",
@@ -61,6 +62,25 @@ _DUMMY_HASH = _hasher.hash("samspill-no-such-account")
 
 class AccountError(StoreError):
     """A bad account request (unknown role, short password, missing organisation)."""
+
+
+def account_problem(role: str, org_id: str | None) -> str | None:
+    """What is wrong with an account of ``role`` for ``org_id`` (already cleaned), or None.
+
+    A company account sees its own organisation's ideas, profile and contacts; without an
+    organisation it would be a company user of nothing (its own profile page empty, its ideas tied
+    to no one), so one is required. An adviser speaks for the cluster, not for an organisation.
+
+    >>> account_problem("company", None)
+    'a company account needs its organisation: give the organisation id (--org ORG_ID)'
+    >>> account_problem("adviser", None) is None
+    True
+    """
+    if role not in ROLES:
+        return f"unknown role {role!r}; expected {' or '.join(ROLES)}"
+    if role == "company" and not org_id:
+        return "a company account needs its organisation: give the organisation id (--org ORG_ID)"
+    return None
 
 
 def hash_password(password: str) -> str:
@@ -89,12 +109,16 @@ def create_account(
 ) -> Viewer:
     """Add an account; ``password=None`` makes an identity-provider-only account.
 
+    ``org_id`` is read as an id (:func:`data.identifiers.clean_id`: full-width "ＳＩＮＴＥＦ" is
+    "SINTEF").
+
     Raises
     ------
     AccountError
         Empty username, one with control or look-alike characters
-        (:func:`data.identifiers.username_problem`), unknown role, a password shorter than
-        :data:`MIN_PASSWORD_LENGTH` or of only whitespace.
+        (:func:`data.identifiers.username_problem`), unknown role, a company account without an
+        organisation (:func:`account_problem`), an organisation id no id could be, a password
+        shorter than :data:`MIN_PASSWORD_LENGTH` or of only whitespace.
     OrganisationNotFound
         ``org_id`` is not in the register.
     StoreError
@@ -106,13 +130,18 @@ def create_account(
     problem = username_problem(username)
     if problem:
         raise AccountError(problem)
-    if role not in ROLES:
-        raise AccountError(f"unknown role {role!r}; expected {' or '.join(ROLES)}")
+    org_id = (org_id or "").strip() or None
+    if org_id is not None:
+        org_id, id_problem = clean_id(org_id)
+        if id_problem:
+            raise AccountError(f"the organisation id {id_problem}")
+    problem = account_problem(role, org_id)
+    if problem:
+        raise AccountError(problem)
     if password is not None and not password.strip():
         raise AccountError("the password cannot be only whitespace")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(f"the password must have at least {MIN_PASSWORD_LENGTH} characters")
-    org_id = (org_id or "").strip() or None
     if org_id is not None and not store.has_organisation(org_id):
         raise OrganisationNotFound(f"no organisation with id {org_id!r}")
     password_hash = NO_PASSWORD if password is None else hash_password(password)
@@ -187,12 +216,16 @@ def ensure_demo_accounts(store: PartnerStore) -> list[Viewer]:
     """Create the demo accounts that do not exist yet; return all of them. Idempotent.
 
     Existing accounts are left as they are (their password and organisation
-    may have been changed on purpose).
+    may have been changed on purpose). A demo company account is not made while the register
+    has no company left for it (a company account needs its organisation), so the demo
+    accounts are then not all there and the sign-in page does not offer them.
     """
     orgs = _demo_orgs(store, DEMO_ACCOUNTS)
     out = []
     for account in DEMO_ACCOUNTS:
         existing = viewer_for(store, account.username)
+        if existing is None and account_problem(account.role, orgs.get(account.username)):
+            continue
         if existing is None:
             existing = create_account(
                 store, account.username, DEMO_PASSWORD, account.role, orgs.get(account.username)

@@ -130,10 +130,13 @@ def account_group() -> None:
 @click.pass_obj
 def account_add_command(ctx, username: str, role: str, org_id: str | None, password_stdin: bool, no_password: bool):
     """Add the account USERNAME. The password is prompted for (never given on the command line)."""
-    from data.accounts import create_account
+    from data.accounts import account_problem, create_account
 
     if password_stdin and no_password:
         raise click.UsageError("--password-stdin and --no-password exclude each other")
+    problem = account_problem(role, (org_id or "").strip() or None)  # before asking for a password in vain
+    if problem:
+        raise click.ClickException(problem)
     if no_password:
         password = None
     elif password_stdin:
@@ -163,7 +166,7 @@ def demo_accounts_command(ctx) -> None:
     They share a published password, shown on the app's sign-in page while
     they keep it: for trying Samspill on the sample cluster, never for real data.
     """
-    from data.accounts import ensure_demo_accounts
+    from data.accounts import DEMO_ACCOUNTS, ensure_demo_accounts
 
     try:
         viewers = ensure_demo_accounts(ctx.store())
@@ -172,6 +175,10 @@ def demo_accounts_command(ctx) -> None:
     for viewer in viewers:
         org = f" ({viewer.org_id})" if viewer.org_id else ""
         click.echo(f"  {viewer.username:<10} {viewer.role}{org}")
+    made = {viewer.username for viewer in viewers}
+    for account in DEMO_ACCOUNTS:
+        if account.username not in made:
+            click.echo(f"  {account.username:<10} not made: no company left in the register for it")
 
 
 commands = [

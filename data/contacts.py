@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 
+from data.identifiers import forbidden_character
 from data.models import KINDS, Contact, ProfileChange, Viewer
 from data.refusals import NotAllowed, Refused, Word
 from data.storage import contacts as contact_rows
@@ -64,7 +65,7 @@ FIELD_LIMITS = {
 _EMAIL = re.compile(r"^[^@\s,;:<>()\[\]\"']+@[^@\s,;:<>()\[\]\"']+\.[^@\s,;:<>()\[\]\"'.]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{2,38}$")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$")
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:[0-9]{1,5})?$")
 
 
 # -- checks ----------------------------------------------------------------------------------------
@@ -109,8 +110,8 @@ def website_url(text: str) -> str | None:
     ('https://www.sintef.no', 'https://ntnu.no/ocean', None)
     """
     text = (text or "").strip()
-    if not text or any(c.isspace() for c in text) or _CONTROL.search(text):
-        return None
+    if not text or any(c.isspace() for c in text) or forbidden_character(text) is not None:
+        return None  # a right-to-left override in a link's text shows another address than it opens
     lowered = text.lower()
     if "://" not in lowered:
         text, lowered = "https://" + text, "https://" + lowered

@@ -2,8 +2,13 @@
 
 Two ids that look the same must be the same id, and an id must survive every place it goes
 (GEXF and GraphML are XML, which cannot carry control characters or non-characters). So ids
-are NFC-normalised ("Ålesund" typed and "Ålesund" pasted from a Mac are one organisation) and
-may not hold control, format (zero-width, bidirectional), surrogate or non-characters.
+are NFKC-normalised ("Ålesund" typed and "Ålesund" pasted from a Mac are one organisation, and
+so are full-width "ＳＩＮＴＥＦ" and a no-break space with "SINTEF" and a space) and may not hold
+control, format (zero-width, bidirectional), surrogate or non-characters. An id whose letters mix
+Latin, Cyrillic and Greek is refused: "SINТEF" with a Cyrillic Т looks exactly like "SINTEF" and
+no normal form joins them. A source's prefix (``N:``, ``NO:``) is not counted, so "N:ИВАН" made
+from a Cyrillic name is one script. :func:`clean_id` is the one rule; every importer
+(``ParseContext.identifier``) and account creation (``--org``) go through it.
 
 Usernames are shown to people who decide by reading them, so one that could pass for another
 is refused: they are NFKC-stable (no full-width or ligature forms), hold letters of one script,
@@ -12,6 +17,7 @@ ASCII digits and ``. _ - @ +`` only.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from data.limits import MAX_ID_CHARS
@@ -41,15 +47,48 @@ def forbidden_character(text: str) -> str | None:
     return None
 
 
+#: Scripts whose letters pass for one another (Latin A, Cyrillic А, Greek Α): an id uses one of them.
+CONFUSABLE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK"})
+#: A source's prefix before an id's own text: ``N:`` (CORDIS names), ``NO:`` (organisation numbers).
+_SOURCE_PREFIX = re.compile(r"^[A-Z]{1,4}:")
+
+
+def mixed_script(text: str) -> tuple[str, str] | None:
+    """``(first_script, offending_character)`` when the letters of ``text`` mix Latin, Cyrillic and
+    Greek, else None. The offending character is the first letter of a script other than the first.
+
+    >>> mixed_script("SIN\\u0422EF")
+    ('LATIN', 'Т')
+    >>> mixed_script("N:ИВАН") is None, mixed_script("Ålesund-ÆØ") is None, mixed_script("华为 Norge") is None
+    (True, True, True)
+    """
+    first = None
+    for ch in _SOURCE_PREFIX.sub("", text):
+        if not ch.isalpha():
+            continue
+        script = script_of(ch)
+        if script not in CONFUSABLE_SCRIPTS:
+            continue
+        if first is None:
+            first = script
+        elif script != first:
+            return first, ch
+    return None
+
+
 def clean_id(value: str) -> tuple[str, str | None]:
-    """``(id, problem)``: the id stripped and NFC-normalised, and what is wrong with it (or None).
+    """``(id, problem)``: the id stripped and NFKC-normalised, and what is wrong with it (or None).
 
     >>> clean_id(" A\\u030alesund ")
     ('Ålesund', None)
+    >>> clean_id("\\uff33\\uff29\\uff2e\\uff34\\uff25\\uff26")  # full-width
+    ('SINTEF', None)
     >>> clean_id("sintef\\u200b")[1]
     'holds U+200B ZERO WIDTH SPACE, which an id may not hold'
+    >>> clean_id("SIN\\u0422EF")[1]
+    'mixes Latin letters with U+0422 CYRILLIC CAPITAL LETTER TE, so it could pass for another id'
     """
-    text = unicodedata.normalize("NFC", value.strip())
+    text = unicodedata.normalize("NFKC", value).strip()
     if not text:
         return text, "is empty"
     if len(text) > MAX_ID_CHARS:
@@ -57,6 +96,9 @@ def clean_id(value: str) -> tuple[str, str | None]:
     bad = forbidden_character(text)
     if bad is not None:
         return text, f"holds {describe(bad)}, which an id may not hold"
+    mixed = mixed_script(text)
+    if mixed is not None:
+        return text, f"mixes {mixed[0].title()} letters with {describe(mixed[1])}, so it could pass for another id"
     return text, None
 
 

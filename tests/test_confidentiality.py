@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 from streamlit.testing.v1 import AppTest
 
-from data.accounts import DEMO_PASSWORD, create_account
+from data.accounts import DEMO_PASSWORD, create_account, hash_password
 from data.models import Viewer
 from data.store import PartnerStore
 from samspill_cli import main
@@ -55,7 +55,9 @@ def app_db(tmp_path, sample_db_file, monkeypatch) -> Path:
     shutil.copy(sample_db_file, db)
     with PartnerStore(db) as store:
         create_account(store, "kollega", OTHER_PASSWORD, "company", "innherred-hydrogen")
-        create_account(store, "solo", OTHER_PASSWORD, "company", None)
+        # create_account refuses a company account without an organisation; one made before that rule
+        # (or a company user of the identity provider) still exists, and must see only its own ideas
+        store.add_account("solo", hash_password(OTHER_PASSWORD), "company", None)
         for key, (user, org) in IDEAS.items():
             store.add_idea(
                 title=f"Idé {key}", text=f"Hemmelig {key}-tekst om hydrogen og havbruk.", submitted_by=user,

@@ -111,8 +111,8 @@ def test_cli_account_add_and_demo(tmp_path):
     from samspill_cli import main
 
     db = str(tmp_path / "cli.duckdb")
-    with PartnerStore(db) as s:
-        s.upsert([Organisation("acme", "Acme AS", kind="company")])
+    with PartnerStore(db) as s:  # two companies: one for kari, one left for each demo company account
+        s.upsert([Organisation("acme", "Acme AS", kind="company"), Organisation("beta", "Beta AS", kind="company")])
     runner = CliRunner()
     result = runner.invoke(
         main, ["--db", db, "account", "add", "kari", "--role", "company", "--org", "acme", "--password-stdin"],

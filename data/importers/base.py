@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from data.identifiers import clean_id, clean_org_number, describe
@@ -168,8 +170,9 @@ class Batch:
 
 # -- values ----------------------------------------------------------------------
 
-# C0 and C1 control characters except tab, line feed and carriage return.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 control characters except tab, line feed and carriage return, and the byte-order
+# mark, which inside a value is what is left of a second file joined on (never meaning).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff]")
 # Half of a UTF-16 pair on its own: JSON's "\\ud800" decodes to one, and it is not text
 # (DuckDB, files and terminals all refuse to encode it).
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -178,11 +181,12 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 class Cleaner:
     """Removes control characters from text and remembers where it did.
 
-    Control characters in exports are artefacts (a NUL from a broken export, a
-    vertical tab pasted from Word), never meaning, and they break CSV tools
-    and terminals downstream; refusing a 10,000-row file for one of them would
-    help nobody. So they are stripped and the report says how many values
-    were touched and where the first one was.
+    Control characters in exports are artefacts (a NUL from a broken export, a vertical
+    tab pasted from Word, a byte-order mark where two files were joined), never meaning,
+    and they break CSV tools and terminals downstream; refusing a 10,000-row file for one
+    of them would help nobody. So they are stripped and the report says how many values
+    were touched and where the first one was. Ids are not cleaned but refused
+    (:meth:`ParseContext.cells`).
     """
 
     def __init__(self) -> None:
@@ -207,59 +211,132 @@ class Cleaner:
         return f"removed control characters from {self.count} value(s); first at {self.first}"
 
 
+#: How numbers are written in text: ASCII digits only. Python's int() and float() also take
+#: "１２" (full-width), "1_000" and "2.02e3", none of which a person means as a year or a count.
+_WHOLE = re.compile(r"[0-9]+", re.ASCII)
+_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+#: A whole number longer than this is no year or count (and int() refuses past 4,300 digits).
+_MAX_DIGITS = 30
+
+
+def _whole(text: str) -> int | None:
+    """The number ``text`` writes in the digits 0-9 and nothing else, or None."""
+    if len(text) > _MAX_DIGITS or _WHOLE.fullmatch(text) is None:
+        return None
+    return int(text)
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def parse_year(text: str, where: Location, problems: Problems) -> int | None:
+    """A year written as digits 0-9 (``2024``), from 1900 to 2100; empty is None.
+
+    >>> problems = Problems()
+    >>> parse_year(" 2024 ", Location("f"), problems), parse_year("２０２４", Location("f"), problems)
+    (2024, None)
+    >>> problems.items[0].message
+    "bad year '２０２４': write it with the digits 0-9 only (for example 2024)"
+    """
     text = text.strip()
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        problems.add(where, f"bad year {text!r}: not a number")
+    year = _whole(text)
+    if year is None:
+        if _WHOLE.fullmatch(text):  # digits, too many of them
+            problems.add(where, f"bad year {text[:40]!r}: expected 1900–2100")
+        elif _reads_as_number(text):
+            problems.add(where, f"bad year {text!r}: write it with the digits 0-9 only (for example 2024)")
+        else:
+            problems.add(where, f"bad year {text!r}: not a number")
         return None
-    if not math.isfinite(number) or number != int(number):
-        problems.add(where, f"bad year {text!r}: not a whole number")
-        return None
-    year = int(number)
     if not 1900 <= year <= 2100:
         problems.add(where, f"bad year {year}: expected 1900–2100")
         return None
     return year
 
 
+def is_calendar_date(year: str, month: str, day: str) -> bool:
+    """Is ``year-month-day`` a day of the calendar? (``2019-02-30`` is not.)"""
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_date_year(
+    text: str, found: re.Match | None, where: Location, problems: Problems, *, expected: str
+) -> int | None:
+    """The year of a date that ``found`` (a match with groups ``year``, ``month``, ``day``) read from
+    ``text``, or None and a problem: no match, a year out of range, or a day that does not exist."""
+    if found is None:
+        problems.add(where, f"bad date {text[:40]!r}: expected {expected}")
+        return None
+    year = parse_year(found["year"], where, problems)
+    if year is not None and not is_calendar_date(found["year"], found["month"], found["day"]):
+        problems.add(where, f"bad date {text[:40]!r}: there is no such day (expected {expected})")
+        return None
+    return year
+
+
 def parse_amount(text: str, where: Location, problems: Problems) -> float | None:
+    """An amount written as digits 0-9 with at most one decimal point (``1250000.50``); empty is None."""
     text = text.strip()
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        problems.add(where, f"bad amount {text!r}: not a number (use a plain number such as 1250000.50)")
+    if _DECIMAL.fullmatch(text) is None:
+        try:
+            number = float(text)
+        except ValueError:
+            problems.add(where, f"bad amount {text!r}: not a number (use a plain number such as 1250000.50)")
+            return None
+        if not math.isfinite(number):
+            problems.add(where, f"bad amount {text!r}: not a finite number")
+        elif number < 0:
+            problems.add(where, f"bad amount {text!r}: negative")
+        else:
+            problems.add(
+                where,
+                f"bad amount {text!r}: write it with the digits 0-9 and at most one decimal point "
+                "(such as 1250000.50), without signs, separators or exponents",
+            )
         return None
+    number = float(text)
     if not math.isfinite(number):
-        problems.add(where, f"bad amount {text!r}: not a finite number")
-        return None
-    if number < 0:
-        problems.add(where, f"bad amount {text!r}: negative")
+        problems.add(where, f"bad amount {text[:40]!r}: not a finite number")
         return None
     return number
 
 
 def parse_count(text: str, where: Location, problems: Problems) -> int | None:
+    """A head count written as digits 0-9 (``120``), at most :data:`MAX_COUNT`; empty is None."""
     text = text.strip()
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        problems.add(where, f"bad count {text!r}: not a number")
-        return None
-    if not math.isfinite(number) or number != int(number) or number < 0:
-        problems.add(where, f"bad count {text!r}: expected a whole number ≥ 0")
-        return None
+    number = _whole(text)
+    if number is None:
+        if len(text) > _MAX_DIGITS and _WHOLE.fullmatch(text):
+            number = MAX_COUNT + 1  # too large, said below
+        elif not _reads_as_number(text):
+            problems.add(where, f"bad count {text!r}: not a number")
+            return None
+        else:
+            problems.add(
+                where,
+                f"bad count {text!r}: expected a whole number ≥ 0 written with the digits 0-9 only "
+                "(no sign, separators, decimals or exponent)",
+            )
+            return None
     if number > MAX_COUNT:
-        problems.add(where, f"bad count {text!r}: larger than {MAX_COUNT:,} (the store keeps 32-bit counts)")
+        problems.add(where, f"bad count {text[:40]!r}: larger than {MAX_COUNT:,} (the store keeps 32-bit counts)")
         return None
-    return int(number)
+    return number
 
 
 def parse_choice(
@@ -324,12 +401,30 @@ class ParseContext:
             return ""
         return self.clean(value, where)
 
-    def cells(self, values: tuple[str, ...], columns: dict[str, int], where: Location) -> dict[str, str]:
-        """``{column: value}`` for one table row, cleaned of control characters."""
+    def cells(
+        self, values: tuple[str, ...], columns: dict[str, int], where: Location, *, ids: Collection[str] = ()
+    ) -> dict[str, str]:
+        """``{column: value}`` for one table row, cleaned of control characters.
+
+        The ``ids`` columns are left as they are: a control character in an id is refused by
+        :meth:`identifier`, not dropped ("a<NUL>b" quietly becoming "ab" would merge two ids).
+        """
         joined = "".join(values)
         if len(joined) <= MAX_FIELD_CHARS and not self.clean.row(values) and _SURROGATE.search(joined) is None:
             return {column: values[i] for column, i in columns.items()}  # the common clean row: one pass
-        return {column: self.text(values[i], where.at(column)) for column, i in columns.items()}
+        return {
+            column: values[i] if column in ids else self.text(values[i], where.at(column))
+            for column, i in columns.items()
+        }
+
+    def value(self, raw: Any, where: Location) -> str:
+        """A JSON value as cleaned text; a list or an object where a text belongs is a problem
+        (it would otherwise arrive as an empty value without a word)."""
+        if isinstance(raw, (list, dict)):
+            what = "a list" if isinstance(raw, list) else "an object"
+            self.problems.add(where, f"expected a text or a number, not {what}")
+            return ""
+        return self.text(as_text(raw), where)
 
     def identifier(self, value: str, where: Location) -> str:
         """An id as stored: stripped and NFC-normalised; "" (and a problem) when it cannot be one."""

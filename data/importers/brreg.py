@@ -11,7 +11,8 @@ name, NACE codes (``naeringskode1..3.kode`` joined with ``;``), head count
 (``antallAnsatte``), municipality, its county as the region (from the
 municipality's ``kommunenummer``, :mod:`data.regions`) and address
 (``forretningsadresse``, else ``beliggenhetsadresse`` for sub-units, else
-``postadresse``) and website (``hjemmeside``) replace stored values where the
+``postadresse``) and website (``hjemmeside``; one that is no http(s) address, such as
+``javascript:…``, is left out and the report says where) replace stored values where the
 unit has them; kind and country only fill gaps; everything else is kept.
 Otherwise it **creates** ``NO:<orgnr>`` with country ``NO``.
 
@@ -28,6 +29,7 @@ number is left as it is.
 
 from __future__ import annotations
 
+from data.contacts import website_url
 from data.importers.base import Batch, Location, MergePolicy, ParseContext, as_text, parse_count
 from data.kinds import kind_from_register
 from data.limits import MAX_NAME_CHARS
@@ -64,6 +66,7 @@ def units_of(data) -> tuple[list, str] | None:
 def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, format: str) -> Batch:
     batch = Batch(format=format, org_policy=POLICY, match_org_number=True)
     deleted: list[str] = []
+    no_website: list[Location] = []
     seen: dict[str, Location] = {}
     for where, unit in ctx.rows(items):
         if not isinstance(unit, dict):
@@ -107,6 +110,10 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
             ("", ""),
         )
         address = next((a for a in (_address(_object(unit, k)) for k in ADDRESSES) if a), "")
+        website = _text(unit, "hjemmeside", where, ctx).strip()
+        if website and website_url(website) is None:
+            no_website.append(where.at("hjemmeside"))
+            website = ""
         kind = kind_from_register(
             _text(unit, "organisasjonsform.kode", where, ctx),
             _text(unit, "institusjonellSektorkode.kode", where, ctx),
@@ -123,9 +130,14 @@ def parse_units(items: list[tuple[Location, object]], ctx: ParseContext, *, form
                 municipality=municipality,
                 nace_codes=";".join(code for code in nace if code),
                 employees=employees,
-                website=_text(unit, "hjemmeside", where, ctx).strip(),
+                website=website,
                 address=ctx.text(address, where.at("forretningsadresse")),
             )
+        )
+    if no_website:
+        batch.notes.append(
+            f"left out {len(no_website):,} website(s) that are no http(s) web address (the app links to a "
+            f"website); first at {no_website[0]}"
         )
     if deleted:
         shown = "; ".join(deleted[:5]) + (f"; … and {len(deleted) - 5} more" if len(deleted) > 5 else "")
@@ -142,7 +154,7 @@ def _text(unit: dict, dotted: str, where: Location, ctx: ParseContext) -> str:
         value = unit
         for part in dotted.split("."):
             value = value.get(part) if isinstance(value, dict) else None
-    return ctx.text(as_text(value), where.at(dotted))
+    return ctx.value(value, where.at(dotted))
 
 
 def _address(value) -> str:

@@ -52,7 +52,7 @@ from data.importers.base import (
     MergePolicy,
     ParseContext,
     as_text,
-    parse_year,
+    parse_date_year,
 )
 from data.importers.names import name_id
 from data.importers.readers import Table
@@ -71,7 +71,7 @@ NAME_ONLY_ORG_POLICY = MergePolicy(fill=frozenset({"name", "country"}))
 DIRECTORY_ORG_POLICY = MergePolicy(replace=frozenset({"kind"}), fill=frozenset({"name", "country", "municipality"}))
 PARTICIPANT_ORG_POLICY = MergePolicy(fill=frozenset({"name", "kind", "country", "region", "municipality"}))
 
-_DATE = re.compile(r"^\s*(\d{4})-\d{2}-\d{2}")
+_DATE = re.compile(r"^\s*(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII)
 #: CORDIS numbers projects with up to nine digits; twenty is plenty and keeps ids short.
 _MAX_NUMBER_DIGITS = 20
 
@@ -84,11 +84,7 @@ def _start_year(text: str, where: Location, ctx: ParseContext) -> int | None:
     text = text.strip()
     if not text:
         return None
-    match = _DATE.match(text)
-    if match is None:
-        ctx.problems.add(where, f"bad date {text!r}: expected YYYY-MM-DD")
-        return None
-    return parse_year(match.group(1), where, ctx.problems)
+    return parse_date_year(text, _DATE.match(text), where, ctx.problems, expected="YYYY-MM-DD")
 
 
 def _number(text: str, where: Location, ctx: ParseContext, what: str) -> str:
@@ -241,7 +237,7 @@ def parse_project_records(items: list[tuple[Location, object]], ctx: ParseContex
         if not isinstance(record, dict):
             ctx.problems.add(where, "is not an object")
             continue
-        v = {k: ctx.text(as_text(record.get(k)), where.at(k)) for k in (*PROJECT_RECORD_FIELDS, "fundingScheme")}
+        v = {k: ctx.value(record.get(k), where.at(k)) for k in (*PROJECT_RECORD_FIELDS, "fundingScheme")}
         number = _number(v["id"], where.at("id"), ctx, "project id")
         if not number:
             continue
@@ -284,7 +280,7 @@ def parse_participant_records(
             ctx.problems.add(where, "is not an object")
             continue
         v = {
-            k: ctx.text(as_text(record.get(k)), where.at(k))
+            k: ctx.value(record.get(k), where.at(k))
             for k in (*PARTICIPANT_RECORD_FIELDS, "country", "city", "nutsCode")
         }
         number = _number(v["projectID"], where.at("projectID"), ctx, "project id")

@@ -8,7 +8,7 @@
   being guessed at); otherwise the header, read as ``,``-, ``;``- or
   tab-separated, names the format (CORDIS, Forskningsrådet, Enhetsregisteret
   bulk CSV, or an interchange table under another name);
-* ``.xlsx``: the same, on the first sheet's header row;
+* ``.xlsx``: the same, on the header row of the first sheet that is not hidden;
 * ``.json``: Enhetsregisteret (unit, search, bulk array) or CORDIS records.
 
 Detection reads the file; parsing (``Source.parse``) is left to the caller so
@@ -138,7 +138,7 @@ def _table_source(path: Path, table: Table) -> Source:
         name, parser = native
         if not table.rows:
             raise fail(path.name, f"has a header ({name}) but no data rows")
-        return Source(path, name, len(table.rows), lambda ctx: parser(table, ctx))
+        return Source(path, name, len(table.rows), lambda ctx: parser(table, ctx), list(table.notes))
     if kind:
         return _interchange(path, {kind: table})
     raise _unrecognised(path, list(table.header))
@@ -159,7 +159,7 @@ def _interchange(path: Path, tables: dict[str, Table], notes: list[str] | None =
         "interchange",
         sum(len(t.rows) for t in tables.values()),
         lambda ctx: interchange.parse_interchange(tables, ctx),
-        notes or [],
+        [*(notes or []), *(f"{t.file}: {note}" for t in tables.values() for note in t.notes)],
     )
 
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import re
 
-from data.importers.base import Batch, Location, MergePolicy, ParseContext, parse_year
+from data.importers.base import Batch, Location, MergePolicy, ParseContext, parse_date_year
 from data.importers.names import name_id
 from data.importers.readers import Table
 from data.kinds import kind_from_rd_sector
@@ -60,7 +60,10 @@ ORG_POLICY = MergePolicy(
 )
 PROJECT_POLICY = MergePolicy(fill=frozenset({"title", "start_year", "programme"}))
 
-_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})|^\s*(\d{4})-\d{2}-\d{2}")
+_DATE = (
+    re.compile(r"^\s*(?P<day>[0-9]{1,2})\.(?P<month>[0-9]{1,2})\.(?P<year>[0-9]{4})", re.ASCII),
+    re.compile(r"^\s*(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})", re.ASCII),
+)
 
 
 def parse_forskningsradet(table: Table, ctx: ParseContext) -> Batch:
@@ -134,11 +137,8 @@ def _start_year(text: str, where: Location, ctx: ParseContext) -> int | None:
     text = text.strip()
     if not text:
         return None
-    match = _DATE.match(text)
-    if match is None:
-        ctx.problems.add(where, f"bad date {text!r}: expected dd.mm.yyyy")
-        return None
-    return parse_year(match.group(3) or match.group(4), where, ctx.problems)
+    found = _DATE[0].match(text) or _DATE[1].match(text)
+    return parse_date_year(text, found, where, ctx.problems, expected="dd.mm.yyyy")
 
 
 def _county(v: dict[str, str]) -> str:

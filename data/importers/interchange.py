@@ -1,7 +1,7 @@
 """Samspill's interchange format: ``organisations``, ``projects``, ``participations``.
 
-Each table is a CSV (UTF-8, comma-separated, header row) or the first sheet of
-an XLSX workbook with the same header; a folder holds up to one of each, and
+Each table is a CSV (UTF-8, comma-separated, header row) or the first visible sheet
+of an XLSX workbook with the same header; a folder holds up to one of each, and
 each file may be imported alone. Column names are matched case-insensitively.
 
 Columns (``*`` = optional):
@@ -18,6 +18,11 @@ Contact persons: ``contact_name`` with its ``contact_role``, ``contact_email`` a
 ``contact_phone``; several persons are separated by ``;`` in the same order in each column
 ("Kari Nordmann; Ola Hansen" with "kari@x.no; ola@x.no"). A file with contact columns gives
 each organisation it lists exactly those contacts (data.contacts checks them).
+
+Values: ids as :func:`data.identifiers.clean_id` takes them (NFKC, letters of one of Latin,
+Cyrillic and Greek); ``start_year`` and ``employees`` written in the digits 0-9 and ``budget_nok``
+with at most one decimal point (numeric XLSX cells as they are, whole where a whole number is
+wanted); ``website`` an http(s) address or a host (``www.sintef.no``), as the profile form takes it.
 
 An unknown column is refused rather than ignored: a typo such as
 ``competence`` would otherwise drop a column of data without a word. The
@@ -116,7 +121,8 @@ def check_header(table: Table, kind: str, ctx: ParseContext) -> dict[str, int] |
     hint = _delimiter_hint(table)
     for i, raw in enumerate(table.header if not hint else ()):
         name = raw.strip().lower()
-        where = Location(table.file, column=raw or f"#{i + 1}")
+        # an invisible character in a column name is shown, not printed (a NUL, a zero-width space)
+        where = Location(table.file, column=(raw if raw.isprintable() else repr(raw)) or f"#{i + 1}")
         if not name:
             ctx.problems.add(where, f"column {i + 1} has no name in the header")
             ok = False
@@ -188,7 +194,7 @@ def _cells(table: Table, header: dict[str, int], ctx: ParseContext):
     """(location, {column: value}) per data row, values already cleaned of control characters."""
     for row, cells in ctx.rows(table.records(ctx.problems)):
         where = table.location(row)
-        yield where, ctx.cells(cells, header, where)
+        yield where, ctx.cells(cells, header, where, ids=("org_id", "project_id"))
 
 
 def _unique(kind: str, key: tuple, where: Location, seen: dict, ctx: ParseContext) -> bool:
@@ -229,6 +235,7 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
         for column in ("description", "competences"):
             ctx.limited(v.get(column, ""), where.at(column), MAX_TEXT_CHARS, column)
         contacts = _contacts(v, where, ctx) if any(c in header for c in CONTACT_COLUMNS) else None
+        website = _website(v.get("website", ""), where.at("website"), ctx)
         if not org_id or org_number is None or not _unique("organisations", (org_id,), where, seen, ctx):
             continue
         country, place = v.get("country", "").strip(), v.get("region", "")
@@ -253,7 +260,7 @@ def _organisations(table: Table, header: dict[str, int], batch: Batch, ctx: Pars
                 municipality=municipality,
                 nace_codes=v.get("nace_codes", "").strip(),
                 employees=employees,
-                website=v.get("website", "").strip(),
+                website=website,
                 address=" ".join(v.get("address", "").split()),
             )
         )
@@ -299,6 +306,20 @@ def _contacts(v: dict, where: Location, ctx: ParseContext) -> tuple[Contact, ...
     except StoreError as exc:
         ctx.problems.add(where.at("contact_name"), str(exc))
         return ()
+
+
+def _website(value: str, where: Location, ctx: ParseContext) -> str:
+    """The website as given, or a problem when it is no http(s) address (``javascript:…``, ``data:…``):
+    the app links to it, and the profile form refuses the same values (data.contacts.website_url)."""
+    from data.contacts import website_url
+    from data.refusals import Refused
+
+    website = value.strip()
+    if website and website_url(website) is None:
+        shown = website[:80] if website.isprintable() else repr(website[:80])[1:-1]  # a direction mark, shown
+        refused = Refused("contacts.bad_website", value=shown)
+        ctx.problems.add(where, str(refused), refused)
+    return website
 
 
 #: the column a refused contact points at (the name for anything else)

@@ -48,6 +48,15 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^no importable files in the folder", "import.unknown_format"),
         (r"^not valid JSON|^line \d+, column \d+: not valid JSON", "import.bad_json"),
         (r"^not a readable XLSX workbook", "import.bad_xlsx"),
+        (r"^mixes (?P<script>\w+) letters with (?P<char>.+), so it could pass for another id$", "import.mixed_scripts"),
+        (r"^sheet '(?P<sheet>.*)', cell (?P<cell>[^:]+): a formula without a saved value", "import.formula_unsaved"),
+        (r"^sheet '(?P<sheet>.*)', cell (?P<cell>[^:]+): (?:the error (?P<value>\S+)|an error value)",
+         "import.error_cell"),
+        (r"^every sheet of the workbook is hidden", "import.hidden_sheets"),
+        (r"^repeats the header", "import.repeated_header"),
+        (r"^an object holds the key '(?P<key>.*)' twice", "import.duplicate_key"),
+        (r"^bad date '(?P<value>.*?)': there is no such day", "import.no_such_day"),
+        (r"^bad date '(?P<value>.*?)': expected", "import.bad_date"),
     )
 )
 _DETAIL = re.compile(r"^(?P<what>line|sheet row) (?P<n>\d+)$")

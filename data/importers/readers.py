@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[Row, ...]
     delimiter: str = ","  # "" for XLSX
+    #: what the reader chose that the user should know (the sheet read when the first is hidden)
+    notes: tuple[str, ...] = ()
 
     def items(self, problems) -> list[tuple[Location, dict[str, str]]]:
         """Rows as ``{column: value}`` objects with their location."""
@@ -57,10 +60,22 @@ class Table:
 
     def records(self, problems) -> Iterator[tuple[Row, tuple[str, ...]]]:
         """Rows with exactly one value per column; a row with a wrong number of
-        values is recorded as a problem and skipped."""
+        values, or one that repeats the header, is recorded as a problem and skipped.
+
+        A repeated header is what joining two exports into one file leaves behind; read as data
+        it would add an organisation called "name" with the id "org_id".
+        """
         width = len(self.header)
+        header_key = tuple(_header_key(h) for h in self.header)
         for row in self.rows:
             values = row.values
+            if values and _header_key(values[0]) == header_key[0] and (
+                tuple(_header_key(v) for v in values[:width]) == header_key
+            ):
+                problems.add(
+                    self.location(row), "repeats the header (two files joined into one?); delete this row"
+                )
+                continue
             if len(values) > width and not any(v.strip() for v in values[width:]):
                 values = values[:width]
             if len(values) < width and not self.delimiter:
@@ -73,6 +88,11 @@ class Table:
                 )
                 continue
             yield row, values
+
+
+def _header_key(name: str) -> str:
+    """A column name as headers are compared (a joined file's second header may keep its BOM)."""
+    return name.strip().lstrip("\ufeff").strip().lower()
 
 
 def check_size(path: Path) -> int:
@@ -122,7 +142,7 @@ def decode(data: bytes, file: str) -> str:
             f"line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8 (in Excel: 'CSV UTF-8')",
         ) from exc
-    text = text.removeprefix("\ufeff")
+    text = text.lstrip("\ufeff")  # a file re-saved by a tool that adds one each time has two
     if not text.strip():
         raise fail(file, "the file holds only whitespace")
     return text
@@ -173,36 +193,59 @@ def read_csv(path: Path, *, delimiter: str = ",", text: str | None = None, stric
 
 
 def read_xlsx(path: Path) -> Table:
-    """The first sheet of a workbook; its first row is the header.
+    """The first visible sheet of a workbook; its first row is the header.
 
     Read in bounded memory: the archive may not unpack to more than
     :data:`MAX_XLSX_UNPACKED_BYTES`, the size a sheet declares (``A1:XFD1048576`` in a
     5 KB file) is ignored in favour of the cells it holds, and a row reaching past
     :data:`MAX_COLUMNS` is refused, so a sheet that says it is vast costs nothing.
+
+    A hidden sheet is skipped (the report says so): a workbook whose first sheet is a hidden
+    list of choices shows its user the second. A workbook whose every sheet is hidden is
+    refused, and so is a sheet with a cell that holds a formula without a saved value or an
+    error value (:func:`_unsaved_cells`).
     """
-    import openpyxl
+    from openpyxl.reader.excel import ExcelReader
 
     if not read_bytes(path).startswith(b"PK"):
         raise fail(path.name, "not a readable XLSX workbook (truncated or corrupt?): not a zip archive")
     _check_archive(path)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        reader = ExcelReader(path, read_only=True, data_only=True)
+        reader.read()
+        book = reader.wb
+        parts = {sheet.name: rel.target for sheet, rel in reader.parser.find_sheets()}
     except Exception as exc:  # noqa: BLE001 - openpyxl raises a zoo of types for broken files; all mean "unreadable"
         raise unreadable_xlsx(path, exc) from exc
     try:
         if not book.worksheets:
             raise fail(path.name, "the workbook has no sheets")
-        sheet = book.worksheets[0]
+        visible = [s for s in book.worksheets if s.sheet_state == "visible"]
+        if not visible:
+            names = ", ".join(repr(s.title) for s in book.worksheets[:5])
+            raise fail(
+                path.name,
+                f"every sheet of the workbook is hidden ({names}); show the sheet to import "
+                "(in Excel: right-click a sheet tab, Unhide) and save it",
+            )
+        sheet = visible[0]
         title = sheet.title
         raw = _sheet_rows(path, sheet)
     finally:
         book.close()
+    _unsaved_cells(path, title, parts.get(title, ""))
+    hidden = [s.title for s in book.worksheets[: book.worksheets.index(sheet)]]
+    notes = (
+        (f"read the sheet {title!r}, the first that is not hidden (skipped: {', '.join(map(repr, hidden))})",)
+        if hidden
+        else ()
+    )
     skipped = 0
     while raw and not any(v.strip() for v in raw[0]):
         raw.pop(0)  # some exports leave blank rows above the header
         skipped += 1
     if not raw:
-        raise fail(path.name, f"the first sheet ({title!r}) is empty")
+        raise fail(path.name, f"the first visible sheet ({title!r}) is empty")
     header = list(raw[0])
     while header and not header[-1].strip():
         header.pop()
@@ -211,7 +254,87 @@ def read_xlsx(path: Path) -> Table:
         for i, values in enumerate(raw[1:], start=1)
         if any(v.strip() for v in values)
     ]
-    return Table(path.name, tuple(h.strip() for h in header), tuple(rows), "")
+    return Table(path.name, tuple(h.strip() for h in header), tuple(rows), "", notes)
+
+
+#: Where a sheet's XML may hold a formula (``<f>``, with or without a namespace prefix) or an
+#: error value (``t="e"``); a sheet without either is not parsed a second time.
+_FORMULA_OR_ERROR = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=[\"']e[\"']")
+
+
+def _unsaved_cells(path: Path, title: str, part: str) -> None:
+    """Refuse a sheet with a cell whose value the file does not hold.
+
+    * A formula without a saved value: programs that write workbooks without calculating them
+      (scripts, some exports) leave only the formula, which openpyxl reads as an empty cell, so
+      the data would arrive empty without a word. Refused for the whole file, not per row: every
+      formula of such a file lacks its value, and one step fixes them all (open the file in a
+      spreadsheet program, which calculates it, and save it).
+    * An error value (``#REF!``, ``#DIV/0!``, …): a formula that failed, which would be imported
+      as the text "#REF!".
+    """
+    from openpyxl.xml.functions import iterparse
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            if part.lstrip("/") not in archive.NameToInfo or not _may_hold_formulas(archive, part.lstrip("/")):
+                return
+            unsaved: list[str] = []
+            errors: list[tuple[str, str]] = []
+            with archive.open(part.lstrip("/")) as source:
+                sheet_data = None
+                row_number = column = 0
+                for event, element in iterparse(source, events=("start", "end")):
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    if event == "start":
+                        if tag == "sheetData":
+                            sheet_data = element
+                        elif tag == "row":
+                            row_number = int(element.get("r") or row_number + 1)
+                            column = 0
+                        continue
+                    if tag == "c":
+                        column += 1
+                        children = {child.tag.rsplit("}", 1)[-1]: child for child in element}
+                        where = element.get("r") or f"row {row_number}, column {column}"
+                        if "f" in children and "v" not in children and element.get("t") != "inlineStr":
+                            unsaved.append(where)
+                        elif element.get("t") == "e":
+                            errors.append((where, (children["v"].text or "") if "v" in children else ""))
+                    elif tag == "row" and sheet_data is not None:
+                        element.clear()
+                        sheet_data.remove(element)  # bounded memory: rows are not kept
+    except Exception as exc:  # noqa: BLE001 - as in read_xlsx: a sheet that cannot be parsed is unreadable
+        raise unreadable_xlsx(path, exc) from exc
+    if unsaved:
+        n = len(unsaved) - 1
+        more = f" (and {n:,} more such cell{'s' if n > 1 else ''})" if n else ""
+        raise fail(
+            path.name,
+            f"sheet {title!r}, cell {unsaved[0]}: a formula without a saved value{more}, written by a program "
+            "that did not calculate it; open the file in a spreadsheet program, save it, and import it again",
+        )
+    if errors:
+        (where, value), more = errors[0], len(errors) - 1
+        shown = f"the error {value}" if value else "an error value"
+        raise fail(
+            path.name,
+            f"sheet {title!r}, cell {where}: {shown}"
+            + (f" (and {more:,} more error cell{'s' if more > 1 else ''})" if more else "")
+            + ", a formula that failed; correct or empty the cell and save the file",
+        )
+
+
+def _may_hold_formulas(archive: zipfile.ZipFile, part: str) -> bool:
+    """A quick scan of the sheet's bytes for a formula or an error value (chunks overlap, so a
+    tag split between two chunks is still found)."""
+    tail = b""
+    with archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            if _FORMULA_OR_ERROR.search(tail + chunk):
+                return True
+            tail = chunk[-32:]
+    return False
 
 
 def _check_archive(path: Path) -> None:
@@ -268,12 +391,35 @@ def unreadable_xlsx(path: Path, exc: BaseException) -> ImportFileError:
     return fail(path.name, f"not a readable XLSX workbook (truncated or corrupt?): {detail}")
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused (``json`` quietly keeps the last value,
+    so ``{"navn": "EQUINOR ASA", "navn": "…"}`` would import whichever came second)."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return found
+
+
 def read_json(path: Path) -> Any:
     text = decode(read_bytes(path), path.name)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise fail(path.name, f"line {exc.lineno}, column {exc.colno}: not valid JSON ({exc.msg})") from exc
+    except _DuplicateKey as exc:
+        key = str(exc.args[0])
+        shown = key if len(key) <= 60 else key[:57] + "..."
+        raise fail(
+            path.name, f"an object holds the key {shown!r} twice, so which value is meant is unclear; keep one"
+        ) from exc
     except RecursionError as exc:  # "[[[[…" thousands deep: no export nests like that
         raise fail(path.name, "not importable JSON: nested too deeply") from exc
     except ValueError as exc:  # e.g. an integer of more than 4,300 digits

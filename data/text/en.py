@@ -653,4 +653,12 @@ STRINGS: dict[str, str] = {
     "import.unknown_format": "not a known format (expected organisations, projects or participations as CSV or XLSX, CORDIS, Forskningsrådet or Enhetsregisteret)",
     "import.bad_json": "the file is not valid JSON",
     "import.bad_xlsx": "the file is not a readable XLSX workbook",
+    "import.mixed_scripts": "the id mixes {script} letters with {char}, so it could pass for another id; write it in one alphabet",
+    "import.formula_unsaved": "sheet “{sheet}”, cell {cell} holds a formula without a saved value; open the file in a spreadsheet program, save it and import it again",
+    "import.error_cell": "sheet “{sheet}”, cell {cell} holds an error value {value} (a formula that failed); correct or empty the cell",
+    "import.hidden_sheets": "every sheet of the workbook is hidden; show the sheet to import (right-click a sheet tab, Unhide) and save the file",
+    "import.repeated_header": "the row repeats the header (two files joined into one?); delete the row",
+    "import.duplicate_key": "a JSON object holds the key “{key}” twice, so which value is meant is unclear; keep one",
+    "import.no_such_day": "there is no such day as “{value}”",
+    "import.bad_date": "not a date: “{value}”",
 }

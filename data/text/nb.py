@@ -657,4 +657,12 @@ STRINGS: dict[str, str] = {
     "import.unknown_format": "formatet er ikke kjent (forventet organisasjoner, prosjekter eller deltakelser som CSV eller XLSX, CORDIS, Forskningsrådet eller Enhetsregisteret)",
     "import.bad_json": "filen er ikke gyldig JSON",
     "import.bad_xlsx": "filen er ikke en lesbar XLSX-arbeidsbok",
+    "import.mixed_scripts": "id-en blander bokstaver fra to alfabeter ({char} blant {script}), så den kan forveksles med en annen; skriv den med ett alfabet",
+    "import.formula_unsaved": "ark «{sheet}», celle {cell} har en formel uten lagret verdi; åpne filen i et regnearkprogram, lagre den og importer på nytt",
+    "import.error_cell": "ark «{sheet}», celle {cell} har feilverdien {value} (en formel som feilet); rett eller tøm cellen",
+    "import.hidden_sheets": "alle arkene i arbeidsboken er skjult; vis arket som skal importeres (høyreklikk en arkfane, Vis) og lagre filen",
+    "import.repeated_header": "raden gjentar overskriften (to filer slått sammen?); slett raden",
+    "import.duplicate_key": "et JSON-objekt har nøkkelen «{key}» to ganger, så det er uklart hvilken verdi som gjelder; behold én",
+    "import.no_such_day": "datoen «{value}» finnes ikke",
+    "import.bad_date": "ugyldig dato «{value}»",
 }
