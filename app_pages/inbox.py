@@ -134,22 +134,39 @@ def _ideas(store, viewer) -> None:
         for intro in intros:
             adviser_card(store, viewer, intro, names, company_fallback=idea.contact, place="idea")
 
+    _follow_stored(idea)
     with st.form(f"inbox_edit_{idea.idea_id}"):
         status = st.selectbox(
             t("inbox.status"),
             options=list(IDEA_STATUSES),
-            index=IDEA_STATUSES.index(idea.status) if idea.status in IDEA_STATUSES else 0,
             format_func=labels(IDEA_STATUSES, status_label),
             key=f"inbox_status_{idea.idea_id}",
         )
-        notes = st.text_area(t("inbox.notes"), value=idea.notes, key=f"inbox_notes_{idea.idea_id}", height=120)
+        notes = st.text_area(t("inbox.notes"), key=f"inbox_notes_{idea.idea_id}", height=120)
         saved = st.form_submit_button(t("inbox.save"), type="primary", key=f"inbox_save_{idea.idea_id}")
     if saved:
         with library_errors() as outcome:
             store.update_idea(idea.idea_id, status=status, notes=notes)
         if not outcome.failed:
             st.toast(t("inbox.saved"), icon=":material/check:")
+            # Keep the idea open, as a link would, even when its new status is one the filter hides.
+            st.session_state.pop(LINKED_KEY, None)
             st.rerun()
+
+
+def _follow_stored(idea) -> None:
+    """Start the status and notes boxes from the stored idea, and again whenever it changes.
+
+    Streamlit keeps a widget's value across reruns: without this, the box would still say "new"
+    after an introduction moved the idea to "in progress", and saving the notes would move it back.
+    A choice not yet saved is kept while the stored idea stays as it was.
+    """
+    drawn_key = f"inbox_drawn_{idea.idea_id}"
+    stored = (idea.status, idea.notes)
+    if st.session_state.get(drawn_key) != stored:
+        st.session_state[f"inbox_status_{idea.idea_id}"] = idea.status if idea.status in IDEA_STATUSES else "new"
+        st.session_state[f"inbox_notes_{idea.idea_id}"] = idea.notes
+        st.session_state[drawn_key] = stored
 
 
 def _suggestions(store, viewer, idea, names, intros) -> None:

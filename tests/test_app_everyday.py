@@ -1,0 +1,69 @@
+"""Everyday use of the app, found on newcomers' walks: widgets that follow the stored state,
+empty pages that say what to do, the same names in both languages."""
+
+from __future__ import annotations
+
+import pytest
+from test_app import IDEA_TEXT, IDEA_TITLE, app_db, goto, ok, sign_in, texts  # noqa: F401  (app_db: a fixture)
+
+
+def _store():
+    from app_pages.resources import workspace
+
+    return workspace().store
+
+
+def _stored(idea_id: int):
+    from data.models import Viewer
+
+    return _store().idea(idea_id, Viewer("radgiver", "adviser"))
+
+
+def _idea_with_suggestions(suggestions=("sintef", "elektrisk-sjo")):
+    store = _store()
+    idea = store.add_idea(title=IDEA_TITLE, text=IDEA_TEXT, submitted_by="bedrift1", org_id="innherred-hydrogen",
+                          contact="Kari Nordmann, kari@example.no", confidential=False)
+    store.update_idea(idea.idea_id, suggestions=list(suggestions))
+    return idea
+
+
+# -- the inbox follows the idea's stored status -----------------------------------------------------
+
+
+def test_the_inbox_status_box_follows_an_introduction_that_moved_the_idea(app_db):
+    idea = _idea_with_suggestions()
+    at = sign_in("radgiver")
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    box = f"inbox_status_{idea.idea_id}"
+    assert at.selectbox(key=box).value == "new"
+    at.button(key=f"inbox_introduce_{idea.idea_id}_sintef").click()
+    ok(at.run())
+    assert _stored(idea.idea_id).status == "in_progress"  # the introduction moved it
+    assert at.selectbox(key=box).value == "in_progress"  # and the box says so, not the "new" it was drawn with
+    # saving the notes now keeps the status the introduction set
+    at.text_area(key=f"inbox_notes_{idea.idea_id}").input("Ringte Kari.")
+    at.button(key=f"inbox_save_{idea.idea_id}").click()
+    ok(at.run())
+    stored = _stored(idea.idea_id)
+    assert (stored.status, stored.notes) == ("in_progress", "Ringte Kari.")
+
+
+def test_a_saved_idea_stays_open_and_its_boxes_follow_a_change_made_elsewhere(app_db):
+    idea = _idea_with_suggestions()
+    at = sign_in("radgiver")
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    at.selectbox(key=f"inbox_status_{idea.idea_id}").set_value("matched")
+    at.button(key=f"inbox_save_{idea.idea_id}").click()
+    ok(at.run())
+    assert _stored(idea.idea_id).status == "matched"
+    # the filter showed new and in-progress ideas only: the saved idea stays open all the same
+    assert at.selectbox(key="inbox_idea").value == idea.idea_id
+    assert at.selectbox(key=f"inbox_status_{idea.idea_id}").value == "matched"
+    # another adviser closes it elsewhere: this page shows "closed" on its next run
+    _store().update_idea(idea.idea_id, status="closed", notes="Lagt bort.")
+    at.session_state["inbox_status_filter"] = []
+    ok(at.run())
+    assert at.selectbox(key=f"inbox_status_{idea.idea_id}").value == "closed"
+    assert at.text_area(key=f"inbox_notes_{idea.idea_id}").value == "Lagt bort."
