@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from test_app import IDEA_TEXT, IDEA_TITLE, app_db, goto, ok, sign_in, texts  # noqa: F401  (app_db: a fixture)
 
+# Each test on its own copy of the sample database (tests/test_app.py's fixture).
+pytestmark = pytest.mark.usefixtures("app_db")
+
 
 def _store():
     from app_pages.resources import workspace
@@ -30,7 +33,7 @@ def _idea_with_suggestions(suggestions=("sintef", "elektrisk-sjo")):
 # -- the inbox follows the idea's stored status -----------------------------------------------------
 
 
-def test_the_inbox_status_box_follows_an_introduction_that_moved_the_idea(app_db):
+def test_the_inbox_status_box_follows_an_introduction_that_moved_the_idea():
     idea = _idea_with_suggestions()
     at = sign_in("radgiver")
     at.query_params["idea"] = str(idea.idea_id)
@@ -49,7 +52,7 @@ def test_the_inbox_status_box_follows_an_introduction_that_moved_the_idea(app_db
     assert (stored.status, stored.notes) == ("in_progress", "Ringte Kari.")
 
 
-def test_a_saved_idea_stays_open_and_its_boxes_follow_a_change_made_elsewhere(app_db):
+def test_a_saved_idea_stays_open_and_its_boxes_follow_a_change_made_elsewhere():
     idea = _idea_with_suggestions()
     at = sign_in("radgiver")
     at.query_params["idea"] = str(idea.idea_id)
