@@ -70,3 +70,23 @@ def test_a_saved_idea_stays_open_and_its_boxes_follow_a_change_made_elsewhere():
     ok(at.run())
     assert at.selectbox(key=f"inbox_status_{idea.idea_id}").value == "closed"
     assert at.text_area(key=f"inbox_notes_{idea.idea_id}").value == "Lagt bort."
+
+
+# -- both profile forms save the same way (app_pages/profile_form.save_and_redraw) --------------------
+
+
+def test_both_profile_forms_refuse_in_one_line_and_say_when_nothing_changed():
+    at = sign_in("radgiver")
+    at.query_params["org"] = "lederloft"
+    goto(at, "organisations")
+    at.text_input(key="organisations_name_lederloft").input("  ")
+    at.button(key="organisations_save_lederloft").click()
+    ok(at.run())
+    assert [e.value for e in at.error] == ["Organisasjonen må ha et navn."]
+    assert _store().organisation("lederloft").name == "Lederløft Industri AS"  # nothing saved
+
+    company = sign_in("bedrift1")
+    goto(company, "own_profile")
+    company.button(key="own_profile_save").click()
+    ok(company.run())
+    assert [i.value for i in company.info] == ["Ingen endringer å lagre."] and not company.success

@@ -212,7 +212,6 @@ STRINGS: dict[str, str] = {
     "orgs.competences": "Competences (keywords)",
     "orgs.competences_help": "Separate keywords with semicolons, e.g. “hydrogen; electrolysis; safety”.",
     "orgs.save": "Save the profile",
-    "orgs.need_name": "The organisation needs a name.",
     "orgs.unchanged": "Nothing changed.",
     "orgs.saved": "The profile of {name} is saved and the search index is updated.",
     "orgs.import_intro": (

@@ -216,7 +216,6 @@ STRINGS: dict[str, str] = {
     "orgs.competences": "Kompetanse (nøkkelord)",
     "orgs.competences_help": "Skill nøkkelordene med semikolon, f.eks. «hydrogen; elektrolyse; sikkerhet».",
     "orgs.save": "Lagre profilen",
-    "orgs.need_name": "Organisasjonen må ha et navn.",
     "orgs.unchanged": "Ingen endringer å lagre.",
     "orgs.saved": "Profilen til {name} er lagret, og søkeindeksen er oppdatert.",
     "orgs.import_intro": (
