@@ -34,7 +34,7 @@ from graph.build import collaboration_graph_of, index_records, project_years
 from graph.cluster import ClusterProfile, member_ids
 from graph.metrics import YearActivity, YearMetrics, activity_of, community_name, network_metrics
 from graph.suggest import suggest_introductions
-from graph.terms import name_words, organisation_terms, profile_terms, project_terms
+from graph.terms import name_words, naming_language, organisation_terms, profile_terms, project_terms
 
 __all__ = [
     "Bullets",
@@ -241,10 +241,11 @@ def build_report(
     year_graph = collaboration_graph_of(index, year, year)
     if metrics is None:
         names = name_words(index.organisations.values())
+        naming = naming_language(index.projects, index.organisations.values())  # the app's community names
         metrics = network_metrics(
             network,
-            project_terms=project_terms(index.projects, exclude=names, lang=lang),
-            profile_terms=profile_terms(index.organisations.values(), lang=lang),
+            project_terms=project_terms(index.projects, exclude=names, lang=naming),
+            profile_terms=profile_terms(index.organisations.values(), lang=naming),
             seed=seed,
         )
     elif metrics.year != year or not metrics.cumulative:
