@@ -193,6 +193,9 @@ def _import_files(store) -> None:
     st.write(t("orgs.import_intro"))
     st.caption(t("orgs.import_columns"))
     generation = st.session_state.setdefault(UPLOADS_KEY, 0)
+    # The box's own words are Streamlit's and English in every language (README, "Known limits"):
+    # the reader's language says above it what to do.
+    st.caption(t("orgs.import_how"))
     files = st.file_uploader(
         t("orgs.import_files"),
         type=["csv", "xlsx", "json", "tsv", "txt"],

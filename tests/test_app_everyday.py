@@ -90,3 +90,19 @@ def test_both_profile_forms_refuse_in_one_line_and_say_when_nothing_changed():
     company.button(key="own_profile_save").click()
     ok(company.run())
     assert [i.value for i in company.info] == ["Ingen endringer å lagre."] and not company.success
+
+
+# -- the import box: Streamlit's own words stay English, the page says what they mean --------------
+
+
+@pytest.mark.parametrize("lang, label, how", [
+    ("nb", "Filer å importere", "«Drag and drop files here» betyr «dra og slipp filer her»"),
+    ("en", "Files to import", "Drag the files into the box below, or press **Browse files**"),
+])
+def test_the_import_box_is_explained_in_the_readers_language(lang, label, how):
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "organisations")
+    assert [u.proto.label for u in at.get("file_uploader")] == [label]
+    assert any(how in c.value for c in at.caption)

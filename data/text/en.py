@@ -219,7 +219,8 @@ STRINGS: dict[str, str] = {
         "a CORDIS export (CSV or JSON), a Research Council participation list (CSV) or Enhetsregisteret (JSON). "
         "Each file is imported completely or not at all."
     ),
-    "orgs.import_files": "Files",
+    "orgs.import_files": "Files to import",
+    "orgs.import_how": "Drag the files into the box below, or press **Browse files** to pick them; each file can be up to 200 MB.",
     "orgs.import_button": "Import",
     "orgs.import_reading": "Reading the files …",
     "orgs.import_file": "Importing {name} ({i} of {n})",

@@ -223,7 +223,8 @@ STRINGS: dict[str, str] = {
         "eksport fra CORDIS (CSV eller JSON), Forskningsrådets deltakerliste (CSV) eller Enhetsregisteret (JSON). "
         "Hver fil importeres helt eller ikke i det hele tatt."
     ),
-    "orgs.import_files": "Filer",
+    "orgs.import_files": "Filer å importere",
+    "orgs.import_how": "Dra filene inn i feltet under, eller trykk på **Browse files** for å velge dem. Feltet er på engelsk fordi Streamlit, som appen er bygd med, ikke lar det oversettes: «Drag and drop files here» betyr «dra og slipp filer her», og «Limit 200MB per file» betyr at hver fil kan være høyst 200 MB.",
     "orgs.import_button": "Importer",
     "orgs.import_reading": "Leser filene …",
     "orgs.import_file": "Importerer {name} ({i} av {n})",
