@@ -53,7 +53,8 @@ def _ideas(store, viewer) -> None:
                 st.session_state["inbox_status_filter"] = [*shown_statuses, idea.status]
             st.session_state["inbox_idea"] = idea.idea_id
     if not ideas:
-        st.info(t("inbox.empty"))
+        st.info(t("inbox.empty"), icon=":material/inbox:")
+        st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
         return
 
     statuses = st.pills(
@@ -199,8 +200,10 @@ def _all_introductions(store, viewer) -> None:
     year = date.today().year
     per_year = introductions_per_year(store)
     this = per_year.get(year)
-    st.caption(t("intro.year_count", year=year, n=number(this.introduced if this else 0),
-                 joint=number(this.joint_projects if this else 0)))
+    if this is not None and this.introduced:
+        st.caption(t("intro.year_count", year=year, n=number(this.introduced), joint=number(this.joint_projects)))
+    else:
+        st.caption(t("intro.year_none", year=year))
     statuses = st.pills(
         t("intro.filter_status"), options=list(INTRODUCTION_STATUSES),
         format_func=labels(INTRODUCTION_STATUSES, intro_status_label), selection_mode="multi",

@@ -106,3 +106,29 @@ def test_the_import_box_is_explained_in_the_readers_language(lang, label, how):
     goto(at, "organisations")
     assert [u.proto.label for u in at.get("file_uploader")] == [label]
     assert any(how in c.value for c in at.caption)
+
+
+# -- empty pages say what to do next ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, link", [("nb", "Send inn en idé"), ("en", "Submit an idea")])
+def test_empty_inbox_and_empty_my_ideas_lead_to_submitting_one(lang, link):
+    from datetime import date
+
+    from data.text import t
+
+    adviser = sign_in("radgiver")
+    adviser.sidebar.radio(key="app_lang").set_value(lang)
+    ok(adviser.run())
+    goto(adviser, "inbox")
+    assert t(lang, "inbox.empty") in [i.value for i in adviser.info]
+    assert [p.proto.label for p in adviser.get("page_link")] == [link]
+    # the Introductions tab: none made this year says what counts, not "0 made, 0 of them ..."
+    assert t(lang, "intro.year_none", year=date.today().year) in texts(adviser)
+
+    company = sign_in("bedrift2")
+    company.sidebar.radio(key="app_lang").set_value(lang)
+    ok(company.run())
+    goto(company, "my_ideas")
+    assert [i.value for i in company.info] == [t(lang, "mine.none")]
+    assert [p.proto.label for p in company.get("page_link")] == [link]
