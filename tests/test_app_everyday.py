@@ -96,8 +96,8 @@ def test_both_profile_forms_refuse_in_one_line_and_say_when_nothing_changed():
 
 
 @pytest.mark.parametrize("lang, label, how", [
-    ("nb", "Filer å importere", "«Drag and drop files here» betyr «dra og slipp filer her»"),
-    ("en", "Files to import", "Drag the files into the box below, or press **Browse files**"),
+    ("nb", "Filer å importere", "«Upload» betyr «last opp», «200MB per file» betyr"),
+    ("en", "Files to import", "Press **Upload** to pick the files, or drag them into the box below"),
 ])
 def test_the_import_box_is_explained_in_the_readers_language(lang, label, how):
     at = sign_in("radgiver")
@@ -132,3 +132,22 @@ def test_empty_inbox_and_empty_my_ideas_lead_to_submitting_one(lang, link):
     goto(company, "my_ideas")
     assert [i.value for i in company.info] == [t(lang, "mine.none")]
     assert [p.proto.label for p in company.get("page_link")] == [link]
+
+
+def test_the_words_explained_are_the_ones_streamlit_shows():
+    # After a Streamlit upgrade the box may say something else: then the explanation must change too.
+    import re
+    from pathlib import Path
+
+    import streamlit
+
+    from data.text import t
+
+    bundles = list((Path(streamlit.__file__).parent / "static").rglob("FileUploader*.js"))
+    assert bundles, "Streamlit's file uploader script not found"
+    script = " ".join(b.read_text(encoding="utf-8") for b in bundles)
+    quoted = re.findall(r"«([A-Za-z0-9 ]+)»(?: \([^)]*\))? betyr", t("nb", "orgs.import_how"))
+    assert len(quoted) == 3, quoted
+    for words in quoted:
+        shown = words.replace("200MB ", "")  # the size is filled in: `${size} per file`
+        assert f"`{shown}`" in script or f"{shown}`" in script, words

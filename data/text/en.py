@@ -220,7 +220,7 @@ STRINGS: dict[str, str] = {
         "Each file is imported completely or not at all."
     ),
     "orgs.import_files": "Files to import",
-    "orgs.import_how": "Drag the files into the box below, or press **Browse files** to pick them; each file can be up to 200 MB.",
+    "orgs.import_how": "Press **Upload** to pick the files, or drag them into the box below; each file can be up to 200 MB.",
     "orgs.import_button": "Import",
     "orgs.import_reading": "Reading the files …",
     "orgs.import_file": "Importing {name} ({i} of {n})",

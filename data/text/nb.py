@@ -224,7 +224,7 @@ STRINGS: dict[str, str] = {
         "Hver fil importeres helt eller ikke i det hele tatt."
     ),
     "orgs.import_files": "Filer å importere",
-    "orgs.import_how": "Dra filene inn i feltet under, eller trykk på **Browse files** for å velge dem. Feltet er på engelsk fordi Streamlit, som appen er bygd med, ikke lar det oversettes: «Drag and drop files here» betyr «dra og slipp filer her», og «Limit 200MB per file» betyr at hver fil kan være høyst 200 MB.",
+    "orgs.import_how": "Trykk på **Upload** for å velge filene, eller dra dem inn i feltet under. Feltet er på engelsk fordi Streamlit, som appen er bygd med, ikke lar det oversettes: «Upload» betyr «last opp», «200MB per file» betyr at hver fil kan være høyst 200 MB, og «Drag and drop files here» (mens du drar filer over feltet) betyr «slipp filene her».",
     "orgs.import_button": "Importer",
     "orgs.import_reading": "Leser filene …",
     "orgs.import_file": "Importerer {name} ({i} av {n})",
