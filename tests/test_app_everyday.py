@@ -151,3 +151,40 @@ def test_the_words_explained_are_the_ones_streamlit_shows():
     for words in quoted:
         shown = words.replace("200MB ", "")  # the size is filled in: `${size} per file`
         assert f"`{shown}`" in script or f"{shown}`" in script, words
+
+
+# -- a company sees when its partner's people will show, and whom to ask when there are none -------
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_company_is_told_when_the_partners_contacts_will_show(lang):
+    import datetime
+
+    from data.introductions import move, propose
+    from data.models import Contact, Viewer
+    from data.text import t
+
+    adviser = Viewer("radgiver", "adviser")
+    idea = _idea_with_suggestions()
+    store = _store()
+    first = propose(store, adviser, org_id="elektrisk-sjo", idea_id=idea.idea_id)
+    company = sign_in("bedrift1")
+    company.sidebar.radio(key="app_lang").set_value(lang)
+    ok(company.run())
+    goto(company, "my_ideas")
+    captions = [c.value for c in company.caption]
+    assert t(lang, "intro.contacts_later", name="Elektrisk Sjø AS") in captions
+
+    move(store, adviser, first.intro_id, "introduced", on=datetime.date.today())
+    ok(company.run())
+    captions = [c.value for c in company.caption]
+    assert t(lang, "intro.company_no_contact", name="Elektrisk Sjø AS") in captions
+    assert t(lang, "intro.contacts_later", name="Elektrisk Sjø AS") not in captions
+
+    from data.contacts import save_profile
+
+    save_profile(store, adviser, "elektrisk-sjo", {},
+                 contacts=[Contact("Eva Sjø", "daglig leder", "eva@sjo.example.org")])
+    ok(company.run())
+    assert any("eva@sjo.example.org" in m.value for m in company.markdown)
+    assert t(lang, "intro.company_no_contact", name="Elektrisk Sjø AS") not in [c.value for c in company.caption]

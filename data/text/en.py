@@ -586,6 +586,8 @@ STRINGS: dict[str, str] = {
     "intro.col.dates": "Dates",
     "intro.col.by": "Proposed by",
     "intro.company_heading": "**Introductions by the advisers:**",
+    "intro.contacts_later": "The contact persons at {name} appear here once the adviser has sent the introduction.",
+    "intro.company_no_contact": "{name} has no contact person registered yet. Ask the cluster's advisers whom to call.",
     "intro.advisers_only": "Only the cluster's advisers can introduce organisations.",
     "intro.not_found": "No introduction no. {id}.",
     "intro.need_company": "Choose an idea or “We are …” first: the introduction needs a company to introduce the partner to.",

@@ -590,6 +590,8 @@ STRINGS: dict[str, str] = {
     "intro.col.dates": "Datoer",
     "intro.col.by": "Foreslått av",
     "intro.company_heading": "**Introduksjoner fra rådgiverne:**",
+    "intro.contacts_later": "Kontaktpersonene hos {name} vises her når rådgiveren har sendt introduksjonen.",
+    "intro.company_no_contact": "{name} har ingen kontaktperson registrert ennå. Spør rådgiverne i klyngen hvem dere kan ringe.",
     "intro.advisers_only": "Bare klyngens rådgivere kan introdusere organisasjoner.",
     "intro.not_found": "Fant ingen introduksjon nr. {id}.",
     "intro.need_company": "Velg en idé eller «Vi er …» først: introduksjonen trenger en bedrift å introdusere partneren for.",
