@@ -106,6 +106,7 @@ def _browse(store, viewer) -> None:
     found = sorted(found, key=lambda o: o.name.lower())
     st.caption(t("orgs.found", n=number(len(found))))
     if not found:
+        st.info(t("orgs.none_found"), icon=":material/search_off:")
         return
     st.dataframe(
         [

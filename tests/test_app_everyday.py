@@ -188,3 +188,18 @@ def test_a_company_is_told_when_the_partners_contacts_will_show(lang):
     ok(company.run())
     assert any("eva@sjo.example.org" in m.value for m in company.markdown)
     assert t(lang, "intro.company_no_contact", name="Elektrisk Sjø AS") not in [c.value for c in company.caption]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_a_search_that_finds_no_organisation_says_what_to_try(lang):
+    from data.text import t
+
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "organisations")
+    at.text_input(key="organisations_search").input("qxzqxz")
+    ok(at.run())
+    assert t(lang, "orgs.found", n="0") in [c.value for c in at.caption]
+    assert [i.value for i in at.info] == [t(lang, "orgs.none_found")]
+    assert t(lang, "orgs.all_kinds") in t(lang, "orgs.none_found")  # the choice it names is the one offered

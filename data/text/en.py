@@ -202,6 +202,7 @@ STRINGS: dict[str, str] = {
     "orgs.kind": "Kind",
     "orgs.all_kinds": "All kinds",
     "orgs.found": "{n} {n:organisation|organisations}",
+    "orgs.none_found": "No organisation matches. Try another word (the search looks at names, keywords and profile text), or choose “All kinds”.",
     "orgs.open": "Open profile",
     "orgs.profile": "Profile and history",
     "orgs.edit": "Edit the profile",

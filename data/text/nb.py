@@ -206,6 +206,7 @@ STRINGS: dict[str, str] = {
     "orgs.kind": "Type",
     "orgs.all_kinds": "Alle typer",
     "orgs.found": "{n} {n:organisasjon|organisasjoner}",
+    "orgs.none_found": "Ingen organisasjoner passer. Prøv et annet ord (søket ser i navn, nøkkelord og profiltekst), eller velg «Alle typer».",
     "orgs.open": "Åpne profil",
     "orgs.profile": "Profil og historikk",
     "orgs.edit": "Rediger profilen",
