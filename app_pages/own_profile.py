@@ -40,7 +40,7 @@ def page() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("own.current"))
-        show_profile(store, org.org_id, viewer=viewer, history=False)
+        show_profile(store, org.org_id, viewer=viewer, history=False, no_contacts="own.no_contacts")
         change_history(store, viewer, org.org_id)
     with right:
         st.subheader(t("own.edit"))

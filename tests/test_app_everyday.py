@@ -87,6 +87,8 @@ def test_both_profile_forms_refuse_in_one_line_and_say_when_nothing_changed():
 
     company = sign_in("bedrift1")
     goto(company, "own_profile")
+    # no contact person yet: the company is told where to add one and why
+    assert "Legg til en under **Endre profilen**" in " ".join(c.value for c in company.caption)
     company.button(key="own_profile_save").click()
     ok(company.run())
     assert [i.value for i in company.info] == ["Ingen endringer å lagre."] and not company.success

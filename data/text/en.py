@@ -538,6 +538,7 @@ STRINGS: dict[str, str] = {
     "own.intro": "This is how Samspill describes **{name}** when the advisers look for partners. Keep the description, competences and contact persons up to date – the profile is the main evidence for the suggestions.",
     "own.no_org": "Your account is not tied to an organisation in the register. Ask the cluster's advisers to link it.",
     "own.current": "The profile now",
+    "own.no_contacts": "No contact person registered yet. Add one under **Edit the profile**, so that the partners you are introduced to know whom to call.",
     "own.edit": "Edit the profile",
     "own.description_help": "What you do, what you know, and what you would like to work on with others. A few paragraphs are fine.",
     "own.saved": "The profile is saved and used in searches from now on. The advisers see what changed.",

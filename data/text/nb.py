@@ -542,6 +542,7 @@ STRINGS: dict[str, str] = {
     "own.intro": "Slik beskriver Samspill **{name}** når rådgiverne leter etter partnere. Hold beskrivelsen, kompetansen og kontaktpersonene oppdatert – profilen er det viktigste grunnlaget for forslagene.",
     "own.no_org": "Kontoen din er ikke knyttet til en organisasjon i registeret. Be klyngens rådgivere om å koble den til.",
     "own.current": "Profilen nå",
+    "own.no_contacts": "Ingen kontaktperson registrert ennå. Legg til en under **Endre profilen**, så vet partnerne dere blir introdusert for hvem de skal ringe.",
     "own.edit": "Endre profilen",
     "own.description_help": "Hva dere gjør, hva dere kan, og hva dere ønsker å samarbeide om. Gjerne noen avsnitt.",
     "own.saved": "Profilen er lagret og brukes i søkene fra nå av. Rådgiverne ser hva som er endret.",
