@@ -205,3 +205,15 @@ def test_a_search_that_finds_no_organisation_says_what_to_try(lang):
     assert t(lang, "orgs.found", n="0") in [c.value for c in at.caption]
     assert [i.value for i in at.info] == [t(lang, "orgs.none_found")]
     assert t(lang, "orgs.all_kinds") in t(lang, "orgs.none_found")  # the choice it names is the one offered
+
+
+def test_an_adviser_submitting_for_a_company_is_sent_to_the_inbox_not_to_my_ideas():
+    from test_app import submit_idea
+
+    at = sign_in("radgiver")
+    goto(at, "submit_idea")
+    at.selectbox(key="submit_org").set_value("innherred-hydrogen")
+    submit_idea(at)
+    assert at.success and "er mottatt" in at.success[0].value
+    shown = texts(at)
+    assert "**Idéinnboks**" in shown and "Mine idéer" not in shown  # advisers have no "My ideas" page

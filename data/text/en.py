@@ -100,6 +100,7 @@ STRINGS: dict[str, str] = {
     "submit.next_steps": (
         "An adviser in the cluster will look at the idea and get in touch. You will find it under **My ideas**."
     ),
+    "submit.next_steps_adviser": "The idea is now in the **Ideas inbox**, where you can find partners and introduce them to the company.",
     "submit.receipt_details": "Received {created} · {confidential}",
     "submit.first_suggestions": "First partner suggestions",
     "submit.first_suggestions_help": "Made automatically from profiles and past projects; the advisers review them.",

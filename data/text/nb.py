@@ -104,6 +104,7 @@ STRINGS: dict[str, str] = {
     "submit.next_steps": (
         "En rådgiver i klyngen ser på idéen og tar kontakt. Du finner den igjen under **Mine idéer**."
     ),
+    "submit.next_steps_adviser": "Idéen ligger nå i **Idéinnboks**, der du kan finne partnere og introdusere dem for bedriften.",
     "submit.receipt_details": "Mottatt {created} · {confidential}",
     "submit.first_suggestions": "Første forslag til partnere",
     "submit.first_suggestions_help": "Laget automatisk fra profiler og tidligere prosjekter; rådgiverne går gjennom dem.",
