@@ -22,7 +22,7 @@ from app_pages.profile_form import change_history, contact_inputs, save_and_redr
 from app_pages.resources import get_store, refresh_index
 from data.contacts import contacts_of, profile_changes
 from data.importers import ImportFileError
-from data.importers.messages import describe
+from data.importers.messages import describe, describe_note
 from data.models import KINDS
 from data.store import StoreError
 
@@ -278,7 +278,7 @@ def _show_import_results(results: dict) -> None:
             if not report.changed:
                 st.caption(t("orgs.import_nothing_changed"))
             for note in report.notes:
-                st.caption(md(note))
+                st.caption(md(describe_note(note, lang())))
     if results["indexed"]:
         st.caption(t("orgs.import_index_updated"))
 

@@ -217,3 +217,49 @@ def test_an_adviser_submitting_for_a_company_is_sent_to_the_inbox_not_to_my_idea
     assert at.success and "er mottatt" in at.success[0].value
     shown = texts(at)
     assert "**Idéinnboks**" in shown and "Mine idéer" not in shown  # advisers have no "My ideas" page
+
+
+# -- an import's notes in the reader's language ------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("nb", ("fjernet kontrolltegn fra 1 verdi; første i organisations.csv, rad 1 (linje 2), kolonne description",
+            "1 tom type hentet fra organisasjonens navn")),
+    ("en", ("removed control characters from 1 value; the first in organisations.csv, row 1 (line 2), "
+            "column description",
+            "1 empty kind taken from the organisation's name")),
+])
+def test_the_notes_of_an_import_are_in_the_readers_language(lang, words):
+    from test_app import uploader
+
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "organisations")
+    rows = "org_id,name,kind,country,description\nkvantum,Kvantum GmbH,,DE,Quantum\x07 sensors for fish farms\n"
+    uploader(at).upload("organisations.csv", rows.encode(), "text/csv")
+    ok(at.run())
+    at.button(key="organisations_import").click()
+    ok(at.run())
+    captions = [c.value for c in at.caption]
+    for expected in words:
+        assert expected in captions, captions
+
+
+@pytest.mark.parametrize("note, nb", [
+    ("ignored other files in the folder: README.md, logo.png",
+     "andre filer i mappen ble ikke lest: README.md, logo.png"),
+    ("12 empty kind(s) taken from the organisation's NACE codes",
+     "12 tomme typer hentet fra organisasjonens NACE-koder"),
+    ("2 region value(s) name no county or NUTS region ('PARIS 08', 'Lyon', ...): kept as municipality",
+     "2 regionverdier er verken et fylke eller en NUTS-region ('PARIS 08', 'Lyon' …): lagret som kommune"),
+    ("1,234 third-party participations imported as partners", "1\xa0234 tredjepartsdeltakelser importert som partner"),
+    ("skipped 1 deleted unit(s) (slettedato set): 912345678 Gamle AS",
+     "hoppet over 1 slettet enhet (slettedato satt): 912345678 Gamle AS"),
+    ("the search result is empty: nothing to import", "søkeresultatet er tomt: ingenting å importere"),
+    ("a note nobody has worded yet", "a note nobody has worded yet"),  # stays as it is
+])
+def test_each_kind_of_import_note_is_worded_in_bokmal(note, nb):
+    from data.importers.messages import describe_note
+
+    assert describe_note(note, "nb") == nb
