@@ -75,11 +75,11 @@ def org_option_label(org: Organisation) -> str:
     return f"{org.name} ({kind_label(org.kind)}{place})"
 
 
-def show_contacts(contacts: Sequence[Contact]) -> None:
+def show_contacts(contacts: Sequence[Contact], none_key: str = "contacts.none") -> None:
     if contacts:
         st.markdown(t("contacts.heading") + "\n" + "\n".join(f"- {md(contact_line(c))}" for c in contacts))
     else:
-        st.caption(t("contacts.none"))
+        st.caption(t(none_key))
 
 
 def show_website(org: Organisation) -> None:
@@ -95,10 +95,11 @@ def show_website(org: Organisation) -> None:
         st.markdown(" · ".join(bits))
 
 
-def show_profile(store, org_id: str, *, history: bool = True, viewer=None) -> None:
+def show_profile(store, org_id: str, *, history: bool = True, viewer=None, no_contacts: str = "contacts.none") -> None:
     """An organisation's profile and, below it, the projects it took part in.
 
-    With ``viewer``, also its contact persons when that viewer may see them (data.contacts).
+    With ``viewer``, also its contact persons when that viewer may see them (data.contacts);
+    ``no_contacts`` is the key of what to say when it has none.
     """
     try:
         org, projects = workspace().profile(org_id)
@@ -121,7 +122,7 @@ def show_profile(store, org_id: str, *, history: bool = True, viewer=None) -> No
     if viewer is not None:
         shown = visible_contacts(store, viewer, [org_id])
         if org_id in shown:
-            show_contacts(shown[org_id])
+            show_contacts(shown[org_id], no_contacts)
     if not history:
         return
     if not projects:

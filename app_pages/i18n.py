@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from data.text import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, format_number
+from data.text import DEFAULT_LANGUAGE, LANGUAGES, STRINGS, format_number, format_text
 from data.text import kind_label as _kind_label
 
 LANG_KEY = "app_lang"
@@ -23,9 +23,8 @@ def lang() -> str:
 
 
 def t(key: str, **values) -> str:
-    """The string ``key`` in the current language, formatted with ``values``."""
-    text = STRINGS[lang()][key]
-    return text.format(**values) if values else text
+    """The string ``key`` in the current language, formatted with ``values`` (``{n:one|other}`` too)."""
+    return format_text(STRINGS[lang()][key], values)
 
 
 def kind_label(kind: str) -> str:

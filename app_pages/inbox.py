@@ -53,7 +53,8 @@ def _ideas(store, viewer) -> None:
                 st.session_state["inbox_status_filter"] = [*shown_statuses, idea.status]
             st.session_state["inbox_idea"] = idea.idea_id
     if not ideas:
-        st.info(t("inbox.empty"))
+        st.info(t("inbox.empty"), icon=":material/inbox:")
+        st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
         return
 
     statuses = st.pills(
@@ -134,22 +135,39 @@ def _ideas(store, viewer) -> None:
         for intro in intros:
             adviser_card(store, viewer, intro, names, company_fallback=idea.contact, place="idea")
 
+    _follow_stored(idea)
     with st.form(f"inbox_edit_{idea.idea_id}"):
         status = st.selectbox(
             t("inbox.status"),
             options=list(IDEA_STATUSES),
-            index=IDEA_STATUSES.index(idea.status) if idea.status in IDEA_STATUSES else 0,
             format_func=labels(IDEA_STATUSES, status_label),
             key=f"inbox_status_{idea.idea_id}",
         )
-        notes = st.text_area(t("inbox.notes"), value=idea.notes, key=f"inbox_notes_{idea.idea_id}", height=120)
+        notes = st.text_area(t("inbox.notes"), key=f"inbox_notes_{idea.idea_id}", height=120)
         saved = st.form_submit_button(t("inbox.save"), type="primary", key=f"inbox_save_{idea.idea_id}")
     if saved:
         with library_errors() as outcome:
             store.update_idea(idea.idea_id, status=status, notes=notes)
         if not outcome.failed:
             st.toast(t("inbox.saved"), icon=":material/check:")
+            # Keep the idea open, as a link would, even when its new status is one the filter hides.
+            st.session_state.pop(LINKED_KEY, None)
             st.rerun()
+
+
+def _follow_stored(idea) -> None:
+    """Start the status and notes boxes from the stored idea, and again whenever it changes.
+
+    Streamlit keeps a widget's value across reruns: without this, the box would still say "new"
+    after an introduction moved the idea to "in progress", and saving the notes would move it back.
+    A choice not yet saved is kept while the stored idea stays as it was.
+    """
+    drawn_key = f"inbox_drawn_{idea.idea_id}"
+    stored = (idea.status, idea.notes)
+    if st.session_state.get(drawn_key) != stored:
+        st.session_state[f"inbox_status_{idea.idea_id}"] = idea.status if idea.status in IDEA_STATUSES else "new"
+        st.session_state[f"inbox_notes_{idea.idea_id}"] = idea.notes
+        st.session_state[drawn_key] = stored
 
 
 def _suggestions(store, viewer, idea, names, intros) -> None:
@@ -182,8 +200,10 @@ def _all_introductions(store, viewer) -> None:
     year = date.today().year
     per_year = introductions_per_year(store)
     this = per_year.get(year)
-    st.caption(t("intro.year_count", year=year, n=number(this.introduced if this else 0),
-                 joint=number(this.joint_projects if this else 0)))
+    if this is not None and this.introduced:
+        st.caption(t("intro.year_count", year=year, n=number(this.introduced), joint=number(this.joint_projects)))
+    else:
+        st.caption(t("intro.year_none", year=year))
     statuses = st.pills(
         t("intro.filter_status"), options=list(INTRODUCTION_STATUSES),
         format_func=labels(INTRODUCTION_STATUSES, intro_status_label), selection_mode="multi",

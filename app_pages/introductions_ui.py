@@ -122,9 +122,15 @@ def company_view(viewer, intros: list[Introduction], names: dict[str, str]) -> N
     shown = visible_contacts(store, viewer, [i.org_id for i in intros])
     st.markdown(t("intro.company_heading"))
     for intro in intros:
+        name = md(names.get(intro.org_id, intro.org_id))
         with st.container(border=True):
-            st.markdown(f"**{md(names.get(intro.org_id, intro.org_id))}** · {intro_status_label(intro.status)}")
+            st.markdown(f"**{name}** · {intro_status_label(intro.status)}")
             st.caption(timeline(intro))
             show_reasons(intro.reasons)
-            if intro.introduced_on and intro.org_id in shown:
-                show_contacts(shown[intro.org_id])
+            if intro.introduced_on:
+                if shown.get(intro.org_id):
+                    show_contacts(shown[intro.org_id])
+                else:  # introduced, but nobody to call: say whom to ask
+                    st.caption(t("intro.company_no_contact", name=name))
+            elif intro.status != "declined":  # say when the partner's people will show, not nothing
+                st.caption(t("intro.contacts_later", name=name))

@@ -31,7 +31,8 @@ def page() -> None:
             st.error(t("links.idea_not_found", id=linked), icon=":material/link_off:")
             linked = None
     if not ideas:
-        st.info(t("mine.none"))
+        st.info(t("mine.none"), icon=":material/lightbulb:")
+        st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
         return
     st.caption(t("mine.count", n=len(ideas)))
     names = {o.org_id: o.name for o in store.organisations()}

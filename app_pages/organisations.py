@@ -16,13 +16,13 @@ from pathlib import Path
 import streamlit as st
 
 from app_pages import auth, routes
-from app_pages.common import ALL, LIBRARY_ERRORS, error_text, library_errors, md, org_option_label, show_profile
+from app_pages.common import ALL, error_text, library_errors, md, org_option_label, show_profile
 from app_pages.i18n import kind_label, labels, lang, number, t
-from app_pages.profile_form import change_history, contact_inputs
+from app_pages.profile_form import change_history, contact_inputs, save_and_redraw
 from app_pages.resources import get_store, refresh_index
-from data.contacts import contacts_of, profile_changes, save_profile
+from data.contacts import contacts_of, profile_changes
 from data.importers import ImportFileError
-from data.importers.messages import describe
+from data.importers.messages import describe, describe_note
 from data.models import KINDS
 from data.store import StoreError
 
@@ -106,6 +106,7 @@ def _browse(store, viewer) -> None:
     found = sorted(found, key=lambda o: o.name.lower())
     st.caption(t("orgs.found", n=number(len(found))))
     if not found:
+        st.info(t("orgs.none_found"), icon=":material/search_off:")
         return
     st.dataframe(
         [
@@ -177,32 +178,13 @@ def _edit_form(store, viewer, org_id: str) -> None:
         )
     if not saved:
         return
-    if not name.strip():
-        st.error(t("orgs.need_name"))
-        return
     changes = {
         "name": name, "kind": kind, "municipality": municipality, "region": region, "country": country,
         "description": description, "competences": competences, "website": website, "address": address,
     }
-    try:
-        change = save_profile(store, viewer, org_id, changes, contacts=contacts)
-    except StoreError as exc:
-        st.error(error_text(exc), icon=":material/error:")
-        return
-    if change is None:
-        st.info(t("orgs.unchanged"))
-        return
-    message = t("orgs.saved", name=md(store.organisation(org_id).name))
-    try:
-        refresh_index()
-    except LIBRARY_ERRORS as exc:
-        message += " " + error_text(exc)
-    # Draw the page again: the profile panel, the list and the form all show what was saved.
     form_keys = {f"organisations_{field}_{org_id}" for field in FORM_FIELDS}
-    for key in [k for k in st.session_state if k in form_keys or str(k).startswith(f"organisations_{org_id}_contact_")]:
-        del st.session_state[key]
-    st.session_state[SAVED_KEY] = message
-    st.rerun()
+    save_and_redraw(store, viewer, org_id, changes, contacts, saved_key=SAVED_KEY, saved_text="orgs.saved",
+                    forget=lambda key: key in form_keys or key.startswith(f"organisations_{org_id}_contact_"))
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -212,6 +194,9 @@ def _import_files(store) -> None:
     st.write(t("orgs.import_intro"))
     st.caption(t("orgs.import_columns"))
     generation = st.session_state.setdefault(UPLOADS_KEY, 0)
+    # The box's own words are Streamlit's and English in every language (README, "Known limits"):
+    # the reader's language says above it what to do.
+    st.caption(t("orgs.import_how"))
     files = st.file_uploader(
         t("orgs.import_files"),
         type=["csv", "xlsx", "json", "tsv", "txt"],
@@ -293,7 +278,7 @@ def _show_import_results(results: dict) -> None:
             if not report.changed:
                 st.caption(t("orgs.import_nothing_changed"))
             for note in report.notes:
-                st.caption(md(note))
+                st.caption(md(describe_note(note, lang())))
     if results["indexed"]:
         st.caption(t("orgs.import_index_updated"))
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import auth
-from app_pages.common import LIBRARY_ERRORS, error_text, md, show_profile
+from app_pages.common import md, show_profile
 from app_pages.i18n import t
-from app_pages.profile_form import change_history, contact_inputs
-from app_pages.resources import get_store, refresh_index
-from data.contacts import contacts_of, save_profile
-from data.store import OrganisationNotFound, StoreError
+from app_pages.profile_form import change_history, contact_inputs, save_and_redraw
+from app_pages.resources import get_store
+from data.contacts import contacts_of
+from data.store import OrganisationNotFound
 
 SAVED_KEY = "own_profile_saved_message"
 
@@ -40,7 +40,7 @@ def page() -> None:
     left, right = st.columns([3, 2], gap="large")
     with left:
         st.subheader(t("own.current"))
-        show_profile(store, org.org_id, viewer=viewer, history=False)
+        show_profile(store, org.org_id, viewer=viewer, history=False, no_contacts="own.no_contacts")
         change_history(store, viewer, org.org_id)
     with right:
         st.subheader(t("own.edit"))
@@ -54,28 +54,10 @@ def page() -> None:
             contacts = contact_inputs("own_profile", contacts_of(store, viewer, org.org_id))
             submitted = st.form_submit_button(t("orgs.save"), type="primary", icon=":material/save:",
                                               key="own_profile_save")
-    if not submitted:
-        return
-    try:
-        change = save_profile(store, viewer, org.org_id,
-                              {"description": description, "competences": competences, "website": website},
-                              contacts=contacts)
-    except StoreError as exc:
-        st.error(error_text(exc), icon=":material/error:")
-        return
-    if change is None:
-        st.info(t("orgs.unchanged"))
-        return
-    message = t("own.saved")
-    try:
-        refresh_index()  # the matcher sees the new words from the next search on
-    except LIBRARY_ERRORS as exc:
-        message += " " + error_text(exc)
-    # Rerun so that every panel (the profile on the left, the form) shows what was saved.
-    for key in [k for k in st.session_state if str(k).startswith("own_profile_")]:
-        del st.session_state[key]
-    st.session_state[SAVED_KEY] = message
-    st.rerun()
+    if submitted:
+        save_and_redraw(store, viewer, org.org_id,
+                        {"description": description, "competences": competences, "website": website}, contacts,
+                        saved_key=SAVED_KEY, saved_text="own.saved", forget=lambda key: key.startswith("own_profile_"))
 
 
 if __name__ == "__main__":  # run as a page script by st.navigation

@@ -1,19 +1,22 @@
 """Pieces of the profile forms (the advisers' Organisations page and a company's own profile).
 
 Contacts are edited as rows of four boxes: the stored ones and one empty row (after a save
-the next empty row appears), which AppTest and a browser fill alike.
+the next empty row appears), which AppTest and a browser fill alike. Both forms save through
+:func:`save_and_redraw`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
-from app_pages.common import md
+from app_pages.common import LIBRARY_ERRORS, error_text, md
 from app_pages.i18n import t
-from data.contacts import MAX_CONTACTS, profile_changes
+from app_pages.resources import refresh_index
+from data.contacts import MAX_CONTACTS, profile_changes, save_profile
 from data.models import Contact
+from data.store import StoreError
 
 CONTACT_FIELDS = ("name", "role", "email", "phone")
 
@@ -58,3 +61,34 @@ def change_history(store, viewer, org_id: str, *, expanded: bool = False) -> Non
                   t("profile.col.after"): after} for name, before, after in change.fields],
                 hide_index=True, width="stretch",
             )
+
+
+def save_and_redraw(
+    store, viewer, org_id: str, changes: Mapping[str, object], contacts: Sequence[Contact], *,
+    saved_key: str, saved_text: str, forget: Callable[[str], bool],
+) -> None:
+    """Save a profile edit, embed it again and draw the page anew, every panel showing what was saved.
+
+    A refusal (a bad e-mail address, a name left empty) is shown as one line and nothing is
+    saved; an edit that changes nothing says so. After a save the page's message ``saved_text``
+    (its ``{name}`` is the organisation's name as saved) waits in ``saved_key`` for the next
+    run, and the form's widget keys that ``forget`` names are dropped so the boxes start from
+    the stored profile.
+    """
+    try:
+        change = save_profile(store, viewer, org_id, changes, contacts=contacts)
+    except StoreError as exc:
+        st.error(error_text(exc), icon=":material/error:")
+        return
+    if change is None:
+        st.info(t("orgs.unchanged"))
+        return
+    message = t(saved_text, name=md(store.organisation(org_id).name))
+    try:
+        refresh_index()  # the matcher sees the new words from the next search on
+    except LIBRARY_ERRORS as exc:
+        message += " " + error_text(exc)
+    for key in [k for k in st.session_state if forget(str(k))]:
+        del st.session_state[key]
+    st.session_state[saved_key] = message
+    st.rerun()

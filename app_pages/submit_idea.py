@@ -30,7 +30,7 @@ def page() -> None:
 
     receipt = st.session_state.get(RECEIPT_KEY)
     if receipt is not None:
-        _show_receipt(receipt)
+        _show_receipt(receipt, adviser=viewer.is_adviser)
         st.caption(t("links.idea_link", url=routes.link("inbox" if viewer.is_adviser else "my_ideas",
                                                           idea=receipt["idea"].idea_id)))
         if st.button(t("submit.another"), key="submit_another", icon=":material/add:"):
@@ -124,10 +124,10 @@ def page() -> None:
     st.rerun()
 
 
-def _show_receipt(receipt: dict) -> None:
+def _show_receipt(receipt: dict, *, adviser: bool) -> None:
     idea = receipt["idea"]
     st.success(t("submit.receipt", id=idea.idea_id, title=md(idea.title)), icon=":material/check_circle:")
-    st.write(t("submit.next_steps"))
+    st.write(t("submit.next_steps_adviser" if adviser else "submit.next_steps"))  # advisers have no "My ideas"
     st.caption(
         t("submit.receipt_details", created=idea.created_at[:16], confidential=t(
             "submit.confidential_yes" if idea.confidential else "submit.confidential_no"

@@ -28,6 +28,7 @@ __all__ = [
     "document_frequency",
     "idf",
     "name_words",
+    "naming_language",
     "organisation_terms",
     "profile_terms",
     "project_terms",
@@ -82,6 +83,28 @@ def text_language(text: str) -> str:
     if nb == en:
         return ""
     return "nb" if nb > en else "en"
+
+
+def naming_language(projects: Iterable[Project], organisations: Iterable[Organisation]) -> str | None:
+    """The language most of the register's texts are in (:func:`text_language`), or None when none tells.
+
+    Communities are named from texts in this one language, whatever the reader's: advisers
+    reading in bokmål and in English then call a community by the same words (only "og"/"and"
+    between them differs), where names taken from each reader's own language named the same
+    community "Spillvarme, laks og fiskeslam" and "Farm, land-based and protein".
+
+    >>> naming_language([Project("p", "Hydrogen for ferjer og hurtigbåter"), Project("q", "Batterier og landstrøm")],
+    ...                 [Organisation("a", "A", description="We build the boats for the ferries")])
+    'nb'
+    >>> naming_language([Project("p", "Hydrogen")], []) is None
+    True
+    """
+    counts = Counter(text_language(f"{p.title} {p.summary}") for p in projects)
+    counts.update(text_language(o.description) for o in organisations if o.description)
+    counts.pop("", None)
+    if not counts:
+        return None
+    return max(sorted(counts), key=lambda lang: counts[lang])  # a tie goes to the first in order
 
 
 # Words that say what kind of body an organisation is, not who it is.

@@ -46,7 +46,7 @@ from graph.draw import KIND_COLOURS, label_text
 from graph.layout import LabelBox, place_labels, stable_layout
 from graph.metrics import Community, YearMetrics, activity_of, community_name, network_metrics
 from graph.suggest import Introduction, suggest_introductions
-from graph.terms import name_words, organisation_terms, profile_terms, project_terms
+from graph.terms import name_words, naming_language, organisation_terms, profile_terms, project_terms
 
 __all__ = [
     "KIND_COLOURS",
@@ -286,7 +286,9 @@ def year_network(
     cumulative : bool
         The window is everything up to ``year`` (True) or the year alone.
     lang : {"nb", "en"}
-        Language of community names and of the introductions' reasons.
+        Language of the introductions' reasons and of the word joining a community's terms
+        ("og", "and"); the terms themselves come from the texts in the register's main
+        language (:func:`graph.terms.naming_language`), so a community has one name in both.
     similarity : callable, optional
         Competence similarity for the introductions (graph/ never loads a model).
     cluster : ClusterProfile, optional
@@ -320,10 +322,11 @@ def year_network(
     network = collaboration_graph_of(index, None, year)
     G = network if cumulative else collaboration_graph_of(index, since, until)
     names = name_words(index.organisations.values())
+    naming = naming_language(index.projects, index.organisations.values())  # not the reader's: the same names
     structure = network_metrics(
         G,
-        project_terms=project_terms(index.projects, exclude=names, lang=lang),
-        profile_terms=profile_terms(index.organisations.values(), lang=lang),
+        project_terms=project_terms(index.projects, exclude=names, lang=naming),
+        profile_terms=profile_terms(index.organisations.values(), lang=naming),
         seed=seed,
     )
     activity = activity_of(index, quiet_after=2)[year]

@@ -31,19 +31,12 @@ CLOSE_PROJECT_SHARE = 0.5
 QUOTED_PROJECTS = 2
 
 
-#: The word whose plural a phrase's ``{plural}`` ending belongs to ("prosjekt" + "er").
-_PLURAL_OF = {"feedback": "gang", "consortium_ties": "par"}
-
-
 def phrase(lang: str, key: str, **values) -> str:
-    """The matcher's phrase ``match.<key>`` in ``lang``; ``n`` picks singular or plural.
+    """The matcher's phrase ``match.<key>`` in ``lang`` (the text layer picks the noun's form for a count).
 
-    >>> phrase("en", "worked_with", name="SINTEF", n=2, year=2024)
-    'Worked with SINTEF on 2 projects (latest 2024)'
+    >>> phrase("en", "worked_with", name="SINTEF", n=2, year=2024), phrase("nb", "pair_worked", a="A", b="B", n=1)
+    ('Worked with SINTEF on 2 projects (latest 2024)', 'A og B har gjort 1 prosjekt sammen')
     """
-    if "n" in values and "plural" not in values:
-        plural = t(lang, f"match.plural_{_PLURAL_OF.get(key, 'prosjekt')}")
-        values["plural"] = "" if values["n"] == 1 else plural
     return t(lang, f"match.{key}", **values)
 
 

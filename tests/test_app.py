@@ -787,8 +787,8 @@ def test_an_adviser_edit_shows_in_every_panel_at_once(app_db):
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_an_introduction_from_the_inbox_to_joint_project_in_both_languages(app_db, lang):
     words = {
-        "nb": ("Introduksjon foreslått", "Hei Kari Nordmann", "felles prosjekt", "1 introduksjon(er) gjort, 1 av dem"),
-        "en": ("Introduction proposed", "Dear Kari Nordmann", "joint project", "1 introduction(s) made, 1 of them"),
+        "nb": ("Introduksjon foreslått", "Hei Kari Nordmann", "felles prosjekt", "1 introduksjon gjort, og 1 av dem"),
+        "en": ("Introduction proposed", "Dear Kari Nordmann", "joint project", "1 introduction made, and 1 of them"),
     }
     proposed, greeting, joint, count = words[lang]
     idea = _idea_for(None, confidential=False)

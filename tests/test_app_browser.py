@@ -488,7 +488,7 @@ def _story(url: str, page, box: _Mailbox) -> None:
 
     # The year's count, as the annual report will have it.
     page.get_by_role("tab", name="Introductions").click()
-    page.get_by_text(f"In {date.today().year}: 1 introduction(s) made, 1 of them became joint projects.").wait_for()
+    page.get_by_text(f"In {date.today().year}: 1 introduction made, and 1 of them became a joint project.").wait_for()
     _shot(page, "story_5_introductions_en.png")
     _sign_out(page)
 

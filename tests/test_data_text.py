@@ -87,3 +87,36 @@ def test_one_stop_word_list_for_every_layer():
     for folder in ("app_pages", "graph", "matching"):  # no second list anywhere
         for path in (ROOT / folder).rglob("*.py"):
             assert "_STOP_WORDS = frozenset(" not in path.read_text(encoding="utf-8"), path
+
+
+@pytest.mark.parametrize("lang, one, other", [("nb", "1 idé", "idéer"), ("en", "1 idea", "ideas")])
+def test_a_count_takes_the_noun_form_it_needs(lang, one, other):
+    assert t(lang, "mine.count", n=1) == one
+    assert [t(lang, "mine.count", n=n) for n in (0, 2, 1234)] == [f"{n} {other}" for n in (0, 2, 1234)]
+    # a count already written for the reader (1 234, 1,0) is not "1"
+    assert t(lang, "mine.count", n=format_number(1, lang)) == one
+    assert t(lang, "mine.count", n=format_number(1234, lang)).endswith(other)
+    assert t(lang, "mine.count", n=format_number(1, lang, decimals=1)).endswith(other)
+
+
+def test_no_string_writes_a_plural_in_brackets():
+    # "1 idé(er)", "2 idea(s)": the plural fields {n:one|other} say it properly
+    bracketed = re.compile(r"\w\((?:s|es|er|ene|r|e)\)")
+    found = {(lang, key): text for lang, table in STRINGS.items() for key, text in table.items()
+             if bracketed.search(text)}
+    assert not found, found
+
+
+def test_check_languages_wants_two_forms_in_a_plural_field(monkeypatch):
+    broken = dict(STRINGS["en"])
+    broken["mine.count"] = "{n} {n:idea|ideas|ideae}"
+    monkeypatch.setitem(STRINGS, "en", broken)
+    with pytest.raises(KeyError, match="two forms"):
+        check_languages()
+
+
+def test_a_plural_field_needs_a_count():
+    from data.text import format_text
+
+    with pytest.raises(TypeError, match="needs a count"):
+        format_text("{n:idea|ideas}", {"n": None})

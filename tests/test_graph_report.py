@@ -469,3 +469,16 @@ def test_cli_report_errors(db, tmp_path, args, message):
     result = run_cli("--db", db, "report", *args)
     assert result.exit_code == 1 and message in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_reports_in_both_languages_name_the_communities_alike(tmp_path):
+    records_ = sample_records(tmp_path)
+    year = max(p.start_year for p in records_[1] if p.start_year)
+    names = {}
+    for lang in ("nb", "en"):
+        report = build_report(*records_, year=year, lang=lang, today=TODAY)
+        section = next(s for s in report.sections if s.title == t(lang, "rep.communities"))
+        table = next(b for b in section.blocks if hasattr(b, "rows"))
+        names[lang] = [row[0].text for row in table.rows]
+    assert len(names["nb"]) >= 4
+    assert [n.replace(" og ", " and ") for n in names["nb"]] == names["en"]

@@ -154,3 +154,24 @@ def test_h2020_views_send_only_what_they_show(h2020_records):
         assert payload < 900_000, (kind, payload)
         assert_readable(view, 40)
         assert view.labels, kind
+
+
+def test_a_community_has_one_name_in_both_languages(tmp_path):
+    # Named from each reader's own language, the sample's largest community was "Spillvarme, laks og
+    # fiskeslam" in bokmål and "Farm, land-based and protein" in English: two advisers could not tell
+    # they meant the same one. Now only the word joining the terms is translated.
+    from pathlib import Path
+
+    from data.importers import import_path
+    from data.store import PartnerStore
+    from graph.metrics import community_name
+
+    with PartnerStore(tmp_path / "sample.duckdb") as store:
+        import_path(store, Path(__file__).resolve().parents[1] / "data" / "sample")
+        records_ = store.organisations(), store.projects(), store.participations()
+    for cumulative in (True, False):
+        nets = {lang: year_network(*records_, year=2026, cumulative=cumulative, lang=lang) for lang in ("nb", "en")}
+        pairs = [(community_name(a, "nb"), community_name(b, "en"))
+                 for a, b in zip(nets["nb"].communities, nets["en"].communities, strict=True) if a.size >= 3]
+        assert len(pairs) >= 4
+        assert all(nb and nb.replace(" og ", " and ") == en for nb, en in pairs), pairs

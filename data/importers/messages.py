@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 
 from data.importers.base import ImportFileError, Location, Problem
-from data.text import t
+from data.text import format_number, t
 
-__all__ = ["describe", "describe_problem", "where"]
+__all__ = ["describe", "describe_note", "describe_problem", "where"]
 
 # (pattern of the English message, key of the sentence in the text layer); named groups are its values.
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
@@ -60,6 +60,26 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _DETAIL = re.compile(r"^(?P<what>line|sheet row) (?P<n>\d+)$")
+
+# The notes an import report carries (data.importers.ImportReport.notes): English for the command
+# line, worded through the text layer (keys ``import.note.*``) for the app; others stay English.
+_NOTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), key)
+    for pattern, key in (
+        (r"^ignored other files in the folder: (?P<names>.+)$", "import.note.ignored"),
+        (r"^removed control characters from (?P<n>[\d,]+) value\(s\); first at (?P<where>.+)$",
+         "import.note.control"),
+        (r"^(?P<n>[\d,]+) empty kind\(s\) taken from the organisation's NACE codes$", "import.note.kind_nace"),
+        (r"^(?P<n>[\d,]+) empty kind\(s\) taken from the organisation's name$", "import.note.kind_name"),
+        (r"^(?P<n>[\d,]+) region value\(s\) name no county or NUTS region \((?P<shown>.+), \.\.\.\): "
+         r"kept as municipality$", "import.note.regions"),
+        (r"^(?P<n>[\d,]+) third-party participations imported as partners$", "import.note.third_parties"),
+        (r"^skipped (?P<n>[\d,]+) deleted unit\(s\) \(slettedato set\): (?P<shown>.+)$", "import.note.deleted"),
+        (r"^the search result is empty: nothing to import$", "import.note.empty_search"),
+    )
+)
+_PLACE = re.compile(r"^(?P<file>.+?), (?P<unit>row|record) (?P<row>\d+)(?: \((?P<detail>[^)]*)\))?"
+                    r"(?:, (?:column|field) (?P<column>.+))?$")
 
 
 def where(location: Location, lang: str) -> str:
@@ -112,3 +132,25 @@ def describe(error: ImportFileError, lang: str) -> str:
     if len(problems) > 1:
         text += " " + t(lang, "import.more", n=len(problems) - 1)
     return text
+
+
+def describe_note(note: str, lang: str) -> str:
+    """A note of an import report in ``lang`` (its English words when it is not one the text layer knows).
+
+    >>> describe_note("removed control characters from 1 value(s); first at orgs.csv, row 3, column name", "nb")
+    'fjernet kontrolltegn fra 1 verdi; første i orgs.csv, rad 3, kolonne name'
+    """
+    for pattern, key in _NOTES:
+        found = pattern.match(note)
+        if found:
+            values = found.groupdict()
+            if "n" in values:
+                values["n"] = format_number(int(values["n"].replace(",", "")), lang)
+            if values.get("where"):
+                place = _PLACE.match(values["where"])
+                if place:
+                    row = int(place["row"])
+                    values["where"] = where(Location(place["file"], row, place["detail"] or "", place["column"] or "",
+                                                     place["unit"]), lang)
+            return t(lang, key, **values)
+    return note

@@ -5,6 +5,11 @@ matcher's reasons. It sits at the bottom (in data/), so each may import it. The 
 :mod:`data.text.nb` and :mod:`data.text.en`, one table each with the same keys; the
 stop words shared by the matcher and the network are in :mod:`data.text.stopwords`.
 
+Where a count meets a noun, the string says both forms in the placeholder's format spec, the
+form for one first: ``"{n} {n:idé|idéer}"`` reads "1 idé", "0 idéer", "2 idéer"; the count may
+also be a number already written out (``format_number``), and only "1" takes the first form,
+as in bokmål and English alike. Never "idé(er)".
+
 Add a language by adding a module with a ``STRINGS`` table holding every key of
 :mod:`data.text.nb`, and its name in :data:`LANGUAGES`; tests/test_data_text.py checks that
 no key or placeholder is missing.
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 from collections.abc import Sequence
 
 from data.text import en, nb
@@ -24,8 +30,10 @@ __all__ = [
     "STRINGS",
     "check_languages",
     "format_number",
+    "format_text",
     "join_names",
     "kind_label",
+    "plural",
     "printable",
     "t",
 ]
@@ -36,10 +44,39 @@ DEFAULT_LANGUAGE = "nb"
 STRINGS: dict[str, dict[str, str]] = {"nb": nb.STRINGS, "en": en.STRINGS}
 
 _PLACEHOLDER = re.compile(r"(?<!\{)\{([a-z_]+)(?:[:!][^}]*)?\}")
+#: ``{n:one|other}``: the two forms of the noun a count goes with
+_PLURAL_FIELD = re.compile(r"(?<!\{)\{[a-z_]+:([^}]*\|[^}]*)\}")
+
+
+def plural(count, one: str, other: str) -> str:
+    """``one`` for a count of 1, ``other`` for any other (bokmål and English: 0 idéer, 1 idé, 2 idéer).
+
+    ``count`` may be a number or a number as written for the reader (:func:`format_number`).
+
+    >>> plural(1, "idé", "idéer"), plural(0, "idea", "ideas"), plural("1,0", "idé", "idéer")
+    ('idé', 'ideas', 'idéer')
+    """
+    if isinstance(count, bool) or not isinstance(count, int | float | str):
+        raise TypeError(f"a plural form needs a count, not {type(count).__name__}")
+    return one if (count == 1 if not isinstance(count, str) else count.strip() == "1") else other
+
+
+class _Words(string.Formatter):
+    """``str.format`` that also reads ``{n:one|other}`` as the noun form for the count ``n``."""
+
+    def format_field(self, value, format_spec: str):
+        if "|" in format_spec:
+            one, other = format_spec.split("|")
+            return plural(value, one, other)
+        return super().format_field(value, format_spec)
+
+
+_WORDS = _Words()
 
 
 def check_languages() -> None:
-    """Raise ``KeyError`` naming any key a language lacks, or whose placeholders differ from bokmål's."""
+    """Raise ``KeyError`` naming any key a language lacks, whose placeholders differ from bokmål's,
+    or whose plural field has other than two forms."""
     reference = STRINGS[DEFAULT_LANGUAGE]
     for lang, strings in STRINGS.items():
         missing = sorted(reference.keys() - strings.keys()) + sorted(strings.keys() - reference.keys())
@@ -48,6 +85,9 @@ def check_languages() -> None:
         for key, text in strings.items():
             if set(_PLACEHOLDER.findall(text)) != set(_PLACEHOLDER.findall(reference[key])):
                 raise KeyError(f"{key!r} has other placeholders in {lang!r} than in {DEFAULT_LANGUAGE!r}")
+            for forms in _PLURAL_FIELD.findall(text):
+                if forms.count("|") != 1:
+                    raise KeyError(f"{key!r} in {lang!r}: a plural field has two forms, one|other, not {forms!r}")
 
 
 def _table(lang: str) -> dict[str, str]:
@@ -64,9 +104,17 @@ def t(lang: str, key: str, **values) -> str:
     'Collaboration in the cluster, 2024'
     >>> t("nb", "kind.research")
     'forskning'
+    >>> t("nb", "mine.count", n=1), t("en", "mine.count", n=3)
+    ('1 idé', '3 ideas')
     """
-    text = _table(lang)[key]
-    return text.format(**values) if values else text
+    return format_text(_table(lang)[key], values)
+
+
+def format_text(text: str, values: dict) -> str:
+    """A catalogue string ``text`` filled in with ``values`` (plural fields included)."""
+    if not values:
+        return text
+    return _WORDS.vformat(text, (), values) if "|" in text else text.format(**values)
 
 
 def kind_label(lang: str, kind: str) -> str:

@@ -34,7 +34,7 @@ from graph.build import collaboration_graph_of, index_records, project_years
 from graph.cluster import ClusterProfile, member_ids
 from graph.metrics import YearActivity, YearMetrics, activity_of, community_name, network_metrics
 from graph.suggest import suggest_introductions
-from graph.terms import name_words, organisation_terms, profile_terms, project_terms
+from graph.terms import name_words, naming_language, organisation_terms, profile_terms, project_terms
 
 __all__ = [
     "Bullets",
@@ -241,10 +241,11 @@ def build_report(
     year_graph = collaboration_graph_of(index, year, year)
     if metrics is None:
         names = name_words(index.organisations.values())
+        naming = naming_language(index.projects, index.organisations.values())  # the app's community names
         metrics = network_metrics(
             network,
-            project_terms=project_terms(index.projects, exclude=names, lang=lang),
-            profile_terms=profile_terms(index.organisations.values(), lang=lang),
+            project_terms=project_terms(index.projects, exclude=names, lang=naming),
+            profile_terms=profile_terms(index.organisations.values(), lang=naming),
             seed=seed,
         )
     elif metrics.year != year or not metrics.cumulative:
@@ -306,19 +307,15 @@ def _story(lang, year, act: YearActivity, prev: YearActivity | None, network, ye
            index, projects_by_id, introductions, suggested) -> Section:
     n = lambda value: format_number(value, lang)  # noqa: E731
     lines = []
-    projects_word = t(lang, "rep.word.project" if len(act.projects) == 1 else "rep.word.projects")
     if not act.projects:
         lines.append(t(lang, "rep.story.no_projects", year=year))
     elif prev is not None:
-        prev_word = t(lang, "rep.word.project" if len(prev.projects) == 1 else "rep.word.projects")
         lines.append(t(lang, "rep.story.activity", year=year, projects=n(len(act.projects)),
-                       projects_word=projects_word,
                        organisations=n(len(act.organisations)), prev_projects=n(len(prev.projects)),
-                       prev_projects_word=prev_word, prev_organisations=n(len(prev.organisations)),
-                       prev_year=year - 1))
+                       prev_organisations=n(len(prev.organisations)), prev_year=year - 1))
     else:
         lines.append(t(lang, "rep.story.activity_first", year=year, projects=n(len(act.projects)),
-                       projects_word=projects_word, organisations=n(len(act.organisations))))
+                       organisations=n(len(act.organisations))))
     if previous[0] is not None and counts[0] > previous[0]:
         lines.append(t(lang, "rep.story.growth", nodes=n(counts[0]), edges=n(counts[1]),
                        more_nodes=n(counts[0] - previous[0]), more_edges=n(counts[1] - previous[1])))
@@ -331,8 +328,7 @@ def _story(lang, year, act: YearActivity, prev: YearActivity | None, network, ye
         busiest = sorted(act.new_organisations, key=lambda v: (-year_graph.nodes[v].get("projects", 0)
                                                                 if v in year_graph else 0, _name(network, v)))
         names = [_name(network, v) for v in busiest[:4]]
-        key = ("rep.story.newcomers_some" if len(busiest) > 4 else "rep.story.newcomers" if len(busiest) > 1
-               else "rep.story.newcomer")
+        key = "rep.story.newcomers_some" if len(busiest) > 4 else "rep.story.newcomers"
         lines.append(t(lang, key, n=n(len(busiest)), names=join_names(names, lang)))
     largest = sorted(
         (projects_by_id[p] for p in act.projects),
