@@ -126,8 +126,8 @@ def _steps(s: browser.Session, url: str, username: str, idea: str, barrier: thre
                   lambda p, caption=caption: p.get_by_text(caption).first.wait_for(timeout=WAIT_MS))
 
 
-def run_round(url: str, work: Path, n: int, view_repeats: int) -> list[dict]:
-    barrier, out, errors = threading.Barrier(n), [], []
+def run_round(url: str, work: Path, n: int, view_repeats: int, barrier: threading.Barrier | None = None) -> list[dict]:
+    barrier, out, errors = barrier or threading.Barrier(n), [], []
     stamp = time.monotonic_ns()
     # A new text each round: the matcher keeps recent ideas' vectors, and an adviser's idea is new.
     ideas = [f"{IDEAS[i % len(IDEAS)]} (partners wanted, bench round {stamp % 100_000}-{i})" for i in range(n)]
