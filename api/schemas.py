@@ -7,9 +7,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data.identifiers import clean_org_number
+from matching.types import MAX_FILTER_VALUES
 
 Kind = Literal["company", "research", "education", "public", "support", "other"]
 Lang = Literal["nb", "en"]
+
+#: Ids to leave out of one query (cheap: a look-up each); regions and countries have the
+#: matcher's limit, kinds are six.
+MAX_EXCLUDE = 10_000
 
 
 class MatchRequest(BaseModel):
@@ -20,11 +25,11 @@ class MatchRequest(BaseModel):
     id: str | int | None = Field(None, description="Echoed back (a batch line's id).")
     text: str = Field(..., description="The project idea, Norwegian or English.", max_length=100_000)
     top: int = Field(10, ge=1, le=200)
-    kind: list[Kind] = Field(default_factory=list, description="Only these kinds (any of them).")
-    region: list[str] = Field(default_factory=list)
-    country: list[str] = Field(default_factory=list, description="ISO codes, e.g. NO.")
+    kind: list[Kind] = Field(default_factory=list, max_length=6, description="Only these kinds (any of them).")
+    region: list[str] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    country: list[str] = Field(default_factory=list, max_length=MAX_FILTER_VALUES, description="ISO codes, e.g. NO.")
     as_org: str | None = Field(None, alias="as", description="Rank partners for this organisation id.")
-    exclude: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list, max_length=MAX_EXCLUDE)
     lang: Lang = Field("en", description="Language of the reasons.")
 
 
@@ -75,7 +80,7 @@ class IdeaIn(BaseModel):
     text: str = Field(..., max_length=20_000)
     org_id: str | None = Field(None, description="A company's token may leave it out: its own organisation.")
     contact: str = Field("", max_length=300)
-    wanted_kinds: list[Kind] = Field(default_factory=list)
+    wanted_kinds: list[Kind] = Field(default_factory=list, max_length=6)
     confidential: bool = True
     request_key: str | None = Field(
         None, max_length=200, description="Send the same key again to retry safely: the idea is stored once."
