@@ -283,6 +283,12 @@ def restore_database(
     backup, path = Path(backup), Path(path)
     if path.is_dir():
         raise StoreError(f"cannot restore into {path}: it is a folder, not a database file")
+    if path.is_symlink():
+        raise StoreError(f"cannot restore into {path}: it is a link; give the database file it leads to "
+                         f"({path.resolve()})")
+    if path.exists() and not path.is_file():
+        # the restored file is renamed over the target: as root, --db /dev/full --force replaced the device
+        raise StoreError(f"cannot restore into {path}: it is not a regular file (a device or a pipe)")
     if not path.parent.is_dir():
         raise StoreError(f"cannot restore into {path}: the folder {path.parent} does not exist")
     step = progress or (lambda _: None)
