@@ -401,3 +401,19 @@ def test_restore_onto_a_pipe_or_a_link_is_refused_and_leaves_them(backup_of_samp
     assert result.exit_code == 1 and "it is a link; give the database file it leads to" in result.output
     assert (tmp_path / "link.duckdb").is_symlink() and (tmp_path / "real.duckdb").read_bytes() == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link.duckdb", "pipe.duckdb", "real.duckdb"]
+
+
+def test_file_names_that_are_not_utf8_are_refused_by_name(tmp_path, hostile_db):
+    """DuckDB cannot open such a name: `--db` failed with 'RuntimeError: std::bad_cast' (and left a
+    lock file), `backup` with a traceback from its COPY statement."""
+    db = tmp_path / os.fsdecode(b"klynge\xff.duckdb")
+    result = run("--db", db, "import", REPO / "data" / "sample")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "klynge\ufffd.duckdb: the file name is not UTF-8 text, and DuckDB opens only such names" in result.output
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("klynge")]
+    backup = tmp_path / os.fsdecode(b"kopi\xff")
+    result = run("--db", hostile_db, "backup", backup)
+    assert result.exit_code == 1
+    assert result.output.strip() == ("Error: cannot write the backup " + str(tmp_path) + "/kopi\ufffd: its path is not "
+                                     "UTF-8 text, and DuckDB writes only to such paths")
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("hostile.duckdb")) == []

@@ -100,6 +100,19 @@ def export_tables(cur, directory: Path, tables: set[str]) -> dict:
     }
 
 
+def _not_utf8(path: Path) -> bool:
+    """A file name made of bytes that are not UTF-8 (Python holds them as surrogates; DuckDB fails on them)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown_path(path: Path) -> str:
+    return os.fsencode(str(path)).decode("utf-8", "replace")
+
+
 def write_backup(store, directory: str | Path) -> dict[str, int]:
     """Back ``store`` up into the new folder ``directory``; all or nothing. Returns the counts.
 
@@ -107,6 +120,9 @@ def write_backup(store, directory: str | Path) -> dict[str, int]:
     ``directory`` either holds a whole backup or does not exist.
     """
     directory = Path(directory)
+    if _not_utf8(directory.resolve()):
+        raise StoreError(f"cannot write the backup {_shown_path(directory)}: its path is not UTF-8 text, "
+                         "and DuckDB writes only to such paths")
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise StoreError(f"{directory} exists and is not an empty folder; give a new folder for the backup")
     if not directory.parent.is_dir():
