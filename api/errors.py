@@ -55,7 +55,8 @@ def _validation_message(exc: RequestValidationError) -> str:
     """The first problems of a request that does not fit its schema, as one line."""
     problems = []
     for error in exc.errors():
-        loc, kind, msg = tuple(error.get("loc", ())), error.get("type"), error.get("msg", "invalid")
+        loc, kind = tuple(error.get("loc", ())), error.get("type")
+        msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
         if kind == "json_invalid":
             at = f" (at character {loc[1]})" if len(loc) > 1 and isinstance(loc[1], int) else ""
             problems.append(f"the body is not JSON this API reads: {(error.get('ctx') or {}).get('error', msg)}{at}")

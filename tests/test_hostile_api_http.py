@@ -319,3 +319,36 @@ def test_a_token_in_the_address_stays_out_of_the_log(server):
         time.sleep(0.1)
     assert "access_token=[redacted]" in log and "/organisations/[redacted]" in log and "api_key=[redacted]&x=1" in log
     assert token not in log and token.split("_")[2] not in log
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "expected"),
+    [
+        ("patch", "/organisations/sintef", {"name": "SIN\u0000TEF"}, "name: holds U+0000, a control character, at "
+                                                                     "position 4"),
+        ("patch", "/organisations/sintef", {"name": "SINTEF\r\n=cmd|' /C calc'!A0"}, "name: holds U+000D"),
+        ("patch", "/organisations/sintef", {"region": "Trøndelag\x1b[31m"}, "region: holds U+001B"),
+        ("patch", "/organisations/sintef", {"description": "Forskning\x07"}, "description: holds U+0007"),
+        ("patch", "/organisations/sintef", {"employees": True}, "employees: Input should be a valid integer"),
+        ("post", "/ideas", {**IDEA, "title": "Ferjer\u0000"}, "title: holds U+0000"),
+        ("post", "/ideas", {**IDEA, "contact": "ola@example.no\nBcc: alle@example.no"}, "contact: holds U+000A"),
+        ("patch", "/ideas/1", {"notes": "ringt\u0008"}, "notes: holds U+0008"),
+    ],
+    ids=["NUL in a name", "a name over two lines", "an escape sequence in a region", "a bell in a profile",
+         "true as a head count (stored as 1)", "NUL in an idea's title", "a contact over two lines",
+         "a backspace in notes"],
+)
+def test_control_characters_are_refused_where_an_import_would_remove_them(api, method, path, body, expected):
+    """An import strips control characters; the API stored them as sent."""
+    if path == "/ideas/1":
+        assert api.post("/ideas", json=IDEA, headers=api.headers_of("radgiver")).status_code == 201
+    before = registered(api.service.store)
+    answer = getattr(api, method)(path, json=body, headers=api.headers_of("radgiver"))
+    assert answer.status_code == 422 and expected in answer.json()["detail"], answer.text
+    assert registered(api.service.store) == before
+
+
+def test_line_breaks_and_tabs_stay_allowed_in_texts_of_several_lines(api):
+    answer = api.patch("/organisations/sintef", json={"description": "Forskning.\n\n\tSveising og\r\nmaterialer."},
+                       headers=api.headers_of("radgiver"))
+    assert answer.status_code == 200 and answer.json()["description"].startswith("Forskning.\n\n\tSveising")
