@@ -165,6 +165,12 @@ def main(ctx: click.Context, db: Path | None, wait: float | None) -> None:
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
     settings = replace(settings, db=db or settings.db, wait=settings.wait if wait is None else wait)
+    try:
+        str(Path(settings.db).resolve()).encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: DuckDB failed with "std::bad_cast"
+        shown = os.fsencode(str(settings.db)).decode("utf-8", "replace")
+        raise click.BadParameter(f"{shown}: the file name is not UTF-8 text, and DuckDB opens only such names",
+                                 param_hint="'--db' / SAMSPILL_DB") from None
     state = Context(settings)
     ctx.obj = state
     ctx.call_on_close(state.close)

@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 
 from api import errors
 from api.auth import current_viewer
+from api.body import JSONRoute, RequestGuard
 from api.routers import ideas, match, network, organisations
 from api.schemas import Me
 from api.service import Service
@@ -26,14 +27,19 @@ only that company's ideas; an adviser's reads all ideas, ranks partners and upda
 def create_app(service: Service, *, warm: bool = True) -> FastAPI:
     """The API over ``service``; ``warm`` starts loading the model and the index at once."""
     app = FastAPI(title="Samspill", version="1", description=DESCRIPTION)
+    app.router.route_class = JSONRoute
     app.state.service = service
+    app.add_middleware(RequestGuard)
     errors.install(app)
     for module in (match, ideas, organisations, network):
         app.include_router(module.router)
 
-    @app.get("/health", tags=["service"])
-    def health(request: Request) -> dict:
-        """Up, and whether the model and the index are loaded (no token needed)."""
+    @app.api_route("/health", methods=["GET", "HEAD"], tags=["service"])
+    async def health(request: Request) -> dict:
+        """Up, and whether the model and the index are loaded (no token needed).
+
+        Answered on the server's event loop, not a worker thread: it answers while every worker is busy.
+        """
         return {"status": "ok", "ready": request.app.state.service.ready}
 
     @app.get("/me", response_model=Me, tags=["service"])

@@ -17,19 +17,31 @@ from data.tokens import viewer_for_token
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `samspill token add USERNAME`.")
 
+UNAUTHORISED = "a valid API token is required (Authorization: Bearer <token>; samspill token add USERNAME)"
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header (the scheme in any case), or None."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
 
 def current_viewer(
     request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> Viewer:
-    """The account the request's token acts as; 401 without a valid token."""
+    """The account the request's token acts as; 401 without a valid token.
+
+    A request with a body had its token checked before the body was read (:mod:`api.body`).
+    """
+    viewer = getattr(request.state, "viewer", None)
+    if viewer is not None:
+        return viewer
     token = credentials.credentials if credentials is not None else None
     viewer = viewer_for_token(request.app.state.service.store, token) if token else None
     if viewer is None:
-        raise HTTPException(
-            status_code=401,
-            detail="a valid API token is required (Authorization: Bearer <token>; samspill token add USERNAME)",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        raise HTTPException(status_code=401, detail=UNAUTHORISED, headers={"WWW-Authenticate": "Bearer"})
     return viewer
 
 

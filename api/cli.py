@@ -22,6 +22,7 @@ def serve_command(ctx, host: str, port: int) -> None:
     import uvicorn
 
     from api.application import create_app
+    from api.logs import log_config
     from api.service import Service
 
     try:
@@ -29,7 +30,7 @@ def serve_command(ctx, host: str, port: int) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"Samspill API on http://{host}:{port} (docs at /docs), database {ctx.db}", err=True)
-    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="info", log_config=log_config())
 
 
 @click.group("token")

@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from matching.types import MatchQuery
 
 BATCH = 100  # ideas per request (the API's limit)
+#: Bytes of ideas per request: half the server's limit on a body (``api.body.MAX_BODY_BYTES``, 16 MB),
+#: so 100 long ideas go in several requests instead of being refused.
+BATCH_BYTES = 8 * 1024 * 1024
 TIMEOUT = 600.0
 
 
@@ -33,15 +36,38 @@ def match_batch(server: str, token: str, ids: Sequence, queries: Sequence[MatchQ
     """Each idea's match (the JSON contract of ``samspill match --json``), in order."""
     out: list[dict] = []
     items = [match_request(i, q, lang) for i, q in zip(ids, queries, strict=True)]
-    for start in range(0, len(items), BATCH):
-        out.extend(post(server, "/match/batch", {"ideas": items[start : start + BATCH]}, token))
+    for batch in batches(items):
+        out.extend(post(server, "/match/batch", {"ideas": batch}, token))
     return out
+
+
+def batches(items: Sequence[dict], *, most: int = BATCH, most_bytes: int = BATCH_BYTES):
+    """``items`` in order, in lists of at most ``most`` items and ``most_bytes`` bytes of JSON (an item
+    larger than that goes alone).
+
+    >>> [len(b) for b in batches([{"t": "x"}] * 5, most=2)], [len(b) for b in batches([{"t": "x"}] * 3, most_bytes=25)]
+    ([2, 2, 1], [2, 1])
+    """
+    batch, size = [], 0
+    for item in items:
+        n = len(_encoded(item)) + 1
+        if batch and (len(batch) >= most or size + n > most_bytes):
+            yield batch
+            batch, size = [], 0
+        batch.append(item)
+        size += n
+    if batch:
+        yield batch
+
+
+def _encoded(body) -> bytes:
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
 
 def post(server: str, path: str, body: dict, token: str):
     request = urllib.request.Request(
         server + path,
-        data=json.dumps(body).encode("utf-8"),
+        data=_encoded(body),
         headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
         method="POST",
     )

@@ -23,12 +23,17 @@ class NotFound(Exception):
     """Nothing there (or nothing this account may see: the two are never told apart)."""
 
 
+class Busy(Exception):
+    """The server is doing as much of this kind of work as it takes at once; try again shortly."""
+
+
 STATUS: tuple[tuple[type[BaseException], int], ...] = (
     (Forbidden, 403),
     (NotFound, 404),
     (OrganisationNotFound, 404),
     (IdeaNotFound, 404),
     (nx.NodeNotFound, 404),
+    (Busy, 503),
     (StoreBusy, 503),
     (ModelUnavailable, 503),
     (MatchingError, 422),
@@ -47,19 +52,33 @@ def _message(exc: BaseException) -> str:
 
 
 def _validation_message(exc: RequestValidationError) -> str:
-    """The first problem of a request that does not fit its schema, as one line."""
+    """The first problems of a request that does not fit its schema, as one line."""
     problems = []
     for error in exc.errors():
-        where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path"))
-        problems.append(f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg", "invalid")))
-    return "; ".join(problems[:3]) or "the request does not fit the API's schema"
+        loc, kind = tuple(error.get("loc", ())), error.get("type")
+        msg = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        if kind == "json_invalid":
+            at = f" (at character {loc[1]})" if len(loc) > 1 and isinstance(loc[1], int) else ""
+            problems.append(f"the body is not JSON this API reads: {(error.get('ctx') or {}).get('error', msg)}{at}")
+            continue
+        where = ".".join(str(p) for p in loc if p not in ("body", "query", "path"))
+        if where:
+            problems.append(f"{where}: {msg}")
+        elif loc[:1] == ("body",) and kind == "missing":
+            problems.append("the request needs a JSON body")
+        elif loc[:1] == ("body",):
+            problems.append(f"the body must be a JSON object ({msg})")
+        else:
+            problems.append(str(msg))
+    return "; ".join(" ".join(p.split()) for p in problems[:3]) or "the request does not fit the API's schema"
 
 
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
 
     async def library_error(_request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse({"detail": _message(exc)}, status_code=status_of(exc))
+        headers = {"Retry-After": "30"} if isinstance(exc, Busy | StoreBusy) else None
+        return JSONResponse({"detail": _message(exc)}, status_code=status_of(exc), headers=headers)
 
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         return JSONResponse({"detail": _validation_message(exc)}, status_code=422)

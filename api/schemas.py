@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from data.identifiers import clean_org_number
+from matching.types import MAX_FILTER_VALUES
 
 Kind = Literal["company", "research", "education", "public", "support", "other"]
 Lang = Literal["nb", "en"]
+
+def _text(value: str | None, *, lines: bool) -> str | None:
+    """``value`` if it is text a person wrote: no control characters (in a text of several lines,
+    line breaks and tabs), which an import removes and the API stored as sent (a NUL in a name,
+    a name over two lines ending in ``=cmd``)."""
+    if value is None:
+        return None
+    bad = next((ch for ch in value if unicodedata.category(ch) == "Cc" and not (lines and ch in "\n\r\t")), None)
+    if bad is not None:
+        raise ValueError(f"holds U+{ord(bad):04X}, a control character, at position {value.index(bad) + 1}")
+    return value
+
+
+#: Ids to leave out of one query (cheap: a look-up each); regions and countries have the
+#: matcher's limit, kinds are six.
+MAX_EXCLUDE = 10_000
 
 
 class MatchRequest(BaseModel):
@@ -20,11 +38,11 @@ class MatchRequest(BaseModel):
     id: str | int | None = Field(None, description="Echoed back (a batch line's id).")
     text: str = Field(..., description="The project idea, Norwegian or English.", max_length=100_000)
     top: int = Field(10, ge=1, le=200)
-    kind: list[Kind] = Field(default_factory=list, description="Only these kinds (any of them).")
-    region: list[str] = Field(default_factory=list)
-    country: list[str] = Field(default_factory=list, description="ISO codes, e.g. NO.")
+    kind: list[Kind] = Field(default_factory=list, max_length=6, description="Only these kinds (any of them).")
+    region: list[str] = Field(default_factory=list, max_length=MAX_FILTER_VALUES)
+    country: list[str] = Field(default_factory=list, max_length=MAX_FILTER_VALUES, description="ISO codes, e.g. NO.")
     as_org: str | None = Field(None, alias="as", description="Rank partners for this organisation id.")
-    exclude: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list, max_length=MAX_EXCLUDE)
     lang: Lang = Field("en", description="Language of the reasons.")
 
 
@@ -75,11 +93,21 @@ class IdeaIn(BaseModel):
     text: str = Field(..., max_length=20_000)
     org_id: str | None = Field(None, description="A company's token may leave it out: its own organisation.")
     contact: str = Field("", max_length=300)
-    wanted_kinds: list[Kind] = Field(default_factory=list)
+    wanted_kinds: list[Kind] = Field(default_factory=list, max_length=6)
     confidential: bool = True
     request_key: str | None = Field(
         None, max_length=200, description="Send the same key again to retry safely: the idea is stored once."
     )
+
+    @field_validator("title", "contact", "request_key", "org_id")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _text(value, lines=False)
+
+    @field_validator("text")
+    @classmethod
+    def _lines(cls, value: str) -> str:
+        return _text(value, lines=True)
 
 
 class IdeaOut(BaseModel):
@@ -108,6 +136,11 @@ class IdeaUpdate(BaseModel):
 
     status: Literal["new", "in_progress", "matched", "closed"] | None = None
     notes: str | None = Field(None, max_length=20_000)
+
+    @field_validator("notes")
+    @classmethod
+    def _lines(cls, value: str | None) -> str | None:
+        return _text(value, lines=True)
 
 
 class OrganisationOut(BaseModel):
@@ -138,7 +171,17 @@ class OrganisationUpdate(BaseModel):
     competences: str | None = Field(None, max_length=5_000)
     municipality: str | None = Field(None, max_length=200)
     nace_codes: str | None = Field(None, max_length=500)
-    employees: int | None = Field(None, ge=0, le=2**31 - 1)
+    employees: int | None = Field(None, ge=0, le=2**31 - 1, strict=True)
+
+    @field_validator("name", "country", "region", "municipality", "nace_codes")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return _text(value, lines=False)
+
+    @field_validator("description", "competences")
+    @classmethod
+    def _lines(cls, value: str | None) -> str | None:
+        return _text(value, lines=True)
 
     @field_validator("org_number")
     @classmethod

@@ -16,6 +16,10 @@ from data.store import PartnerStore
 
 logger = logging.getLogger(__name__)
 
+#: Drawings, animations and reports written at once (:attr:`Service.renders`): each is seconds of
+#: CPU, and matching and ideas share the machine and the worker threads with them.
+MAX_RENDERS = 2
+
 
 class Service:
     """One database with its matcher, shared by every request.
@@ -34,6 +38,7 @@ class Service:
         self._lock = threading.RLock()
         self._ready = threading.Event()
         self._warming: threading.Thread | None = None
+        self.renders = threading.BoundedSemaphore(MAX_RENDERS)
 
     @property
     def embedder(self):
@@ -76,6 +81,12 @@ class Service:
             _ = self.matcher
         except Exception:  # noqa: BLE001 - the first request that needs the matcher retries and reports
             logger.warning("loading the model and the index failed", exc_info=True)
+
+    def viewer_for(self, token: str | None):
+        """The account a bearer token acts as (:func:`data.tokens.viewer_for_token`), or None."""
+        from data.tokens import viewer_for_token
+
+        return viewer_for_token(self.store, token)
 
     def refresh(self) -> None:
         """After an organisation changed: embed what changed and reload the index."""

@@ -7,6 +7,11 @@ and networkx's ``NodeNotFound`` become short messages (exit code 1).
 
 from __future__ import annotations
 
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -26,9 +31,59 @@ def _records(ctx):
     return organisations, projects, participations
 
 
-def _output(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+@contextmanager
+def _written(path: Path) -> Iterator[Path]:
+    """A scratch file to write ``path``'s content into, put in its place when the block ends without error.
+
+    A refusal, a failed write (a full disk) or Ctrl-C leave ``path`` as it was, or absent, and no
+    scratch file or new folder behind (before, a report stopped half-way left half a file, and a
+    refused export had already made its folders). A device or a pipe (``/dev/stdout``, a FIFO) is
+    written in place: it cannot be replaced, and must not be. A link is followed: its target gets
+    the new content.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    if mode is not None and not stat.S_ISREG(mode):
+        yield path
+        return
+    target = path.resolve() if path.is_symlink() else path
+    made = [p for p in reversed(target.parents) if not p.exists()]
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=target.suffix, dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        _remove_folders(made)
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+    scratch = Path(name)
+    try:
+        yield scratch
+        os.chmod(scratch, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        os.replace(scratch, target)
+    except BaseException as exc:
+        scratch.unlink(missing_ok=True)
+        _remove_folders(made)
+        if isinstance(exc, OSError) and exc.filename in (None, name):
+            raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+        raise
+
+
+def _remove_folders(made: list[Path]) -> None:
+    for folder in reversed(made):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 _LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="nb", show_default=True,
@@ -58,7 +113,8 @@ def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, out
 
     records = _records(ctx)
     try:
-        written = export_network(*records, _output(output), fmt=fmt, year=year, cumulative=cumulative, lang=lang)
+        with _written(output) as scratch:
+            written = export_network(*records, scratch, fmt=fmt, year=year, cumulative=cumulative, lang=lang)
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {written} to {output}")
@@ -167,7 +223,8 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
                               similarity=ctx.competence_similarity(), cluster=cluster,
                               introductions=introductions_per_year(ctx.store(read_only=True)).get(year),
                               internal=internal)
-        written = write_report(report, _output(output))
+        with _written(output) as scratch:
+            written = write_report(report, scratch, fmt=report_format(output))
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {written} report for {year} to {output}")

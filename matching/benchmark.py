@@ -42,6 +42,8 @@ LANGUAGES = ("nb", "en")
 RANKERS = ("popularity", "tfidf-profiles", "model-descriptions", "model-neutral", "matcher")
 #: A profile's language as the pair tables name it: Swedish and Danish profiles count apart.
 PROFILE_LANGUAGES = ("nb", "en", "sv", "da")
+#: The bundled benchmark is 80 KB; a file past this is not one.
+MAX_BENCHMARK_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,23 @@ def load_benchmark(
     """Read and check the benchmark file; ``known`` org ids, when given, must cover every graded member."""
     path = Path(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        with open(path, "rb") as f:
+            data = f.read(MAX_BENCHMARK_BYTES + 1)  # a device never ends
+        if len(data) > MAX_BENCHMARK_BYTES:
+            raise MatchingError(f"{path}: more than {MAX_BENCHMARK_BYTES:,} bytes; not a benchmark file")
+        raw = tomllib.loads(data.decode("utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise MatchingError(f"{path}: cannot read the benchmark ({exc})") from exc
+    except RecursionError as exc:
+        raise MatchingError(f"{path}: cannot read the benchmark (nested too deeply)") from exc
+    items = raw.get("idea", [])
+    if not isinstance(items, list):
+        raise MatchingError(f"{path.name}: idea must be a list of [[idea]] tables, not {type(items).__name__}")
     ideas, seen = [], set()
-    for n, item in enumerate(raw.get("idea", []), start=1):
+    for n, item in enumerate(items, start=1):
         where = f"{path.name}, idea {n}"
+        if not isinstance(item, dict):
+            raise MatchingError(f"{where}: expected an [[idea]] table, not {type(item).__name__}")
         idea = BenchmarkIdea(
             idea_id=_field(item, "id", str, where),
             area=_field(item, "area", str, where),
@@ -361,6 +374,7 @@ def evaluate_cluster(
     from data.store import PartnerStore
     from matching.index import index_store, load_match_index
 
+    load_benchmark(benchmark)  # a broken file is refused before minutes of embedding, not after
     with PartnerStore(":memory:") as store:
         import_path(store, Path(sample))
         index_store(store, embedder, progress=progress)

@@ -187,13 +187,20 @@ def read_batch(handle, defaults: MatchQuery) -> tuple[list, list[MatchQuery]]:
     a list of strings). Anything else, or a value of the wrong type, is refused with the line and
     field named.
     """
+    from data.limits import MAX_FILE_BYTES
+
     ids, queries = [], []
     try:
-        lines = list(handle)
+        text = handle.read(MAX_FILE_BYTES + 1)  # a device or a pipe may never end (/dev/zero)
     except UnicodeDecodeError as exc:
         raise click.ClickException(
             f"{handle.name}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start})"
         ) from exc
+    if len(text) > MAX_FILE_BYTES:
+        raise click.ClickException(
+            f"{handle.name}: more than {MAX_FILE_BYTES:,} characters of ideas; split the file and run each part"
+        )
+    lines = text.split("\n")  # not splitlines(): a JSON string may hold U+2028 and other line breaks
     for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue

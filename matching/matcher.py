@@ -24,7 +24,7 @@ from matching.lexical import guess_language
 from matching.profiles import split_passages
 from matching.reasons import Explainer, phrase
 from matching.scoring import DEFAULT_WEIGHTS, RankingWeights, score_organisations
-from matching.types import MatchingError, MatchQuery, MatchResult
+from matching.types import MAX_FILTER_VALUES, MatchingError, MatchQuery, MatchResult
 
 #: Longer ideas are cut here (and the result says so). The model reads 512 tokens
 #: anyway; the cut keeps lexical scoring and aspect splitting bounded.
@@ -206,6 +206,9 @@ def _check_query(query: MatchQuery, lang: str) -> tuple[MatchQuery, list[str]]:
     for name in ("kinds", "regions", "countries", "exclude"):
         if not all(isinstance(v, str) for v in getattr(query, name)):
             raise MatchingError(f"{name} must be text, not {getattr(query, name)!r}")
+    for name in ("regions", "countries"):
+        if len(getattr(query, name)) > MAX_FILTER_VALUES:
+            raise MatchingError(f"at most {MAX_FILTER_VALUES} {name} in one query, not {len(getattr(query, name)):,}")
     notes = []
     if len(text) > MAX_IDEA_CHARS:
         notes.append(phrase(lang, "truncated", n=len(text), limit=MAX_IDEA_CHARS))

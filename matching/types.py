@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+#: Regions or countries in one query: each costs a pass over the register (a million of them held
+#: an API worker for minutes).
+MAX_FILTER_VALUES = 100
+
 
 class MatchingError(ValueError):
     """Bad input to the matcher (empty idea, unknown organisation, bad shapes).

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from fastapi import APIRouter, Depends, Request
 
 from api.auth import adviser, current_viewer
+from api.body import JSONRoute
 from api.errors import Forbidden
 from api.schemas import IdeaIn, IdeaOut, IdeaUpdate, SubmittedOut
 from data.models import Viewer
@@ -20,7 +21,7 @@ from data.store import StoreError
 from matching.serialise import result_as_json
 from matching.types import MatchingError, MatchQuery
 
-router = APIRouter(prefix="/ideas", tags=["ideas"])
+router = APIRouter(route_class=JSONRoute, prefix="/ideas", tags=["ideas"])
 logger = logging.getLogger(__name__)
 FIRST_SUGGESTIONS = 5
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 
 from api.auth import adviser
+from api.body import JSONRoute
 from api.schemas import BatchRequest, MatchOut, MatchRequest
 from matching.serialise import result_as_json
 from matching.types import MatchQuery
 
-router = APIRouter(tags=["match"], dependencies=[Depends(adviser)])
+router = APIRouter(route_class=JSONRoute, tags=["match"], dependencies=[Depends(adviser)])
 
 
 def query_of(item: MatchRequest) -> MatchQuery:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
@@ -10,9 +11,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from api.auth import current_viewer
-from api.errors import NotFound
+from api.body import JSONRoute
+from api.errors import Busy, NotFound
+from api.service import MAX_RENDERS
 
-router = APIRouter(prefix="/network", tags=["network"], dependencies=[Depends(current_viewer)])
+router = APIRouter(route_class=JSONRoute, prefix="/network", tags=["network"], dependencies=[Depends(current_viewer)])
 
 MEDIA = {
     "gexf": ("application/xml", "gexf"), "graphml": ("application/xml", "graphml"),
@@ -21,6 +24,18 @@ MEDIA = {
     "mp4": ("video/mp4", "mp4"), "html": ("text/html; charset=utf-8", "html"),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
 }
+
+
+@contextmanager
+def _render_slot(service):
+    """One of the service's places for drawings and reports (:data:`api.service.MAX_RENDERS`), or
+    :class:`~api.errors.Busy` (a 503) at once when all are taken."""
+    if not service.renders.acquire(blocking=False):
+        raise Busy(f"the server is writing {MAX_RENDERS} network files or reports already; try again in a minute")
+    try:
+        yield
+    finally:
+        service.renders.release()
 
 
 def _records(store):
@@ -50,7 +65,7 @@ def export(
     from graph.export import export_network
 
     records = _records(request.app.state.service.store)
-    with tempfile.TemporaryDirectory(prefix="samspill-export-") as folder:
+    with _render_slot(request.app.state.service), tempfile.TemporaryDirectory(prefix="samspill-export-") as folder:
         path = Path(folder) / f"network.{MEDIA[format][1]}"
         export_network(*records, path, fmt=format, year=year, cumulative=cumulative, lang=lang)
         return _file(path, format, f"network-{year or 'latest'}")
@@ -64,17 +79,23 @@ def report(
     lang: Literal["nb", "en"] = "nb",
 ) -> Response:
     """The annual collaboration report (``samspill report``)."""
-    from data.introductions import introductions_per_year
     from graph.build import project_years
-    from graph.cluster import load_cluster
-    from graph.report import build_report, write_report
-    from matching.similarity import competence_similarity
 
     store = request.app.state.service.store
     records = _records(store)
     year = project_years(records[1])[-1] if year is None else year
+    with _render_slot(request.app.state.service):
+        return _report(store, records, year, lang, format, request.app.state.service.settings.cluster)
+
+
+def _report(store, records, year: int, lang: str, format: str, cluster_file) -> Response:
+    from data.introductions import introductions_per_year
+    from graph.cluster import load_cluster
+    from graph.report import build_report, write_report
+    from matching.similarity import competence_similarity
+
     built = build_report(*records, year=year, lang=lang, similarity=competence_similarity(store),
-                         cluster=load_cluster(request.app.state.service.settings.cluster),
+                         cluster=load_cluster(cluster_file),
                          introductions=introductions_per_year(store).get(year))
     with tempfile.TemporaryDirectory(prefix="samspill-report-") as folder:
         path = Path(folder) / f"report.{format}"

@@ -7,9 +7,12 @@ from dataclasses import asdict, replace
 from fastapi import APIRouter, Depends, Query, Request
 
 from api.auth import adviser, current_viewer
+from api.body import JSONRoute
 from api.schemas import OrganisationOut, OrganisationUpdate
 
-router = APIRouter(prefix="/organisations", tags=["organisations"], dependencies=[Depends(current_viewer)])
+router = APIRouter(
+    route_class=JSONRoute, prefix="/organisations", tags=["organisations"], dependencies=[Depends(current_viewer)]
+)
 
 
 @router.get("", response_model=list[OrganisationOut])

@@ -100,6 +100,19 @@ def export_tables(cur, directory: Path, tables: set[str]) -> dict:
     }
 
 
+def _not_utf8(path: Path) -> bool:
+    """A file name made of bytes that are not UTF-8 (Python holds them as surrogates; DuckDB fails on them)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _shown_path(path: Path) -> str:
+    return os.fsencode(str(path)).decode("utf-8", "replace")
+
+
 def write_backup(store, directory: str | Path) -> dict[str, int]:
     """Back ``store`` up into the new folder ``directory``; all or nothing. Returns the counts.
 
@@ -107,6 +120,9 @@ def write_backup(store, directory: str | Path) -> dict[str, int]:
     ``directory`` either holds a whole backup or does not exist.
     """
     directory = Path(directory)
+    if _not_utf8(directory.resolve()):
+        raise StoreError(f"cannot write the backup {_shown_path(directory)}: its path is not UTF-8 text, "
+                         "and DuckDB writes only to such paths")
     if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
         raise StoreError(f"{directory} exists and is not an empty folder; give a new folder for the backup")
     if not directory.parent.is_dir():
@@ -283,6 +299,12 @@ def restore_database(
     backup, path = Path(backup), Path(path)
     if path.is_dir():
         raise StoreError(f"cannot restore into {path}: it is a folder, not a database file")
+    if path.is_symlink():
+        raise StoreError(f"cannot restore into {path}: it is a link; give the database file it leads to "
+                         f"({path.resolve()})")
+    if path.exists() and not path.is_file():
+        # the restored file is renamed over the target: as root, --db /dev/full --force replaced the device
+        raise StoreError(f"cannot restore into {path}: it is not a regular file (a device or a pipe)")
     if not path.parent.is_dir():
         raise StoreError(f"cannot restore into {path}: the folder {path.parent} does not exist")
     step = progress or (lambda _: None)
