@@ -417,3 +417,19 @@ def test_file_names_that_are_not_utf8_are_refused_by_name(tmp_path, hostile_db):
     assert result.output.strip() == ("Error: cannot write the backup " + str(tmp_path) + "/kopi\ufffd: its path is not "
                                      "UTF-8 text, and DuckDB writes only to such paths")
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("hostile.duckdb")) == []
+
+
+def test_making_the_databases_files_private_leaves_devices_and_pipes_alone(tmp_path):
+    """Opening a database narrows its files to 0600, following links: the full-disk test links the
+    WAL to /dev/full, and a suite run as root left /dev/full writable by root alone."""
+    from data.storage.connection import make_private
+
+    os.mkfifo(tmp_path / "pipe")
+    os.chmod(tmp_path / "pipe", 0o666)
+    (tmp_path / "db.duckdb.wal").symlink_to(tmp_path / "pipe")
+    (tmp_path / "db.duckdb").write_bytes(b"")
+    os.chmod(tmp_path / "db.duckdb", 0o644)
+    for name in ("db.duckdb.wal", "db.duckdb"):
+        make_private(tmp_path / name)
+    assert stat.S_IMODE((tmp_path / "pipe").stat().st_mode) == 0o666
+    assert stat.S_IMODE((tmp_path / "db.duckdb").stat().st_mode) == 0o600

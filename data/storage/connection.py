@@ -90,10 +90,14 @@ def private_files() -> Iterator[None]:
 
 
 def make_private(path: str | Path) -> None:
-    """Narrow an existing file's mode to its owner (0600 for files, 0700 for folders)."""
+    """Narrow an existing file's mode to its owner (0600 for files, 0700 for folders).
+
+    Only files and folders: a WAL linked to ``/dev/full`` (a test's full disk) made the device
+    0600 for the whole machine when the suite ran as root.
+    """
     try:
         mode = os.stat(path).st_mode
-        if stat.S_IMODE(mode) & 0o077:
+        if (stat.S_ISREG(mode) or stat.S_ISDIR(mode)) and stat.S_IMODE(mode) & 0o077:
             os.chmod(path, 0o700 if stat.S_ISDIR(mode) else 0o600)
     except (FileNotFoundError, PermissionError):
         pass  # gone meanwhile, or not ours to change
