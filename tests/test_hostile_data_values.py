@@ -261,3 +261,23 @@ def test_many_identical_rows_are_refused_at_each_copy_and_nothing_is_written(sto
     assert str(caught.value).startswith(
         "organisations.csv, row 2 (line 3), column org_id: duplicate org_id 'a' (first at row 1)\n19998 more problems:")
     assert store.counts()["organisations"] == 0
+
+
+def test_a_search_takes_percent_and_underscore_as_written(tmp_path):
+    """`%` and `_` in a search are the characters, not LIKE's wildcards (found by the API hunt:
+    `GET /organisations?q=%` listed every organisation)."""
+    from data.models import Organisation
+    from data.store import PartnerStore
+
+    def org(org_id, name, description=""):
+        return Organisation(org_id=org_id, name=name, kind="company", country="NO", region="", org_number="",
+                            description=description)
+
+    with PartnerStore(tmp_path / "search.duckdb") as store:
+        store.upsert([org("a", "Alfa AS", "Kutter utslipp med 50% innen 2030"), org("b", "Beta_Energi AS"),
+                      org("c", "Gamma AS", "Fiskefôr")])
+        assert [o.org_id for o in store.search_organisations("%")] == ["a"]
+        assert [o.org_id for o in store.search_organisations("_")] == ["b"]
+        assert [o.org_id for o in store.search_organisations("50%")] == ["a"]
+        assert store.search_organisations("\\") == []
+        assert [o.org_id for o in store.search_organisations("as")] == ["a", "b", "c"]  # still a plain search

@@ -32,7 +32,8 @@ SELECT_PROJECTS_OF = (
 )
 SEARCH_ORGANISATIONS = (
     SELECT_ORGANISATIONS
-    + " WHERE name ILIKE ? OR org_id ILIKE ? OR description ILIKE ? OR competences ILIKE ? ORDER BY name LIMIT ?"
+    + " WHERE name ILIKE ? ESCAPE '\\' OR org_id ILIKE ? ESCAPE '\\' OR description ILIKE ? ESCAPE '\\'"
+    + " OR competences ILIKE ? ESCAPE '\\' ORDER BY name LIMIT ?"
 )
 UPDATE_ORGANISATION = f"UPDATE organisations SET {', '.join(f'{c} = ?' for c in ORG_COLUMNS[1:])} WHERE org_id = ?"
 COUNT_BY_KIND = "SELECT kind, count(*) FROM organisations GROUP BY kind ORDER BY count(*) DESC, kind"
@@ -82,7 +83,9 @@ def organisation_name(cur, org_id: str) -> str | None:
 
 
 def search_organisations(cur, text: str, limit: int) -> list[Organisation]:
-    pattern = f"%{text.strip()}%"
+    # The text is searched for as written: "%" and "_" are not wildcards ("50%" finds "50%", not all).
+    literal = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal}%"
     return [Organisation(*row) for row in cur.execute(SEARCH_ORGANISATIONS, [pattern] * 4 + [limit]).fetchall()]
 
 
