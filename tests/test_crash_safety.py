@@ -116,15 +116,20 @@ class Worker:
     def wait_for(self, prefix: str, timeout: float = 600) -> float | None:
         """Seconds from ``ready`` until a line starting with ``prefix``; None if the worker ended first."""
         deadline = time.monotonic() + timeout
-        while not any(line.startswith(prefix) for line in self.lines()):
-            if self.returncode is not None or self._ended():
+        while True:
+            # One reading of the output for both questions: read twice, the line looked for could
+            # arrive between the two and be taken for an end without it (seen in CI).
+            lines = self.lines()
+            if any(line.startswith(prefix) for line in lines):
+                return time.monotonic() - self.started
+            if self.returncode is not None or self._ended(lines):
                 return None
             assert time.monotonic() < deadline, self.errors()
             time.sleep(0.002)
-        return time.monotonic() - self.started
 
-    def _ended(self) -> bool:
-        return any(line.startswith("ack ") for line in self.lines()) and not self.lines()[-1].startswith("writing")
+    @staticmethod
+    def _ended(lines: list[str]) -> bool:
+        return any(line.startswith("ack ") for line in lines) and not lines[-1].startswith("writing")
 
     def kill_after(self, delay: float, *, since: float = 0.0) -> bool:
         """SIGKILL ``delay`` seconds after ``since`` (seconds after ``ready``); True if it hit a running process."""
