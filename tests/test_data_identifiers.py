@@ -12,6 +12,7 @@ import json
 import unicodedata
 
 import pytest
+from import_support import write
 
 from data.accounts import AccountError, authenticate, create_account
 from data.identifiers import clean_id, clean_org_number, org_number_check_digit, username_problem
@@ -27,13 +28,6 @@ NFD = unicodedata.normalize("NFD", "Ålesund-marin")
 def store():
     with PartnerStore() as store:
         yield store
-
-
-def write(tmp_path, name: str, text: str):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def test_an_id_typed_and_an_id_pasted_from_a_mac_are_one_organisation(store, tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from import_support import contents, write
 
 from data.accounts import DEMO_ACCOUNTS, AccountError, create_account, ensure_demo_accounts, viewer_for
 from data.identifiers import clean_id, mixed_script
@@ -27,21 +28,6 @@ def store(tmp_path):
     with PartnerStore(tmp_path / "ids.duckdb") as store:
         import_path(store, write(tmp_path, "seed/organisations.csv", SEED))
         yield store
-
-
-def write(tmp_path, name: str, text: str):
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def contents(store: PartnerStore) -> tuple:
-    return (
-        sorted(map(repr, store.organisations())),
-        sorted(map(repr, store.projects())),
-        sorted(map(repr, store.participations())),
-    )
 
 
 LOOKALIKES = [

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from import_support import contents, write
 
 from data.contacts import website_url
 from data.importers import ImportFileError, import_path
@@ -30,21 +31,6 @@ PROJECT = "project_id,title,summary,start_year,programme,budget_nok"
 def store(tmp_path):
     with PartnerStore(tmp_path / "values.duckdb") as store:
         yield store
-
-
-def write(tmp_path: Path, name: str, data: str | bytes) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    return path
-
-
-def contents(store: PartnerStore) -> tuple:
-    return (
-        sorted(map(repr, store.organisations())),
-        sorted(map(repr, store.projects())),
-        sorted(map(repr, store.participations())),
-    )
 
 
 def refusal(store: PartnerStore, path: Path) -> ImportFileError:
