@@ -105,7 +105,7 @@ def page() -> None:
         st.session_state[TEXT_KEPT_KEY] = text
 
     choices = _choices()
-    organisations, kind_options, regions = choices.organisations, choices.kinds, list(choices.region_counts)
+    organisations, kind_options, regions = choices.organisations, choices.kinds, choices.regions
     for key, allowed in (("find_partners_kinds", kind_options), ("find_partners_regions", regions)):
         if key in st.session_state:  # a choice the data no longer offers (after an import) would stop the page
             st.session_state[key] = [v for v in st.session_state[key] if v in allowed]
@@ -170,8 +170,7 @@ class _Choices:
 
     organisations: tuple
     kinds: list[str]  # only kinds someone has
-    kind_counts: Counter
-    region_counts: dict[str, int]  # most used first
+    regions: list[str]  # most used first
     org_ids: list[str]
     org_labels: dict[str, str]
     kind_labels: dict[str, str]  # with their counts, worded once per language
@@ -193,8 +192,7 @@ def _choices() -> _Choices:
         return _Choices(
             organisations=organisations,
             kinds=[k for k in KINDS if kind_counts[k]],
-            kind_counts=kind_counts,
-            region_counts=region_counts,
+            regions=list(region_counts),
             org_ids=[o.org_id for o in organisations],
             org_labels={o.org_id: org_option_label(o) for o in organisations},
             kind_labels={k: _counted(kind_label(k), n) for k, n in kind_counts.items()},
