@@ -36,6 +36,23 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float = 1
     raise RuntimeError(f"streamlit did not become healthy in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
+def wait_api_ready(url: str, proc: subprocess.Popen, log: Path, timeout: float = 180) -> None:
+    """Until ``samspill serve`` at ``url`` says it is ready (its model and index loaded)."""
+    import json
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
+                if json.loads(answer.read())["ready"]:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"server did not start: {log.read_text()[-2000:]}")
+        time.sleep(0.2)
+
+
 @contextmanager
 def serving(db: Path, log: Path, extra_env: dict | None = None) -> Iterator[str]:
     """The app on ``db`` (its output in ``log``) until the block ends; yields its URL."""

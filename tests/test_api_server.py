@@ -8,11 +8,10 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import wait_api_ready
 
 REPO = Path(__file__).resolve().parents[1]
 SAMSPILL = [sys.executable, "-c", "import samspill_cli; samspill_cli.main()"]
@@ -35,17 +34,7 @@ def server(api_db, tmp_path):
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if json.loads(answer.read())["ready"]:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_api_ready(url, proc, tmp_path / "server.log")
         yield {"url": url, "tokens": api_db["tokens"]}
     finally:
         proc.terminate()

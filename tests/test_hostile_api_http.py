@@ -20,6 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import free_port, wait_api_ready
 
 from data.models import Viewer
 
@@ -187,12 +188,6 @@ def test_secrets_in_an_address_are_blotted_out_of_log_lines():
 # -- a real server: what lives in the HTTP server itself -------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(sample_db_file, tmp_path_factory):
     """`samspill serve` on a copy of the sample database: {"port", "tokens", "log"}."""
@@ -204,23 +199,13 @@ def server(sample_db_file, tmp_path_factory):
     shutil.copy(sample_db_file, db)
     with PartnerStore(db) as store:
         tokens = {name: create_token(store, name)[0] for name in ("radgiver", "bedrift1")}
-    port, log_path = _free_port(), folder / "server.log"
+    port, log_path = free_port(), folder / "server.log"
     env = {**os.environ, "SAMSPILL_SERVER": "", "SAMSPILL_TOKEN": ""}
     with open(log_path, "w") as log:
         proc = subprocess.Popen([*SAMSPILL, "--db", str(db), "serve", "--port", str(port)], cwd=REPO, env=env,
                                 stdout=log, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
-                    if json.loads(answer.read())["ready"]:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"server did not start: {log_path.read_text()[-2000:]}")
-            time.sleep(0.2)
+        wait_api_ready(f"http://127.0.0.1:{port}", proc, log_path)
         yield {"port": port, "tokens": tokens, "log": log_path}
     finally:
         proc.terminate()
