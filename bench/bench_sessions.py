@@ -46,6 +46,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import browser  # noqa: E402
 import common  # noqa: E402
+import server_timing  # noqa: E402
 from bench_network_views import VIEW_STEPS, choose_org  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -89,7 +90,8 @@ def one_session(url: str, profile: Path, username: str, idea: str, barrier: thre
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     s.page.screenshot(path=SHOTS / f"failed-{username}.png")
                 raise
-            out.append({"user": username, "steps": [(st.name, st.seconds, st.served) for st in s.steps]})
+            out.append({"user": username, "steps": [(st.name, st.seconds, st.served, st.began, st.ended)
+                                                    for st in s.steps]})
     except Exception as exc:  # noqa: BLE001 - reported by the round; the others must not wait for this one
         errors.append(f"{username}: {exc!r}")
         barrier.abort()
@@ -153,7 +155,8 @@ def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: i
                            capture_output=True, text=True).stdout.strip()
     app_work = work / f"app-{name}-{time.monotonic_ns()}"
     app_work.mkdir()
-    with browser.App(db, app_work, repo=tree) as app:
+    server_log = app_work / "server-timing.jsonl"
+    with browser.App(db, app_work, repo=tree, server_log=server_log) as app:
         log(f"   {name}: {tree} at {commit}{' (with changes)' if dirty else ''}, pid {app.proc.pid}")
         started = time.perf_counter()
         run_round(app.url, app_work, 1, 1)  # warm
@@ -170,14 +173,44 @@ def serve(name: str, tree: Path, db: Path, work: Path, sessions: int, repeats: i
                 log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s) FAILED and left out: {exc}")
                 continue
             for result in results:
-                for step, seconds, served in result["steps"]:
+                for step, seconds, served, began, ended in result["steps"]:
                     if step in STEPS:
                         rows.append({"tree": name, "commit": commit, "sessions": n, "round": r,
                                      "user": result["user"], "step": step, "seconds": round(seconds, 3),
-                                     "served": None if served is None else round(served, 3)})
+                                     "served": None if served is None else round(served, 3),
+                                     "began": began, "ended": ended})
             log(f"   {name}: round {r + 1} of {len(plan)}, {n} session(s): {time.perf_counter() - started:.0f} s")
+    add_server_times(rows, server_timing.runs(server_timing.read(server_log)))
     shutil.rmtree(app_work, ignore_errors=True)
     return rows
+
+
+def add_server_times(rows: list[dict], runs: list[dict]) -> None:
+    """Per step, what the server's own log says of the runs the step's browser asked for during it.
+
+    ``on_server``: from the first run asked for until the last one's end was handled; ``running``: the
+    runs' own time; ``cpu``: the CPU time of the runs' threads (a run that waits for the interpreter
+    lock or the disk has ``running`` well above ``cpu``); ``messages``: what the runs sent the
+    browser; ``queued``: from asked until started; ``loop``: from a run's end until the event loop
+    handled it; ``between``: the rest of ``on_server``, the browser's time between two runs.
+    """
+    by_user: dict[str, list[dict]] = {}
+    for run in runs:
+        if run["user"] is not None:
+            by_user.setdefault(run["user"], []).append(run)
+    for row in rows:
+        # a user name comes back each round: the runs of this row are the ones asked for in its window
+        mine = [run for run in by_user.get(row["user"], []) if row["began"] <= run["asked"] <= row["ended"]]
+        if not mine:
+            continue
+        on_server = max(run["handled"] for run in mine) - min(run["asked"] for run in mine)
+        answered = sum(run["handled"] - run["asked"] for run in mine)
+        row |= {"runs": len(mine), "on_server": round(on_server, 3),
+                "running": round(sum(run["stopped"] - run["started"] for run in mine), 3),
+                "cpu": round(sum(run["cpu"] for run in mine), 3), "messages": sum(run["messages"] for run in mine),
+                "queued": round(sum(run["started"] - run["asked"] for run in mine), 3),
+                "loop": round(sum(run["handled"] - run["stopped"] for run in mine), 3),
+                "between": round(max(on_server - answered, 0.0), 3)}
 
 
 def summarise(rows: list[dict], trees: list[str], sessions: int, measure: str = "seconds") -> str:
@@ -208,6 +241,26 @@ def print_tables(rows: list[dict], trees: list[str], sessions: int) -> None:
     if any(r.get("served") is not None for r in rows):
         print("   served: from the browser's request to run until the server's run finished reached it (seconds):")
         print(summarise(rows, trees, sessions, "served"))
+    if any(r.get("on_server") is not None for r in rows):
+        print("   on the server, by its own clock: from the first run asked for until the last one's end (seconds):")
+        print(summarise(rows, trees, sessions, "on_server"))
+        print("   where the time on the server went, p50 per step (seconds):")
+        print(breakdown(rows, trees, sessions))
+
+
+def breakdown(rows: list[dict], trees: list[str], sessions: int) -> str:
+    """p50 of the runs per step and the parts of ``on_server`` (see :func:`add_server_times`)."""
+    parts = ["runs", "messages", "running", "cpu", "queued", "loop", "between"]
+    table = []
+    for step in STEPS:
+        for tree in trees:
+            for n in (1, sessions):
+                mine = [r for r in rows if r["tree"] == tree and r["step"] == step and r["sessions"] == n
+                        and r.get("on_server") is not None]
+                if mine:
+                    medians = [f"{statistics.median(r[part] for r in mine):.2f}" for part in parts]
+                    table.append([step, tree, n, *medians])
+    return common.table(["step", "tree", "sessions", *parts], table)
 
 
 def main() -> None:

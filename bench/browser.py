@@ -97,8 +97,11 @@ class App:
     lets a bench serve the code before and after a change in one run.
     """
 
-    def __init__(self, db: Path, work: Path, *, env: dict[str, str] | None = None, repo: Path = REPO):
+    def __init__(self, db: Path, work: Path, *, env: dict[str, str] | None = None, repo: Path = REPO,
+                 server_log: Path | None = None):
         self.work = work
+        # bench/server_timing.py: the server logs when each script run was asked for, started and ended
+        self.server_log = server_log
         self.repo = Path(repo)
         self.db = work / "app.duckdb"
         shutil.copy(db, self.db)
@@ -113,8 +116,10 @@ class App:
 
     def __enter__(self) -> App:
         with open(self.log, "w") as out:
+            launcher = ["-m", "streamlit"] if self.server_log is None else [
+                str(Path(__file__).with_name("server_timing.py")), str(self.server_log)]
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(self.repo / "streamlit_app.py"), "--server.port",
+                [sys.executable, *launcher, "run", str(self.repo / "streamlit_app.py"), "--server.port",
                  str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
                  "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                 cwd=self.repo, env=self.env, stdout=out, stderr=subprocess.STDOUT,
@@ -150,6 +155,9 @@ class Step:
     # From the browser's first request to run the script until the server's last "run finished"
     # reached it, by the browser's own clock for websocket frames: the server's part of the wait.
     served: float | None = None
+    # time.monotonic() at the action and when the page had settled: laid beside the server's own log
+    began: float = 0.0
+    ended: float = 0.0
 
 
 @dataclass
@@ -186,11 +194,15 @@ class Session:
     def _executable(self) -> str:
         if not self.nice:
             return CHROMIUM
-        # Every process Chromium starts inherits the niceness of the first.
-        wrapper = self.profile.parent / f"chromium-nice-{self.nice}.sh"
+        # Every process Chromium starts inherits the niceness of the first. Playwright starts the browser
+        # in a session of its own, and Linux's autogroup scheduling shares the cores between sessions
+        # before niceness counts: so the session's group is made nice too (/proc/self/autogroup), or
+        # each browser would get as much of the cores as the whole server.
+        wrapper = self.profile.parent / f"chromium-nice-{self.nice}-group.sh"
         if not wrapper.exists():
             wrapper.parent.mkdir(parents=True, exist_ok=True)
-            wrapper.write_text(f'#!/bin/sh\nexec nice -n {int(self.nice)} "{CHROMIUM}" "$@"\n')
+            wrapper.write_text(f'#!/bin/sh\necho {int(self.nice)} > /proc/self/autogroup 2>/dev/null\n'
+                               f'exec nice -n {int(self.nice)} "{CHROMIUM}" "$@"\n')
             wrapper.chmod(0o755)
         return str(wrapper)
 
@@ -246,12 +258,12 @@ class Session:
         """Run ``action(page)``, wait for ``done(page)`` (default: the app settles); record the step."""
         self._received = 0
         first = len(self._frames)
-        start = time.perf_counter()
+        start, began = time.perf_counter(), time.monotonic()
         action(self.page)
         if done is not None:
             done(self.page)
         self.settle()
-        step = Step(name, time.perf_counter() - start, self._received)
+        step = Step(name, time.perf_counter() - start, self._received, began=began, ended=time.monotonic())
         self._cdp.send("Runtime.evaluate", {"expression": "0"})  # a round trip: every earlier event is in
         frames = self._frames[first:]
         asked = next((ts for ts, kind in frames if kind == "rerun"), None)
