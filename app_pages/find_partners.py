@@ -341,10 +341,12 @@ def _consortia_tab(result, tab) -> None:
 
 
 def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) -> None:
+    # Few elements on purpose: every element is a message the server builds and queues while holding
+    # the interpreter, and with several advisers matching at once the ten cards' messages were most of
+    # a match's time on the server (bench/bench_sessions.py). One line for the heading and the score,
+    # one row for the actions, no nested columns.
     with st.container(border=True):
-        head, score = st.columns([5, 1])
-        head.markdown(f"{rank}. {suggestion_heading(s)}")
-        score.caption(t("fp.score", score=number(s.score, 2)))
+        st.markdown(f"{rank}. {suggestion_heading(s)} · :small[{t('fp.score', score=number(s.score, 2))}]")
         show_reasons(s.reasons)
         contacts = state.get("contacts", {}).get(s.org_id, ())
         if contacts:
@@ -352,28 +354,28 @@ def _suggestion_card(store, viewer, state, s: Suggestion, rank: int, verdict) ->
         if verdict is not None:
             st.caption(t("fp.verdict_given", verdict=verdict_label(verdict[0]), user=md(verdict[1]),
                          when=verdict[2][:16]))
-        cols = st.columns([1, 1, 1, 1, 2])
-        for col, v in zip(cols[:3], VERDICTS, strict=True):
-            given = verdict is not None and verdict[0] == v  # the button shows the verdict in force
-            col.button(
-                verdict_label(v), key=f"find_partners_fb_{v}_{s.org_id}", icon=VERDICT_ICONS[v],
-                on_click=_give_feedback, args=(store, viewer.username, state, s, v), width="stretch",
-                type="primary" if given else "secondary",
-                help=t("fp.verdict_in_force") if given else None,
-            )
-        intro = state.get("introduced", {}).get(s.org_id)
-        if intro is not None and intro.status != "declined":
-            cols[3].button(intro_status_label(intro.status), key=f"find_partners_intro_{s.org_id}",
-                           icon=":material/handshake:", width="stretch", disabled=True)
-        else:
-            can = state["idea_id"] is not None or bool(state.get("as_org"))
-            cols[3].button(t("intro.introduce"), key=f"find_partners_intro_{s.org_id}", icon=":material/handshake:",
-                           on_click=_introduce, args=(store, viewer, state, s), width="stretch", disabled=not can,
-                           help=None if can else t("fp.introduce_needs_company"))
-        key = f"find_partners_short_{s.org_id}"
-        if key not in st.session_state:
-            st.session_state[key] = s.org_id in st.session_state[SHORTLIST_KEY]
-        cols[4].checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
+        with st.container(horizontal=True, vertical_alignment="center"):
+            for v in VERDICTS:
+                given = verdict is not None and verdict[0] == v  # the button shows the verdict in force
+                st.button(
+                    verdict_label(v), key=f"find_partners_fb_{v}_{s.org_id}", icon=VERDICT_ICONS[v],
+                    on_click=_give_feedback, args=(store, viewer.username, state, s, v),
+                    type="primary" if given else "secondary",
+                    help=t("fp.verdict_in_force") if given else None,
+                )
+            intro = state.get("introduced", {}).get(s.org_id)
+            if intro is not None and intro.status != "declined":
+                st.button(intro_status_label(intro.status), key=f"find_partners_intro_{s.org_id}",
+                          icon=":material/handshake:", disabled=True)
+            else:
+                can = state["idea_id"] is not None or bool(state.get("as_org"))
+                st.button(t("intro.introduce"), key=f"find_partners_intro_{s.org_id}", icon=":material/handshake:",
+                          on_click=_introduce, args=(store, viewer, state, s), disabled=not can,
+                          help=None if can else t("fp.introduce_needs_company"))
+            key = f"find_partners_short_{s.org_id}"
+            if key not in st.session_state:
+                st.session_state[key] = s.org_id in st.session_state[SHORTLIST_KEY]
+            st.checkbox(t("fp.on_shortlist"), key=key, on_change=_toggle_shortlist, args=(s,))
         # Drawn when opened: ten profiles with their project tables were most of a match's page.
         with st.expander(t("fp.profile"), key=f"find_partners_profile_{s.org_id}", on_change="rerun") as profile:
             if profile.open:
