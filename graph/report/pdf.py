@@ -2,7 +2,8 @@
 
 Text is set in DejaVu Sans (the TrueType files matplotlib ships), embedded
 and subset, so æøå, dashes and «» come out as written and the PDF's text can
-be searched and copied. Names reach Platypus as escaped text, never markup.
+be searched and copied. Names reach Platypus as escaped text, never markup; a
+character DejaVu Sans lacks (an emoji) is written out (:mod:`graph.glyphs`).
 Each page carries the cluster's name and "page n of N" in the footer.
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from data.text import t
+from graph.glyphs import drawable
 from graph.report.content import Bullets, Cell, Figure, Paragraph, Report, Table
 
 __all__ = ["write_pdf"]
@@ -68,8 +70,9 @@ def _styles(primary: str):
 
 
 def _text(value: str) -> str:
-    # Platypus reads a small markup language; names and reasons are data.
-    return escape(value).replace("\n", "<br/>")
+    # Platypus reads a small markup language; names and reasons are data. A character the font
+    # lacks is written out (graph.glyphs), not left out of the page.
+    return escape(drawable(value)).replace("\n", "<br/>")
 
 
 def _cell(cell: Cell, styles, head: bool = False):
@@ -172,7 +175,7 @@ def _numbered_canvas(footer: str, lang: str):
                 self.setFont(_FONT, 7.5)
                 self.setFillGray(0.45)
                 width, _ = self._pagesize
-                self.drawString(56.7, 28, footer)
+                self.drawString(56.7, 28, drawable(footer))
                 self.drawRightString(width - 56.7, 28, t(lang, "report.page", page=self._pageNumber, pages=total))
                 super().showPage()
             super().save()
