@@ -42,9 +42,10 @@ def _covered() -> frozenset[int]:
 
 
 def _silent(ch: str) -> bool:
-    """Draws nothing of its own: a format character (joiner, direction mark), a variation selector, a skin tone."""
+    """Draws nothing of its own: a control or format character (joiner, direction mark), a variation selector,
+    a skin tone."""
     code = ord(ch)
-    return (unicodedata.category(ch) == "Cf" or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+    return (unicodedata.category(ch) in ("Cc", "Cf") or 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
             or 0x1F3FB <= code <= 0x1F3FF)
 
 
