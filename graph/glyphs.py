@@ -1,15 +1,18 @@
-"""Names in the font the drawings and the report are set in, every character readable.
+"""Names in the fonts the drawings and the report are set in, every character readable.
 
 Drawings (matplotlib) and the PDF report (reportlab) set text in DejaVu Sans, the TrueType
-files matplotlib ships: Latin, Greek, Cyrillic, many symbols (✓ ❤ ☀), no emoji and no Chinese,
-Japanese or Korean. A character the font lacks came out as an empty box in a drawing, and was
-left out of the PDF without a trace ("Laks 🐟 AS" read "Laks AS"). :func:`drawable` writes such
-a character out instead: an emoji by its Unicode name in brackets, anything else as its code
-point. Joiners, variation selectors and skin-tone modifiers, which draw nothing of their own,
-are left out; a name of nothing else is written as its code points, never as nothing.
+files matplotlib ships: Latin, Greek, Cyrillic, Hebrew, many symbols (✓ ❤ ☀), no emoji and no
+Chinese, Japanese or Korean. What it lacks is taken from the fallback faces of
+``manimgx-fonts`` (a package of Noto fonts, OFL): Noto Emoji (black and white) and Noto Sans
+Symbols (:data:`FALLBACKS`); :func:`runs` cuts a text into the pieces each face draws. A
+character no face has came out as an empty box in a drawing and was left out of the PDF without
+a trace ("中文 AS" read " AS"); :func:`drawable` writes it out instead: as its Unicode name in
+brackets when it is a short symbol's, else as its code point (``U+4E2D``). Joiners, variation
+selectors and skin-tone modifiers, which draw nothing of their own, are left out; a name of
+nothing else is written as its code points, never as nothing.
 
-No other font is looked for: a machine's own fonts differ, and the report must read the same
-wherever it is made.
+No font of the machine is looked for: a machine's own fonts differ, and the report must read the
+same wherever it is made.
 """
 
 from __future__ import annotations
@@ -19,26 +22,55 @@ import re
 import unicodedata
 from pathlib import Path
 
-__all__ = ["FONT_FILES", "drawable"]
+__all__ = ["FALLBACKS", "FONT_FILES", "drawable", "fallback_files", "families", "runs"]
 
-#: The faces text is set in (matplotlib's own files); a character counts as drawable when both have it.
+#: The faces text is set in (matplotlib's own files); a character is theirs when both have it.
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
-#: Emoji names up to this length are written out ("[fish]"); longer ones as code points.
+#: Faces that draw what DejaVu Sans lacks, in the order they are asked: name -> file in manimgx_fonts.
+FALLBACKS = {"Noto Emoji": "NotoEmoji[wght].ttf", "Noto Sans Symbols": "NotoSansSymbols[wght].ttf"}
+
+#: Names of symbols up to this length are written out ("[fish]"); longer ones as code points.
 _NAME_CHARS = 32
 
 
-@functools.cache
-def _covered() -> frozenset[int]:
+def _cmap(path: Path) -> set[int]:
     from fontTools.ttLib import TTFont
+
+    with TTFont(path, lazy=True) as font:
+        return set(font.getBestCmap())
+
+
+@functools.cache
+def fallback_files() -> dict[str, Path]:
+    """The fallback faces' files, by name (none when manimgx-fonts is not installed)."""
+    try:
+        import manimgx_fonts
+    except ImportError:
+        return {}
+    folder = Path(manimgx_fonts.__file__).parent
+    return {name: folder / file for name, file in FALLBACKS.items() if (folder / file).is_file()}
+
+
+@functools.cache
+def _faces(fallbacks: bool = True) -> tuple[tuple[str | None, frozenset[int]], ...]:
+    """(face, the characters it has) in the order asked; None is DejaVu Sans."""
     from matplotlib import get_data_path
 
     folder = Path(get_data_path()) / "fonts" / "ttf"
-    sets = []
-    for name in FONT_FILES:
-        with TTFont(folder / name, lazy=True) as font:
-            sets.append(set(font.getBestCmap()))
-    return frozenset(set.intersection(*sets))
+    main = set.intersection(*(_cmap(folder / name) for name in FONT_FILES))
+    others = fallback_files().items() if fallbacks else ()
+    return ((None, frozenset(main)), *((name, frozenset(_cmap(path))) for name, path in others))
+
+
+@functools.cache
+def families() -> tuple[str, ...]:
+    """matplotlib's font families for names: DejaVu Sans, then the fallbacks (registered here, once)."""
+    from matplotlib import font_manager
+
+    for path in fallback_files().values():
+        font_manager.fontManager.addfont(str(path))
+    return ("DejaVu Sans", *fallback_files())
 
 
 def _silent(ch: str) -> bool:
@@ -56,31 +88,61 @@ def _written_out(ch: str) -> str:
     return f"U+{ord(ch):04X}"
 
 
-def drawable(text: str) -> str:
-    """``text`` with every character DejaVu Sans lacks written out, so nothing is lost or boxed.
+def _face_of(ch: str, fallbacks: bool) -> str | None | bool:
+    """The face that draws ``ch`` (None: DejaVu Sans), or False when none does."""
+    if ch.isspace():
+        return None
+    for face, covered in _faces(fallbacks):
+        if ord(ch) in covered:
+            return face
+    return False
 
-    >>> drawable("Laks 🐟 AS ✓")
-    'Laks [fish] AS ✓'
-    >>> drawable("中文")
-    'U+4E2D U+6587'
-    >>> drawable("\\u200d")
-    'U+200D'
-    >>> drawable("Bra 👍🏽")
-    'Bra [thumbs up sign]'
+
+def runs(text: str, *, fallbacks: bool = True) -> list[tuple[str | None, str]]:
+    """``text`` cut into (face, piece) runs, what no face has written out in DejaVu Sans (None).
+
+    Without ``fallbacks``, for text that can be set in one face only, DejaVu Sans is the only face.
+
+    >>> runs("Laks 🐟 AS")
+    [(None, 'Laks '), ('Noto Emoji', '🐟'), (None, ' AS')]
+    >>> runs("中文")
+    [(None, 'U+4E2D U+6587')]
+    >>> runs("\\u200d")
+    [(None, 'U+200D')]
     """
     text = str(text)
-    covered = _covered()
     if not any(not _silent(ch) and not ch.isspace() for ch in text):
-        return " ".join(f"U+{ord(ch):04X}" for ch in text)
-    out: list[str] = []
+        return [(None, " ".join(f"U+{ord(ch):04X}" for ch in text))] if text else []
+    pieces: list[tuple[str | None, str]] = []
     padded = False
     for ch in text:
-        if ch.isspace() or ord(ch) in covered:
-            out.append(ch)
-        elif not _silent(ch):
-            word = _written_out(ch)
-            if word.startswith("U+"):  # a code point stands apart, as a word does
-                word, padded = f" {word} ", True
-            out.append(word)
-    drawn = "".join(out)
-    return re.sub(" {2,}", " ", drawn).strip() if padded else drawn
+        face = _face_of(ch, fallbacks)
+        if face is False:
+            if _silent(ch):
+                continue
+            face, ch = None, _written_out(ch)
+            if ch.startswith("U+"):  # a code point stands apart, as a word does
+                ch, padded = f" {ch} ", True
+        if pieces and pieces[-1][0] == face:
+            pieces[-1] = (face, pieces[-1][1] + ch)
+        else:
+            pieces.append((face, ch))
+    if padded:
+        pieces = [(face, re.sub(" {2,}", " ", piece)) for face, piece in pieces]
+        pieces[0] = (pieces[0][0], pieces[0][1].lstrip(" "))
+        pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip(" "))
+    return [(face, piece) for face, piece in pieces if piece]
+
+
+def drawable(text: str, *, fallbacks: bool = True) -> str:
+    """``text`` with what no face has written out: for matplotlib with :func:`families`, or (without
+    ``fallbacks``) for text set in DejaVu Sans alone.
+
+    >>> drawable("Laks 🐟 AS ✓")
+    'Laks 🐟 AS ✓'
+    >>> drawable("中文 AS")
+    'U+4E2D U+6587 AS'
+    >>> drawable("Laks 🐟 AS", fallbacks=False)
+    'Laks [fish] AS'
+    """
+    return "".join(piece for _, piece in runs(text, fallbacks=fallbacks))

@@ -314,7 +314,7 @@ def test_pdf_and_docx_hold_every_text_in_full(tmp_path):
     pages_written = write_pdf(report, pdf)
     write_docx(report, docx_path)
     texts = content_texts(report)
-    # DejaVu Sans has no emoji: the PDF writes it out ("[fish]", graph.glyphs); Word and HTML keep it whole.
+    # What no face of the PDF has is written out (graph.glyphs); the emoji is set in Noto Emoji.
     assert not missing([drawable(text) for text in texts], pdf_text(pdf))
     assert not missing(texts, docx_text(docx_path))
     assert f"Page 1 of {pages_written}" in pdf_text(pdf)

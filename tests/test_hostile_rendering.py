@@ -208,8 +208,8 @@ REPORT_NAMES = {
     "han": "中文 公司",
     "plain": "Verdal Stålmontasje AS",
 }
-#: How a name comes out where DejaVu Sans lacks a character: written out, never dropped or boxed.
-REPORT_SHOWN = REPORT_NAMES | {"emoji": "Laks [fish] AS ✓", "han": "U+4E2D U+6587 U+516C U+53F8"}
+#: How a name comes out: an emoji set in Noto Emoji (and copied as itself), what no face has written out.
+REPORT_SHOWN = REPORT_NAMES | {"han": "U+4E2D U+6587 U+516C U+53F8"}
 
 
 def _report_records():
@@ -246,15 +246,16 @@ def test_the_pdf_report_shows_markup_in_names_as_text_and_reads_no_file(tmp_path
     assert opened == []
     missing = {k: v for k, v in REPORT_SHOWN.items() if v not in text}
     assert missing == {}
+    assert b"NotoEmoji" in (tmp_path / "r.pdf").read_bytes()  # the fish is drawn, not only named
 
 
-def test_a_drawing_writes_out_what_its_font_cannot_draw():
-    """A label is never an empty box: the network drawing's labels carry [fish] and code points."""
-    import matplotlib
+def test_a_drawing_draws_every_character_of_a_label_or_writes_it_out():
+    """No label is an empty box: the emoji is drawn (Noto Emoji), the Chinese name written out."""
+    import warnings
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
     import networkx as nx
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
 
     from graph.draw import draw_network
     from graph.layout import stable_layout
@@ -263,13 +264,15 @@ def test_a_drawing_writes_out_what_its_font_cannot_draw():
     for i, name in enumerate(("Laks 🐟 AS", "中文 公司", "Verdal AS")):
         G.add_node(f"o{i}", name=name, kind="company")
     G.add_edges_from([("o0", "o1", {"weight": 2}), ("o1", "o2", {"weight": 1})])
-    fig, ax = plt.subplots()
-    try:
-        draw_network(G, stable_layout(G), ax=ax, labels=3)
-        labels = {t.get_text().replace("\n", " ") for t in ax.texts}
-    finally:
-        plt.close(fig)
-    assert {"Laks [fish] AS", "U+4E2D U+6587 U+516C U+53F8", "Verdal AS"} <= labels
+    fig = Figure()
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    draw_network(G, stable_layout(G), ax=ax, labels=3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.canvas.draw()
+    assert {t.get_text().replace("\n", " ") for t in ax.texts} >= {"Laks 🐟 AS", "U+4E2D U+6587 U+516C U+53F8"}
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
 
 
 # -- the mail --------------------------------------------------------------------------------------
@@ -320,3 +323,42 @@ def test_a_line_break_in_a_name_adds_no_header_or_recipient_to_the_mail(tmp_path
     assert message["Subject"] == "Introduction: Fjord AS Bcc: victim@evil.example.org X-Evil: 1 body and " \
                                  "SINTEF Cc: other@evil.example.org"
     assert "victim@evil.example.org" in message.get_content()  # the name is in the body, as text
+
+
+# -- the app's pages ---------------------------------------------------------------------------------
+
+#: One name that is markup of every kind Streamlit draws, with a right-to-left override.
+APP_NAME = ":red[Rødt] :material/home: &lt;b&gt; $x$ **fet** [lenke](https://evil.example.org) \u202eFisk AS"
+
+
+def _drawn(at) -> list[str]:
+    """Every text the page hands Streamlit's Markdown: bodies, captions, messages, headings and labels."""
+    values = [str(e.value) for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success",
+                                        "warning", "error", "toast") for e in getattr(at, kind)]
+    values += [e.label for kind in ("expander", "button", "tabs") for e in getattr(at, kind)]
+    return values
+
+
+def test_the_pages_draw_a_hostile_name_only_through_md(sample_db_file, tmp_path, monkeypatch):
+    """An organisation's page quotes its name and description escaped wherever it shows them, never raw."""
+    from dataclasses import replace
+
+    from test_app import goto, ok, sign_in
+
+    from app_pages.common import md
+
+    db = tmp_path / "app.duckdb"
+    shutil.copy(sample_db_file, db)
+    monkeypatch.setenv("SAMSPILL_DB", str(db))
+    monkeypatch.delenv("SAMSPILL_MODEL", raising=False)
+    with PartnerStore(db) as store:
+        store.update_organisation(replace(store.organisation("sintef"), name=APP_NAME,
+                                          description=f"{APP_NAME}\n===\n- punkt\n1. punkt"))
+    at = sign_in("radgiver")
+    at.query_params["org"] = "sintef"
+    goto(at, "organisations")
+    drawn = _drawn(at)
+    assert any(md(APP_NAME) in v for v in drawn)
+    raw = (":material/home:", " &lt;", "\n===", "\n- punkt", "\n1. punkt")  # what Markdown would turn into markup
+    assert [v for v in drawn if "Rødt" in v and any(r in v for r in raw)] == []
+    ok(at)
