@@ -18,7 +18,6 @@ same wherever it is made.
 from __future__ import annotations
 
 import functools
-import re
 import unicodedata
 from pathlib import Path
 
@@ -32,6 +31,8 @@ FALLBACKS = {"Noto Emoji": "NotoEmoji[wght].ttf", "Noto Sans Symbols": "NotoSans
 
 #: Names of symbols up to this length are written out ("[fish]"); longer ones as code points.
 _NAME_CHARS = 32
+#: At most this many different characters of one run are written out; the rest are counted ("…+12").
+_WRITTEN_OUT = 6
 
 
 def _cmap(path: Path) -> set[int]:
@@ -102,36 +103,64 @@ def runs(text: str, *, fallbacks: bool = True) -> list[tuple[str | None, str]]:
     """``text`` cut into (face, piece) runs, what no face has written out in DejaVu Sans (None).
 
     Without ``fallbacks``, for text that can be set in one face only, DejaVu Sans is the only face.
+    A run of characters no face has is written out as at most :data:`_WRITTEN_OUT` code points,
+    a repeated one once with its count, so that a name stays about as long as it was.
 
     >>> runs("Laks 🐟 AS")
     [(None, 'Laks '), ('Noto Emoji', '🐟'), (None, ' AS')]
     >>> runs("中文")
     [(None, 'U+4E2D U+6587')]
+    >>> runs("\\ufdfd" * 500 + " AS")
+    [(None, 'U+FDFD ×500 AS')]
     >>> runs("\\u200d")
     [(None, 'U+200D')]
     """
     text = str(text)
     if not any(not _silent(ch) and not ch.isspace() for ch in text):
-        return [(None, " ".join(f"U+{ord(ch):04X}" for ch in text))] if text else []
+        return [(None, _written_run(text))] if text else []
     pieces: list[tuple[str | None, str]] = []
-    padded = False
+    missing: list[str] = []
+
+    def add(face: str | None, piece: str) -> None:
+        if pieces and pieces[-1][0] == face:
+            pieces[-1] = (face, pieces[-1][1] + piece)
+        else:
+            pieces.append((face, piece))
+
+    def flush(following: str) -> None:
+        if missing:
+            before = " " if pieces and not pieces[-1][1][-1:].isspace() else ""
+            after = " " if following and not following.isspace() else ""
+            add(None, before + _written_run(missing) + after)
+            missing.clear()
+
     for ch in text:
+        if _silent(ch):
+            # A joiner or selector stays in its emoji's face (where that face has it), or goes.
+            if pieces and not missing and ord(ch) in dict(_faces(fallbacks))[pieces[-1][0]]:
+                add(pieces[-1][0], ch)
+            continue
         face = _face_of(ch, fallbacks)
         if face is False:
-            if _silent(ch):
-                continue
-            face, ch = None, _written_out(ch)
-            if ch.startswith("U+"):  # a code point stands apart, as a word does
-                ch, padded = f" {ch} ", True
-        if pieces and pieces[-1][0] == face:
-            pieces[-1] = (face, pieces[-1][1] + ch)
+            missing.append(ch)
+            continue
+        flush(ch)
+        add(face, ch)
+    flush("")
+    return pieces
+
+
+def _written_run(chars) -> str:
+    """Characters no face has, written out: "[fish]" or "U+4E2D", a repeat with its count, the rest counted."""
+    groups: list[list] = []
+    for ch in chars:
+        if groups and groups[-1][0] == ch:
+            groups[-1][1] += 1
         else:
-            pieces.append((face, ch))
-    if padded:
-        pieces = [(face, re.sub(" {2,}", " ", piece)) for face, piece in pieces]
-        pieces[0] = (pieces[0][0], pieces[0][1].lstrip(" "))
-        pieces[-1] = (pieces[-1][0], pieces[-1][1].rstrip(" "))
-    return [(face, piece) for face, piece in pieces if piece]
+            groups.append([ch, 1])
+    words = [_written_out(ch) + (f" ×{n}" if n > 1 else "") for ch, n in groups[:_WRITTEN_OUT]]
+    rest = sum(n for _, n in groups[_WRITTEN_OUT:])
+    return " ".join(words) + (f" …+{rest}" if rest else "")
 
 
 def drawable(text: str, *, fallbacks: bool = True) -> str:

@@ -120,7 +120,10 @@ def hostile_page(tmp_path_factory):
             page.on("request", lambda request: requested.append(request.url))
             page.goto(url)
             page.get_by_text("done", exact=True).wait_for(timeout=120_000)
+            # Settled as the browser story waits (tests/test_app_browser.py): the run over, the page quiet.
             page.wait_for_load_state("networkidle")
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="detached", timeout=120_000)
+            page.wait_for_timeout(800)
             yield page, url, requested
             browser.close()
     finally:
