@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -49,10 +51,11 @@ def library_errors(lead_key: str = "error.library") -> Iterator[Outcome]:
 
 
 def error_text(exc: Exception, lead_key: str = "error.library") -> str:
-    """One line for a library error: a refusal in the reader's language, others with their message."""
+    """One line (Markdown) for a library error: a refusal in the reader's language, others with
+    their message; the names and values it quotes are shown as written (:func:`md`)."""
     if isinstance(exc, Refused):
-        return exc.message(lang())
-    return t(lead_key, message=str(exc))
+        return md(exc.message(lang()))
+    return t(lead_key, message=md(str(exc)))
 
 
 def require_data(store) -> None:
@@ -62,17 +65,86 @@ def require_data(store) -> None:
         st.stop()
 
 
-_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$"})
+#: Markdown's own characters, and the colon and slash of Streamlit's ``:red[...]``, ``:material/home:``, ``:smile:``.
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|~$:/"})
+#: An entity (``&lt;``, ``&#60;``) would be drawn as the character it names.
+_MD_ENTITY = re.compile(r"&(?=#?\w+;)")
+#: What makes a line a list item, a heading's underline or a rule: escaped at the line's start only.
+_MD_LINE_START = re.compile(r"^(\d{1,9}(?=[.)])|)([-+=.)])")
+#: Right-to-left letters and the explicit direction controls: a name holding them is isolated.
+_BIDI = frozenset(("R", "AL", "RLE", "LRE", "RLO", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"))
+_PARAGRAPHS = re.compile(r"\n[^\S\n]*\n\s*")
+_ISOLATE, _END_ISOLATE = "\u2068", "\u2069"  # FIRST STRONG ISOLATE ... POP DIRECTIONAL ISOLATE
 
 
 def md(text: str) -> str:
-    """``text`` (a name or reason from imported data) safe to put inside Markdown."""
-    return str(text).translate(_MD_SPECIAL)
+    r"""``text`` (a name, title, description or reason from users or imported files) as Markdown
+    that draws exactly that text.
+
+    Markup of every kind is escaped: Markdown and HTML, Streamlit's colours, icons and emoji
+    shortcodes, LaTeX between dollars, entities; a line keeps its line break but cannot become a
+    list, heading, rule or code block. A text with right-to-left letters or direction controls
+    is isolated (U+2068 ... U+2069), so it cannot turn the rest of the line around. A text with
+    no visible character is shown by its code points (``U+200D``) rather than as nothing.
+
+    >>> print(md("**Bold** :red[x] $x$ &lt;"))
+    \*\*Bold\*\* \:red\[x\] \$x\$ \&lt;
+    >>> md("- one\n2. two")
+    '\\- one  \n2\\. two'
+    >>> md("\u200d")
+    'U+200D'
+    """
+    text = str(text)
+    if not any(_visible(ch) for ch in text):
+        return " ".join(f"U+{ord(ch):04X}" for ch in text)
+    text = text.strip()
+    # A line break stays one (two spaces before it: a hard break), so lines show as written.
+    paragraphs = ["  \n".join(_md_line(line) for line in part.splitlines() if line.strip())
+                  for part in _PARAGRAPHS.split(text)]
+    return isolated("\n\n".join(p for p in paragraphs if p))
+
+
+def _md_line(line: str) -> str:
+    line = line.strip().translate(_MD_SPECIAL)
+    line = _MD_ENTITY.sub(r"\\&", line)
+    return _MD_LINE_START.sub(r"\1\\\2", line)
+
+
+def isolated(text: str) -> str:
+    """``text`` between U+2068 and U+2069 when it holds right-to-left letters or direction controls.
+
+    A right-to-left override in a name would otherwise reverse what follows it on the line (its
+    kind, its region); the isolate ends at U+2069 whatever the text leaves open. A U+2069 of the
+    text's own that closes nothing is left out, so it cannot end the isolate early.
+
+    >>> isolated("Fisk AS")
+    'Fisk AS'
+    >>> isolated("\u202eFisk AS") == "\u2068\u202eFisk AS\u2069"
+    True
+    """
+    text = str(text)
+    if not any(unicodedata.bidirectional(ch) in _BIDI for ch in text):
+        return text
+    kept, depth = [], 0
+    for ch in text:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == _END_ISOLATE:
+            if not depth:
+                continue
+            depth -= 1
+        kept.append(ch)
+    return _ISOLATE + "".join(kept) + _END_ISOLATE
+
+
+def _visible(ch: str) -> bool:
+    return not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Zs", "Zl", "Zp")
 
 
 def org_option_label(org: Organisation) -> str:
-    place = f", {org.municipality or org.region}" if (org.municipality or org.region) else ""
-    return f"{org.name} ({kind_label(org.kind)}{place})"
+    """A choice's label (plain text, not Markdown): a right-to-left name does not turn its kind around."""
+    place = f", {isolated(org.municipality or org.region)}" if (org.municipality or org.region) else ""
+    return f"{isolated(org.name)} ({kind_label(org.kind)}{place})"
 
 
 def show_contacts(contacts: Sequence[Contact], none_key: str = "contacts.none") -> None:
@@ -104,7 +176,7 @@ def show_profile(store, org_id: str, *, history: bool = True, viewer=None, no_co
     try:
         org, projects = workspace().profile(org_id)
     except OrganisationNotFound as exc:
-        st.error(t("error.library", message=str(exc)))
+        st.error(t("error.library", message=md(str(exc))))
         return
     facts = [kind_label(org.kind)]
     facts += [x for x in (org.municipality, org.region, org.country) if x]

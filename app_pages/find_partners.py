@@ -21,6 +21,7 @@ from app_pages.common import (
     LIBRARY_ERRORS,
     OPEN_IDEA_KEY,
     error_text,
+    isolated,
     library_errors,
     md,
     org_option_label,
@@ -88,7 +89,8 @@ def page() -> None:
         idea_id = st.selectbox(
             t("fp.pick_idea"),
             options=[i.idea_id for i in ideas],
-            format_func={i.idea_id: f"#{i.idea_id} · {i.title} ({status_label(i.status)})" for i in ideas}.get,
+            format_func={i.idea_id: f"#{i.idea_id} · {isolated(i.title)} ({status_label(i.status)})"
+                         for i in ideas}.get,
             key="find_partners_idea",
         )
         idea = next(i for i in ideas if i.idea_id == idea_id)
@@ -221,13 +223,13 @@ def _give_feedback(store, username: str, state: dict, s: Suggestion, verdict: st
             org_id=s.org_id, verdict=verdict, given_by=username, idea_id=state["idea_id"], query=state["query"]
         )
     except LIBRARY_ERRORS as exc:
-        st.session_state[MESSAGE_KEY] = ("error", t("error.library", message=str(exc)))
+        st.session_state[MESSAGE_KEY] = ("error", t("error.library", message=md(str(exc))))
         return
     shortlist = st.session_state[SHORTLIST_KEY]
     if verdict in ("useful", "contacted"):
         shortlist.setdefault(s.org_id, s)
         st.session_state[f"find_partners_short_{s.org_id}"] = True
-    st.session_state[MESSAGE_KEY] = ("ok", t("fp.feedback_saved", name=s.name, verdict=verdict_label(verdict)))
+    st.session_state[MESSAGE_KEY] = ("ok", t("fp.feedback_saved", name=md(s.name), verdict=verdict_label(verdict)))
 
 
 def _toggle_shortlist(s: Suggestion) -> None:
@@ -257,7 +259,7 @@ def _introduce(store, viewer, state: dict, s: Suggestion) -> None:
     except LIBRARY_ERRORS as exc:
         st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
         return
-    st.session_state[MESSAGE_KEY] = ("ok", t("fp.introduction_proposed", name=s.name,
+    st.session_state[MESSAGE_KEY] = ("ok", t("fp.introduction_proposed", name=md(s.name),
                                              status=intro_status_label(intro.status)))
 
 

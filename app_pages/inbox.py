@@ -12,7 +12,7 @@ from datetime import date
 import streamlit as st
 
 from app_pages import auth, routes
-from app_pages.common import OPEN_IDEA_KEY, error_text, library_errors, md
+from app_pages.common import OPEN_IDEA_KEY, error_text, isolated, library_errors, md
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
 from app_pages.introductions_ui import MESSAGE_KEY, adviser_card, flash, parties, timeline
 from app_pages.resources import get_matcher, get_store
@@ -92,7 +92,7 @@ def _ideas(store, viewer) -> None:
     chosen = st.selectbox(
         t("inbox.open"),
         options=[i.idea_id for i in shown],
-        format_func={i.idea_id: f"#{i.idea_id} · {i.title}" for i in shown}.get,
+        format_func={i.idea_id: f"#{i.idea_id} · {isolated(i.title)}" for i in shown}.get,
         key="inbox_idea",
     )
     idea = next(i for i in shown if i.idea_id == chosen)

@@ -108,7 +108,7 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
                 st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
             else:
                 outcome_changed()
-                st.session_state[MESSAGE_KEY] = ("ok", t("intro.sent", to=", ".join(draft.to)))
+                st.session_state[MESSAGE_KEY] = ("ok", t("intro.sent", to=md(", ".join(draft.to))))
             st.rerun()
     else:
         c3.caption(t("intro.no_smtp_hint"))

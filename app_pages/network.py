@@ -111,7 +111,7 @@ def page() -> None:
         with st.spinner(t("net.computing")):
             net = _year_network(*key)
     except ValueError as exc:  # graph/ reports bad records or a year outside the data this way
-        st.error(t("error.library", message=str(exc)))
+        st.error(t("error.library", message=md(str(exc))))
         return
 
     _explore(key)

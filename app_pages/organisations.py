@@ -234,7 +234,7 @@ def _run_import(store, files) -> dict:
         units = _units(folder, names)
         for i, unit in enumerate(units):
             label = unit.name if unit != folder else ", ".join(sorted(names))
-            bar.progress(i / (len(units) + 1), text=t("orgs.import_file", name=label, i=i + 1, n=len(units)))
+            bar.progress(i / (len(units) + 1), text=t("orgs.import_file", name=md(label), i=i + 1, n=len(units)))
             try:
                 results.append({"name": label, "report": import_path(store, unit), "error": None})
             except ImportFileError as exc:  # names file, row and column; nothing was written
@@ -256,8 +256,8 @@ def _show_import_results(results: dict) -> None:
     for r in results["files"]:
         if r["error"] is not None:
             error = r["error"]
-            message = describe(error, lang()) if isinstance(error, ImportFileError) else error_text(error)
-            st.error(t("orgs.import_refused", name=md(r["name"]), message=md(message)), icon=":material/block:")
+            message = md(describe(error, lang())) if isinstance(error, ImportFileError) else error_text(error)
+            st.error(t("orgs.import_refused", name=md(r["name"]), message=message), icon=":material/block:")
             continue
         report = r["report"]
         with st.container(border=True):

@@ -27,6 +27,7 @@ import networkx as nx
 import numpy as np
 
 from data.text import kind_label, printable, t
+from graph.glyphs import drawable, families
 from graph.layout import Position, stable_layout
 
 __all__ = [
@@ -214,7 +215,7 @@ def draw_network(
     labelled = _place_labels(ax, G, pos, ranked, labels, radius, fontsize=7 if big else 8)
     if title:
         with quiet_glyphs():
-            ax.set_title(printable(title), fontsize=12, loc="left", parse_math=False)
+            ax.set_title(drawable(printable(title)), family=families(), fontsize=12, loc="left", parse_math=False)
     if legend and kinds_present:
         handles = [
             Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=KIND_COLOURS[k],
@@ -295,8 +296,8 @@ def _place_labels(ax, G: nx.Graph, pos: Position, ranked: list, wanted: int, rad
     candidates, texts = [], {}
     with quiet_glyphs():
         for v in ranked[: max(wanted * 4, 60)]:
-            text = ax.text(0, 0, label_text(str(G.nodes[v].get("name", v))), fontsize=fontsize, ha="center",
-                           va="center", zorder=6, parse_math=False, linespacing=1.0,
+            text = ax.text(0, 0, label_text(drawable(str(G.nodes[v].get("name", v)))), fontsize=fontsize, ha="center",
+                           va="center", zorder=6, parse_math=False, linespacing=1.0, family=families(),
                            # A box, not a path effect: path effects turn SVG text into outlines.
                            bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
                                  "alpha": 0.8})

@@ -2,7 +2,9 @@
 
 Text is set in DejaVu Sans (the TrueType files matplotlib ships), embedded
 and subset, so æøå, dashes and «» come out as written and the PDF's text can
-be searched and copied. Names reach Platypus as escaped text, never markup.
+be searched and copied. Names reach Platypus as escaped text, never markup; what
+DejaVu Sans lacks is set in Noto Emoji or Noto Sans Symbols, or written out when no
+face has it (:mod:`graph.glyphs`).
 Each page carries the cluster's name and "page n of N" in the footer.
 """
 
@@ -10,10 +12,12 @@ from __future__ import annotations
 
 import functools
 import io
+import re
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from data.text import t
+from graph.glyphs import drawable, fallback_files, runs
 from graph.report.content import Bullets, Cell, Figure, Paragraph, Report, Table
 
 __all__ = ["write_pdf"]
@@ -26,12 +30,16 @@ _BOLD = "SamspillSans-Bold"
 def _fonts() -> None:
     from matplotlib import get_data_path
     from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.pdfbase.ttfonts import TTFont
 
+    if not getattr(ttfonts.makeToUnicodeCMap, "samspill", False):
+        ttfonts.makeToUnicodeCMap = _astral_to_unicode(ttfonts.makeToUnicodeCMap)
     folder = Path(get_data_path()) / "fonts" / "ttf"
     pdfmetrics.registerFont(TTFont(_FONT, str(folder / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont(_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    for face, path in fallback_files().items():
+        pdfmetrics.registerFont(TTFont(_fallback(face), str(path)))
     addMapping(_FONT, 0, 0, _FONT)
     addMapping(_FONT, 1, 0, _BOLD)
     addMapping(_FONT, 0, 1, _FONT)
@@ -67,9 +75,31 @@ def _styles(primary: str):
     }
 
 
+def _astral_to_unicode(make):
+    """reportlab's ToUnicode map, with characters past U+FFFF written as UTF-16 (two code units).
+
+    reportlab (5.1) writes U+1F41F as ``<1F41F>``, which readers take for U+1F41: an emoji set in
+    Noto Emoji was drawn, but copied and searched as a Greek letter.
+    """
+    def to_unicode(fontname, subset):
+        return re.sub(r"^(<[0-9A-F]{2}>) <([0-9A-F]{5,6})>$",
+                      lambda m: f"{m[1]} <{chr(int(m[2], 16)).encode('utf-16-be').hex().upper()}>",
+                      make(fontname, subset), flags=re.MULTILINE)
+
+    to_unicode.samspill = True
+    return to_unicode
+
+
+def _fallback(face: str) -> str:
+    return "Samspill-" + face.replace(" ", "")
+
+
 def _text(value: str) -> str:
-    # Platypus reads a small markup language; names and reasons are data.
-    return escape(value).replace("\n", "<br/>")
+    # Platypus reads a small markup language; names and reasons are data. What DejaVu Sans lacks
+    # is set in a fallback face, or written out when no face has it (graph.glyphs).
+    _fonts()
+    return "".join(escape(piece) if face is None else f'<font name="{_fallback(face)}">{escape(piece)}</font>'
+                   for face, piece in runs(value)).replace("\n", "<br/>")
 
 
 def _cell(cell: Cell, styles, head: bool = False):
@@ -172,7 +202,7 @@ def _numbered_canvas(footer: str, lang: str):
                 self.setFont(_FONT, 7.5)
                 self.setFillGray(0.45)
                 width, _ = self._pagesize
-                self.drawString(56.7, 28, footer)
+                self.drawString(56.7, 28, drawable(footer, fallbacks=False))
                 self.drawRightString(width - 56.7, 28, t(lang, "report.page", page=self._pageNumber, pages=total))
                 super().showPage()
             super().save()
