@@ -143,7 +143,7 @@ def _os_error_message(exc: OSError) -> str:
 @click.group(cls=SamspillGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
     help="DuckDB file (default: $SAMSPILL_DB or data/samspill.duckdb).",
 )
@@ -156,15 +156,19 @@ def _os_error_message(exc: OSError) -> str:
 )
 @click.version_option(package_name="samspill")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, wait: float | None) -> None:
+def main(ctx: click.Context, db: str | None, wait: float | None) -> None:
     """Samspill: find the partners for a project idea in an industry cluster."""
+    if db == "-":  # ./- is a file named -
+        raise click.BadParameter("a database is a file DuckDB opens by name, not standard input or output; "
+                                 "give a file name", param_hint="'--db'")
     if wait is not None and not math.isfinite(wait):
         raise click.BadParameter(f"{wait} is not a number of seconds", param_hint="'--wait'")
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    settings = replace(settings, db=db or settings.db, wait=settings.wait if wait is None else wait)
+    settings = replace(settings, db=settings.db if db is None else Path(db),
+                       wait=settings.wait if wait is None else wait)
     try:
         str(Path(settings.db).resolve()).encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: DuckDB failed with "std::bad_cast"

@@ -8,7 +8,9 @@ and networkx's ``NodeNotFound`` become short messages (exit code 1).
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,46 @@ def _records(ctx):
     if not projects:
         raise click.ClickException(f"{ctx.db} holds no projects; import data first (samspill import PATH)")
     return organisations, projects, participations
+
+
+#: graph.report.REPORT_FORMATS, spelt out: importing the report here would cost every command 0.14 s.
+REPORT_FORMATS = ("pdf", "docx", "html")
+
+#: What ``-o -`` names: standard output, as Unix commands take it (``./-`` is a file named ``-``).
+STDOUT = "-"
+
+#: Formats that are text, and may go to standard output; the others are binary (PNG, PDF, GIF, MP4, Word).
+TEXT_FORMATS = frozenset({"gexf", "graphml", "kumu", "csv", "svg", "html"})
+
+
+def _output(output: str, fmt: str, example: str) -> Path | None:
+    """``-o``'s path, or None for standard output; ``-o -`` for a binary format is refused in one line
+    (``example``: a file name to suggest instead, without its extension)."""
+    if output != STDOUT:
+        return Path(output)
+    if fmt not in TEXT_FORMATS:
+        raise click.ClickException(
+            f"-o -: {fmt.upper()} is binary and is not written to standard output (a terminal would show rubbish); "
+            f"give a file name, e.g. -o {example}.{fmt}"
+        )
+    return None
+
+
+@contextmanager
+def _to_stdout() -> Iterator[Path]:
+    """A scratch file whose content goes to standard output once the block ends without error:
+    a refusal or Ctrl-C half-way writes nothing to the pipe."""
+    with tempfile.TemporaryDirectory(prefix="samspill-out-") as folder:
+        scratch = Path(folder) / "output"
+        yield scratch
+        sys.stdout.flush()
+        with open(scratch, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _written_to(path: Path | None):
+    return _to_stdout() if path is None else _written(path)
 
 
 @contextmanager
@@ -100,24 +142,34 @@ def graph_group() -> None:
 @click.option("--cumulative", is_flag=True, help="Everything up to YEAR instead of YEAR alone.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + ("json",)), default=None,
               help="Output format (default: from the file extension; .json is Kumu).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="The file to write; - is standard output (text formats, with --format).")
 @_LANG
 @click.pass_obj
-def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, output: Path, lang: str) -> None:
+def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, output: str, lang: str) -> None:
     """Write the network as GEXF, GraphML, Kumu JSON, CSV, PNG, SVG, PDF, or an animated GIF/MP4.
 
     GEXF carries first years for Gephi's timeline; drawings and animations
     keep every organisation in the same place from year to year.
+    `-o - --format csv` writes to standard output (GEXF, GraphML, JSON, CSV and SVG).
     """
-    from graph.export import export_network
+    from graph.export import export_network, format_for
 
+    if output == STDOUT and fmt is None:
+        raise click.UsageError("-o - (standard output) has no extension to tell the format: give --format")
+    try:
+        fmt = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = _output(output, fmt, "network")
     records = _records(ctx)
     try:
-        with _written(output) as scratch:
+        with _written_to(path) as scratch:
             written = export_network(*records, scratch, fmt=fmt, year=year, cumulative=cumulative, lang=lang)
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} to {output}")
+    if path is not None:  # on standard output, only the export
+        click.echo(f"wrote {written} to {output}")
 
 
 @graph_group.command("metrics")
@@ -194,17 +246,21 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
 
 @click.command("report")
 @click.option("--year", type=int, default=None, help="Year of the report (default: the latest with projects).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="report.pdf, report.docx or report.html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="report.pdf, report.docx or report.html; - is standard output (HTML, with --format)")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="pdf, docx or html (default: from the file extension).")
 @click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The cluster's TOML file: name, logo, colours, members (default: SAMSPILL_CLUSTER).")
 @click.option("--internal", is_flag=True, help="Add the internal appendix (members gone quiet); not for publishing.")
 @_LANG
 @click.pass_obj
-def report_command(ctx, year: int | None, output: Path, cluster_file: Path | None, internal: bool, lang: str) -> None:
+def report_command(ctx, year: int | None, output: str, fmt: str | None, cluster_file: Path | None, internal: bool,
+                   lang: str) -> None:
     """The annual collaboration report as PDF, Word (.docx) or self-contained HTML.
 
     The story counts the introductions the advisers recorded in the year, and how many became joint projects.
+    `-o - --format html` writes the HTML to standard output.
     """
     from data.introductions import introductions_per_year
     from graph.build import project_years
@@ -212,7 +268,10 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
     from graph.report import build_report, report_format, write_report
 
     try:
-        report_format(output)
+        if output == STDOUT and fmt is None:
+            raise click.UsageError("-o - (standard output) has no extension to tell the format: give --format html")
+        fmt = report_format(output, fmt)
+        path = _output(output, fmt, "report")
         cluster = load_cluster(cluster_file or ctx.settings.cluster)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -223,11 +282,12 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
                               similarity=ctx.competence_similarity(), cluster=cluster,
                               introductions=introductions_per_year(ctx.store(read_only=True)).get(year),
                               internal=internal)
-        with _written(output) as scratch:
-            written = write_report(report, scratch, fmt=report_format(output))
+        with _written_to(path) as scratch:
+            written = write_report(report, scratch, fmt=fmt)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} report for {year} to {output}")
+    if path is not None:  # on standard output, only the report
+        click.echo(f"wrote {written} report for {year} to {output}")
 
 
 commands = [graph_group, report_command]
