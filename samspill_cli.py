@@ -19,6 +19,7 @@ import click
 
 from data.settings import Settings, SettingsError
 from data.store import PartnerStore, StoreError
+from samspill_entry import INTERRUPTED
 
 
 class Context:
@@ -94,19 +95,73 @@ class Context:
             self._store.close()
 
 
+def _interrupted() -> click.exceptions.Exit:
+    """Ctrl-C: one line, and the exit code shells give a command stopped by it (click's is 1)."""
+    click.echo("\nAborted!", err=True)  # the newline ends the terminal's ^C
+    return click.exceptions.Exit(INTERRUPTED)
+
+
+#: What DuckDB raises when Ctrl-C comes during a query: it takes the signal itself, and Python's
+#: KeyboardInterrupt never comes (a plain RuntimeError, in DuckDB 2.0).
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
+def _stopped_by_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or was raised while handling it (a prompt's Abort, a store's error)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt) or (isinstance(exc, RuntimeError) and str(exc) == DUCKDB_INTERRUPTED):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class _RootContext(click.Context):
+    def close(self) -> None:
+        try:
+            super().close()  # the store lets go of the file
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise _interrupted() from None
+            raise
+
+
 class SamspillGroup(click.Group):
     """The root group: whatever a command leaves uncaught from the library or the system ends as one
     line and exit code 1, never a traceback -- a store error (the file busy, damaged or gone), or an
-    output that cannot be written (a full disk, a read-only folder, stdout on a full device)."""
+    output that cannot be written (a full disk, a read-only folder, stdout on a full device). Ctrl-C
+    at any moment is one line and exit code 130 (``samspill_entry`` covers the loading before); what
+    the command was writing is a transaction or a scratch file, and stays as it was."""
+
+    context_class = _RootContext
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
 
     def invoke(self, ctx: click.Context):
+        try:
+            return self._invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except (KeyboardInterrupt, Exception) as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise _interrupted() from None
+            raise
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
-        except click.ClickException:
+        except (click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise
             io_error = _io_error_behind(exc)
             if io_error is None:
                 raise  # a bug: let it show

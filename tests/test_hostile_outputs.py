@@ -9,7 +9,13 @@ spreadsheet, an XML parser or the file system would take the wrong way.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+import tomllib
 from pathlib import Path
 from xml.dom import minidom
 
@@ -132,3 +138,134 @@ def test_a_file_named_dash_is_still_written_as_dot_slash_dash(sample_db, tmp_pat
     result = run("--db", sample_db, "graph", "export", "--format", "csv", "-o", "./-")
     assert result.exit_code == 0 and result.stdout == "wrote csv to ./-\n"
     assert (tmp_path / "-").read_text(encoding="utf-8").startswith("source,target")
+
+
+# -- Ctrl-C at any moment: one line, exit code 130, nothing half-written ------------------------------
+
+
+def _samspill(*args, **options) -> subprocess.Popen:
+    """The `samspill` command in its own process, started as its console script starts it."""
+    return subprocess.Popen([sys.executable, "-c", "import samspill_entry; samspill_entry.run()", *map(str, args)],
+                            cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+
+
+def _when(condition, proc) -> None:
+    """Wait until ``condition()`` holds (or the process ended)."""
+    while proc.poll() is None and not condition():
+        time.sleep(0.002)
+
+
+def _mapped(proc, library: str):
+    def condition():
+        try:
+            return library in Path(f"/proc/{proc.pid}/maps").read_text()
+        except OSError:
+            return False
+
+    return condition
+
+
+def _interrupt(proc) -> tuple[int, str, str]:
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out.decode("utf-8", "replace"), err.decode("utf-8", "replace")
+
+
+def test_the_command_is_started_through_the_entry_that_catches_ctrl_c_while_loading():
+    scripts = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts["samspill"] == "samspill_entry:run"
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc to see what a process has loaded")
+@pytest.mark.parametrize("moment", ["duckdb", "_multiarray_umath", "reading the batch"])
+def test_ctrl_c_while_loading_or_waiting_is_one_line_and_130(tmp_path, moment):
+    """While the modules loaded, Ctrl-C printed a traceback of the import it hit (exit code 1); while a
+    command ran, click's 'Aborted!' and exit code 1. The command here can never end by itself: it
+    waits for a batch of ideas on a pipe nobody writes to."""
+    fifo = tmp_path / "ideas.jsonl"
+    os.mkfifo(fifo)
+    proc = _samspill("--db", tmp_path / "none.duckdb", "match", "--batch", fifo)
+    if moment == "reading the batch":
+        writer = None
+
+        def opened():  # the write end opens once the command has opened the read end
+            nonlocal writer
+            try:
+                writer = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                return True
+            except OSError:
+                return False
+
+        _when(opened, proc)
+    else:
+        _when(_mapped(proc, moment), proc)
+        writer = None
+    try:
+        code, out, err = _interrupt(proc)
+    finally:
+        if writer is not None:
+            os.close(writer)
+    assert (code, out, err.strip()) == (130, "", "Aborted!")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ideas.jsonl"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs /proc")
+@pytest.mark.parametrize("after", [0.0, 0.05, 0.2, 0.5])
+def test_ctrl_c_during_an_export_leaves_the_old_file_and_no_scratch(sample_db, tmp_path, after):
+    """Ctrl-C once the export's scratch file exists (while the layout is computed or the file written)."""
+    out = tmp_path / "n.gexf"
+    out.write_text("last year's file")
+    proc = _samspill("--db", sample_db, "graph", "export", "--cumulative", "-o", out)
+    _when(lambda: any(p.name.startswith(".n.gexf.") for p in tmp_path.iterdir()), proc)
+    time.sleep(after)
+    code, stdout, err = _interrupt(proc)
+    if code == 0:  # done before Ctrl-C came
+        assert nx.read_gexf(out).number_of_nodes() > 10
+    else:
+        assert (code, stdout, err.strip()) == (130, "", "Aborted!")
+        assert out.read_text() == "last year's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.gexf"]
+
+
+@pytest.mark.parametrize(("moment", "after"), [("new.duckdb", 0.0), ("new.duckdb.wal", 0.0), ("new.duckdb.wal", 1.0),
+                                               ("new.duckdb.wal", 4.0)])
+def test_ctrl_c_during_an_import_leaves_all_or_nothing(tmp_path, moment, after):
+    """Ctrl-C once the database file, then its write-ahead log appears (and some time after): the
+    next command finds the whole import or none of it."""
+    from data.store import PartnerStore
+
+    db = tmp_path / "new.duckdb"
+    proc = _samspill("--db", db, "import", "--quiet", REPO / "data" / "sample")
+    _when((tmp_path / moment).exists, proc)
+    time.sleep(after)
+    code, stdout, err = _interrupt(proc)
+    assert code in (0, 130) and "Traceback" not in err, (code, err)
+    if code == 130:
+        assert err.strip() == "Aborted!" and stdout == ""
+    if db.exists():
+        with PartnerStore(db) as store:  # as the next command opens it
+            counts = store.counts()
+            assert store.integrity_problems() == []
+        assert (counts["organisations"] > 0) == (counts["projects"] > 0) == (counts["participations"] > 0)
+        assert code == 130 or counts["organisations"] > 0
+
+
+def test_ctrl_c_inside_a_duckdb_query_is_ctrl_c_too(sample_db, monkeypatch):
+    """DuckDB takes the signal during a query and raises RuntimeError('Query interrupted') instead of
+    KeyboardInterrupt: that was a traceback (found by the import test above, at the migrations' COMMIT)."""
+
+    def interrupted(self):
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr("data.store.PartnerStore.counts", interrupted)
+    result = run("--db", sample_db, "stats")
+    assert (result.exit_code, result.output.strip()) == (130, "Aborted!")
+
+
+def test_other_runtime_errors_still_show_as_bugs(sample_db, monkeypatch):
+    def broken(self):
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr("data.store.PartnerStore.counts", broken)
+    result = run("--db", sample_db, "stats")
+    assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
