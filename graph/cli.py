@@ -19,7 +19,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from data.text import LANGUAGES
+from data.text import LANGUAGES, printable
 from graph.export import EXPORT_FORMATS
 
 
@@ -90,7 +90,12 @@ def _written(path: Path) -> Iterator[Path]:
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
     if mode is not None and not stat.S_ISREG(mode):
-        yield path
+        try:
+            yield path
+        except OSError as exc:  # /dev/full: the writer's error names no file
+            if exc.filename is not None:
+                raise
+            raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
         return
     target = path.resolve() if path.is_symlink() else path
     made = [p for p in reversed(target.parents) if not p.exists()]
@@ -186,12 +191,17 @@ def metrics_command(ctx, first: int | None, last: int | None, cumulative: bool) 
     years = project_years(projects)
     first = years[0] if first is None else first
     last = years[-1] if last is None else last
+    for option, year in (("--from", first), ("--to", last)):  # --to 1000000000 measured for hours
+        if not years[0] <= year <= years[-1]:
+            raise click.BadParameter(f"no data for {year}: projects start {years[0]}–{years[-1]}", param_hint=option)
+    if first > last:
+        raise click.BadParameter(f"{first} is after --to {last}", param_hint="--from")
     try:
         rows = yearly_metrics(organisations, projects, participations, years=range(first, last + 1),
                               cumulative=cumulative, with_terms=False)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    names = {o.org_id: o.name for o in organisations}
+    names = {o.org_id: printable(o.name) for o in organisations}  # a terminal never gets a name's escapes
     header = (f"{'year':>4}  {'active':>6}  {'projects':>8}  {'new orgs':>8}  {'ties':>7}  {'new ties':>8}  "
               f"{'cross':>6}  {'nodes':>6}  {'edges':>7}  {'density':>7}  {'parts':>5}  {'largest':>7}  "
               f"{'comm.':>5}  most central / top broker")

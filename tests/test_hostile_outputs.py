@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import tomllib
+import zipfile
 from pathlib import Path
 from xml.dom import minidom
 
@@ -269,3 +270,81 @@ def test_other_runtime_errors_still_show_as_bugs(sample_db, monkeypatch):
     monkeypatch.setattr("data.store.PartnerStore.counts", broken)
     result = run("--db", sample_db, "stats")
     assert result.exit_code == 1 and isinstance(result.exception, RuntimeError)
+
+
+# -- the hunt: names, years and paths the exports and commands took the wrong way ------------------
+
+#: Names an import keeps (it removes C0 controls only from what it reads) or a profile edit keeps
+#: (it removes C0 controls, not C1), stored as given.
+ODD_NAMES = {
+    "c1": "\x9b31mRød AS",             # C1 CSI: an escape sequence in some terminals
+    "fffe": "Fisk\ufffe AS",            # a non-character XML cannot carry
+    "ffff": "Nett\uffff AS",
+    "nel": "Neste\x85Linje AS",
+    "ls": "Linje\u2028Skift AS",
+    "plain": "Verdal Stålmontasje AS",
+}
+
+
+@pytest.fixture(scope="module")
+def odd_db(tmp_path_factory):
+    from data.models import Organisation, Participation, Project
+    from data.store import PartnerStore
+
+    ids = list(ODD_NAMES)
+    projects, parts = [], []
+    for year in (2017, 2018):
+        for n, org in enumerate(ids):
+            pid = f"p{year}-{n}"
+            projects.append(Project(pid, f"Prosjekt {ODD_NAMES[org]}", start_year=year))
+            parts += [Participation(pid, org), Participation(pid, ids[n - 1]), Participation(pid, ids[n - 2])]
+    path = tmp_path_factory.mktemp("odd") / "odd.duckdb"
+    with PartnerStore(path) as store:
+        store.upsert([Organisation(i, name, "company", country="NO") for i, name in ODD_NAMES.items()],
+                     projects, parts)
+    return path
+
+
+def test_a_drawing_with_names_xml_cannot_carry_still_parses(odd_db, tmp_path):
+    """The SVG drawing wrote U+FFFE as it was: 'PCDATA invalid Char value 65534' in any XML reader."""
+    from lxml import etree
+
+    result = run("--db", odd_db, "graph", "export", "--cumulative", "-o", tmp_path / "n.svg")
+    assert result.exit_code == 0, result.output
+    text = " ".join(etree.parse(str(tmp_path / "n.svg")).getroot().itertext())
+    assert "Verdal Stålmontasje" in text and "\ufffe" not in text and "\x9b" not in text
+
+
+def test_a_word_report_takes_names_xml_cannot_carry(odd_db, tmp_path):
+    """It stopped with 'All strings must be XML compatible'."""
+    result = run("--db", odd_db, "report", "--year", 2018, "-o", tmp_path / "r.docx")
+    assert result.exit_code == 0, result.output
+    document = zipfile.ZipFile(tmp_path / "r.docx").read("word/document.xml").decode("utf-8")
+    assert "Fisk AS" in document and "\ufffe" not in document
+
+
+def test_names_reach_a_terminal_without_their_escapes(odd_db):
+    """`graph metrics` printed names as stored, C1 controls included."""
+    result = run("--db", odd_db, "graph", "metrics")
+    assert result.exit_code == 0, result.output
+    assert not any("\x80" <= c <= "\x9f" or c in "\ufffe\uffff" for c in result.output)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [(["--to", 2100], "Invalid value for --to: no data for 2100: projects start 2017–2018"),
+     (["--from", 1], "Invalid value for --from: no data for 1: projects start 2017–2018"),
+     (["--from", 2018, "--to", 2017], "Invalid value for --from: 2018 is after --to 2017")],
+    ids=["to 2100", "from year 1", "from after to"],
+)
+def test_metrics_over_years_without_data_are_refused(odd_db, options, expected):
+    """`graph metrics --to 1000000000` measured a billion empty years (it ran for hours, printing nothing);
+    2100 here, so that the test ends on the code before the fix too."""
+    result = run("--db", odd_db, "graph", "metrics", *options)
+    assert result.exit_code == 2 and expected in result.output
+
+
+def test_a_device_output_that_fails_is_named(odd_db):
+    result = run("--db", odd_db, "graph", "export", "--format", "csv", "-o", "/dev/full")
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: cannot write /dev/full: No space left on device"
