@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from data.store import StoreError
+from data.text import printable
 
 
 @click.command("import")
@@ -29,7 +30,7 @@ def import_command(ctx, paths: tuple[Path, ...], quiet: bool) -> None:
             report = import_path(store, path, progress=not quiet)
         except (ImportFileError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(report.summary())
+        click.echo("\n".join(map(printable, report.summary().split("\n"))))  # file names' escapes stay out
 
 
 @click.command("stats")

@@ -348,3 +348,26 @@ def test_a_device_output_that_fails_is_named(odd_db):
     result = run("--db", odd_db, "graph", "export", "--format", "csv", "-o", "/dev/full")
     assert result.exit_code == 1
     assert result.output.strip() == "Error: cannot write /dev/full: No space left on device"
+
+
+def _no_escapes(text: str) -> bool:
+    return not any(c in "\x1b\x07" or "\x80" <= c <= "\x9f" for c in text)
+
+
+def test_a_file_name_with_escape_sequences_reaches_the_terminal_without_them(tmp_path):
+    """The import's note named the ignored file as it was: ESC and C1 CSI went to the terminal."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(REPO / "data" / "sample" / "organisations.csv", folder)
+    (folder / "x\x1b]0;pwned\x07\x9b31m.txt").write_text("")
+    result = run("--db", tmp_path / "db.duckdb", "import", "--quiet", folder)
+    assert result.exit_code == 0, result.output
+    assert "ignored other files in the folder: x]0;pwned31m.txt" in result.output and _no_escapes(result.output)
+
+
+def test_a_token_label_cannot_forge_lines_or_escapes(tmp_path):
+    db = tmp_path / "db.duckdb"
+    assert run("--db", db, "account", "add", "radgiver", "--role", "adviser", "--no-password").exit_code == 0
+    assert run("--db", db, "token", "add", "radgiver", "--label", "CRM\n0000  admin  active\x1b[2J").exit_code == 0
+    result = run("--db", db, "token", "list")
+    assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 1 and _no_escapes(result.output)
