@@ -56,6 +56,26 @@ def _output(output: str, fmt: str, example: str) -> Path | None:
     return None
 
 
+def _not_the_database(path: Path | None, db: Path) -> None:
+    """Refuse an output that is the database, its write-ahead log or its lock file, named or linked
+    (``-o`` the ``--db`` file replaced the whole register with the export, and a replaced lock file
+    lets two writers in at once)."""
+    from data.store import database_files
+
+    if path is None:
+        return
+    what = ("the database", "the database's write-ahead log", "the database's lock file")
+    for file, name in zip(database_files(db), what, strict=True):
+        try:
+            same = path.resolve() == file.resolve() or (path.exists() and os.path.samefile(path, file))
+        except OSError:
+            same = False
+        if same:
+            raise click.ClickException(
+                f"cannot write {path}: it is {name} ({file}), which the output would replace; give another file name"
+            )
+
+
 @contextmanager
 def _to_stdout() -> Iterator[Path]:
     """A scratch file whose content goes to standard output once the block ends without error:
@@ -167,6 +187,7 @@ def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, out
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
     path = _output(output, fmt, "network")
+    _not_the_database(path, ctx.db)
     records = _records(ctx)
     try:
         with _written_to(path) as scratch:
@@ -282,6 +303,7 @@ def report_command(ctx, year: int | None, output: str, fmt: str | None, cluster_
             raise click.UsageError("-o - (standard output) has no extension to tell the format: give --format html")
         fmt = report_format(output, fmt)
         path = _output(output, fmt, "report")
+        _not_the_database(path, ctx.db)
         cluster = load_cluster(cluster_file or ctx.settings.cluster)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc

@@ -371,3 +371,19 @@ def test_a_token_label_cannot_forge_lines_or_escapes(tmp_path):
     assert run("--db", db, "token", "add", "radgiver", "--label", "CRM\n0000  admin  active\x1b[2J").exit_code == 0
     result = run("--db", db, "token", "list")
     assert result.exit_code == 0 and len(result.output.strip().splitlines()) == 1 and _no_escapes(result.output)
+
+
+@pytest.mark.parametrize("name", ["db.duckdb", "link.csv", "db.duckdb.wal", "db.duckdb.lock"])
+@pytest.mark.parametrize("command", [["graph", "export", "--format", "csv"], ["report", "--format", "html"]],
+                         ids=["graph export", "report"])
+def test_an_output_that_is_the_database_is_refused(sample_db, tmp_path, monkeypatch, command, name):
+    """`graph export -o` the --db file (or a link to it) replaced the whole register with a CSV file."""
+    db = tmp_path / "db.duckdb"
+    shutil.copy(sample_db, db)
+    (tmp_path / "link.csv").symlink_to("db.duckdb")
+    monkeypatch.chdir(tmp_path)
+    before = db.read_bytes()
+    result = run("--db", db, *command, "-o", name)
+    assert result.exit_code == 1 and "which the output would replace; give another file name" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and db.read_bytes() == before
+    assert run("--db", db, "stats").exit_code == 0
