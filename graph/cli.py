@@ -48,6 +48,8 @@ def _output(output: str, fmt: str, example: str) -> Path | None:
     (``example``: a file name to suggest instead, without its extension)."""
     if output != STDOUT:
         return Path(output)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise click.ClickException("-o -: standard output is closed; give a file name")
     if fmt not in TEXT_FORMATS:
         raise click.ClickException(
             f"-o -: {fmt.upper()} is binary and is not written to standard output (a terminal would show rubbish); "

@@ -387,3 +387,12 @@ def test_an_output_that_is_the_database_is_refused(sample_db, tmp_path, monkeypa
     assert result.exit_code == 1 and "which the output would replace; give another file name" in result.output
     assert len(result.output.strip().splitlines()) == 1 and db.read_bytes() == before
     assert run("--db", db, "stats").exit_code == 0
+
+
+def test_dash_with_standard_output_closed_is_one_line(sample_db):
+    """`graph export -o - >&-` ended in AttributeError: 'NoneType' object has no attribute 'flush'."""
+    proc = subprocess.run([sys.executable, "-c", "import samspill_entry; samspill_entry.run()", "--db", str(sample_db),
+                           "graph", "export", "--format", "csv", "-o", "-"],
+                          cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=300,
+                          preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 1 and proc.stderr.strip() == "Error: -o -: standard output is closed; give a file name"
