@@ -19,6 +19,7 @@ import click
 
 from data.settings import Settings, SettingsError
 from data.store import PartnerStore, StoreError
+from samspill_entry import INTERRUPTED
 
 
 class Context:
@@ -94,19 +95,73 @@ class Context:
             self._store.close()
 
 
+def _interrupted() -> click.exceptions.Exit:
+    """Ctrl-C: one line, and the exit code shells give a command stopped by it (click's is 1)."""
+    click.echo("\nAborted!", err=True)  # the newline ends the terminal's ^C
+    return click.exceptions.Exit(INTERRUPTED)
+
+
+#: What DuckDB raises when Ctrl-C comes during a query: it takes the signal itself, and Python's
+#: KeyboardInterrupt never comes (a plain RuntimeError, in DuckDB 2.0).
+DUCKDB_INTERRUPTED = "Query interrupted"
+
+
+def _stopped_by_ctrl_c(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or was raised while handling it (a prompt's Abort, a store's error)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt) or (isinstance(exc, RuntimeError) and str(exc) == DUCKDB_INTERRUPTED):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+class _RootContext(click.Context):
+    def close(self) -> None:
+        try:
+            super().close()  # the store lets go of the file
+        except (KeyboardInterrupt, RuntimeError) as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise _interrupted() from None
+            raise
+
+
 class SamspillGroup(click.Group):
     """The root group: whatever a command leaves uncaught from the library or the system ends as one
     line and exit code 1, never a traceback -- a store error (the file busy, damaged or gone), or an
-    output that cannot be written (a full disk, a read-only folder, stdout on a full device)."""
+    output that cannot be written (a full disk, a read-only folder, stdout on a full device). Ctrl-C
+    at any moment is one line and exit code 130 (``samspill_entry`` covers the loading before); what
+    the command was writing is a transaction or a scratch file, and stays as it was."""
+
+    context_class = _RootContext
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:
+            raise _interrupted() from None
 
     def invoke(self, ctx: click.Context):
+        try:
+            return self._invoke(ctx)
+        except click.exceptions.Exit:
+            raise
+        except (KeyboardInterrupt, Exception) as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise _interrupted() from None
+            raise
+
+    def _invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except StoreError as exc:
             raise click.ClickException(str(exc)) from exc
-        except click.ClickException:
+        except (click.ClickException, click.Abort):
             raise
         except Exception as exc:
+            if _stopped_by_ctrl_c(exc):
+                raise
             io_error = _io_error_behind(exc)
             if io_error is None:
                 raise  # a bug: let it show
@@ -143,7 +198,7 @@ def _os_error_message(exc: OSError) -> str:
 @click.group(cls=SamspillGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True),
     default=None,
     help="DuckDB file (default: $SAMSPILL_DB or data/samspill.duckdb).",
 )
@@ -156,15 +211,19 @@ def _os_error_message(exc: OSError) -> str:
 )
 @click.version_option(package_name="samspill")
 @click.pass_context
-def main(ctx: click.Context, db: Path | None, wait: float | None) -> None:
+def main(ctx: click.Context, db: str | None, wait: float | None) -> None:
     """Samspill: find the partners for a project idea in an industry cluster."""
+    if db == "-":  # ./- is a file named -
+        raise click.BadParameter("a database is a file DuckDB opens by name, not standard input or output; "
+                                 "give a file name", param_hint="'--db'")
     if wait is not None and not math.isfinite(wait):
         raise click.BadParameter(f"{wait} is not a number of seconds", param_hint="'--wait'")
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         raise click.ClickException(str(exc)) from exc
-    settings = replace(settings, db=db or settings.db, wait=settings.wait if wait is None else wait)
+    settings = replace(settings, db=settings.db if db is None else Path(db),
+                       wait=settings.wait if wait is None else wait)
     try:
         str(Path(settings.db).resolve()).encode("utf-8")
     except UnicodeEncodeError:  # bytes that are not UTF-8 in the name: DuckDB failed with "std::bad_cast"

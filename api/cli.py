@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from data.store import StoreError
+from data.text import printable
 
 
 @click.command("serve")
@@ -63,7 +64,7 @@ def token_list_command(ctx, username: str | None) -> None:
 
     for info in list_tokens(ctx.store(read_only=True), username):
         state = "revoked" if info.revoked else "active"
-        click.echo(f"{info.token_id}  {info.username}  {state}  {info.created_at[:16]}  {info.label}")
+        click.echo(f"{info.token_id}  {info.username}  {state}  {info.created_at[:16]}  {printable(info.label)}")
 
 
 @token_group.command("revoke")

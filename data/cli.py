@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from data.store import StoreError
+from data.text import printable
 
 
 @click.command("import")
@@ -29,7 +30,7 @@ def import_command(ctx, paths: tuple[Path, ...], quiet: bool) -> None:
             report = import_path(store, path, progress=not quiet)
         except (ImportFileError, StoreError) as exc:
             raise click.ClickException(str(exc)) from exc
-        click.echo(report.summary())
+        click.echo("\n".join(map(printable, report.summary().split("\n"))))  # file names' escapes stay out
 
 
 @click.command("stats")
@@ -81,13 +82,18 @@ def check_command(ctx) -> None:
 
 
 @click.command("backup")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, allow_dash=True))
 @click.pass_obj
-def backup_command(ctx, directory: Path) -> None:
+def backup_command(ctx, directory: str) -> None:
     """Write a backup of the database into the new folder DIRECTORY (Parquet files, the
     schema and a manifest with the counts). The folder appears only once it is complete."""
     from data.store import write_backup
 
+    if directory == "-":  # ./- is a folder named -
+        raise click.ClickException(
+            "a backup is a folder of binary (Parquet) files and cannot go to standard output; give a folder name"
+        )
+    directory = Path(directory)
     try:
         counts = write_backup(ctx.store(create=False), directory)
     except (StoreError, OSError) as exc:

@@ -27,7 +27,7 @@ from data.migrations import MIGRATIONS
 from data.models import Feedback, Idea, Organisation, Participation, Project, Viewer
 from data.storage import accounts, ideas, integrity, introductions, register, vectors
 from data.storage.backup import export_tables, restore_database, schema_tables, write_backup
-from data.storage.connection import Connection, remove_database_files
+from data.storage.connection import Connection, database_files, remove_database_files
 from data.storage.contacts import replace_contacts
 from data.storage.errors import IdeaNotFound, OrganisationNotFound, StoreBusy, StoreError
 from data.storage.ideas import MAX_IDEA_TEXT, MAX_IDEA_TITLE
@@ -43,6 +43,7 @@ __all__ = [
     "PartnerStore",
     "StoreBusy",
     "StoreError",
+    "database_files",
     "remove_database_files",
     "restore_database",
     "write_backup",

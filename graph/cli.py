@@ -8,7 +8,9 @@ and networkx's ``NodeNotFound`` become short messages (exit code 1).
 from __future__ import annotations
 
 import os
+import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from pathlib import Path
 import click
 import networkx as nx
 
-from data.text import LANGUAGES
+from data.text import LANGUAGES, printable
 from graph.export import EXPORT_FORMATS
 
 
@@ -29,6 +31,68 @@ def _records(ctx):
     if not projects:
         raise click.ClickException(f"{ctx.db} holds no projects; import data first (samspill import PATH)")
     return organisations, projects, participations
+
+
+#: graph.report.REPORT_FORMATS, spelt out: importing the report here would cost every command 0.14 s.
+REPORT_FORMATS = ("pdf", "docx", "html")
+
+#: What ``-o -`` names: standard output, as Unix commands take it (``./-`` is a file named ``-``).
+STDOUT = "-"
+
+#: Formats that are text, and may go to standard output; the others are binary (PNG, PDF, GIF, MP4, Word).
+TEXT_FORMATS = frozenset({"gexf", "graphml", "kumu", "csv", "svg", "html"})
+
+
+def _output(output: str, fmt: str, example: str) -> Path | None:
+    """``-o``'s path, or None for standard output; ``-o -`` for a binary format is refused in one line
+    (``example``: a file name to suggest instead, without its extension)."""
+    if output != STDOUT:
+        return Path(output)
+    if sys.stdout is None:  # started with standard output closed (>&-)
+        raise click.ClickException("-o -: standard output is closed; give a file name")
+    if fmt not in TEXT_FORMATS:
+        raise click.ClickException(
+            f"-o -: {fmt.upper()} is binary and is not written to standard output (a terminal would show rubbish); "
+            f"give a file name, e.g. -o {example}.{fmt}"
+        )
+    return None
+
+
+def _not_the_database(path: Path | None, db: Path) -> None:
+    """Refuse an output that is the database, its write-ahead log or its lock file, named or linked
+    (``-o`` the ``--db`` file replaced the whole register with the export, and a replaced lock file
+    lets two writers in at once)."""
+    from data.store import database_files
+
+    if path is None:
+        return
+    what = ("the database", "the database's write-ahead log", "the database's lock file")
+    for file, name in zip(database_files(db), what, strict=True):
+        try:
+            same = path.resolve() == file.resolve() or (path.exists() and os.path.samefile(path, file))
+        except OSError:
+            same = False
+        if same:
+            raise click.ClickException(
+                f"cannot write {path}: it is {name} ({file}), which the output would replace; give another file name"
+            )
+
+
+@contextmanager
+def _to_stdout() -> Iterator[Path]:
+    """A scratch file whose content goes to standard output once the block ends without error:
+    a refusal or Ctrl-C half-way writes nothing to the pipe."""
+    with tempfile.TemporaryDirectory(prefix="samspill-out-") as folder:
+        scratch = Path(folder) / "output"
+        yield scratch
+        sys.stdout.flush()
+        with open(scratch, "rb") as f:
+            shutil.copyfileobj(f, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
+
+
+def _written_to(path: Path | None):
+    return _to_stdout() if path is None else _written(path)
 
 
 @contextmanager
@@ -48,7 +112,12 @@ def _written(path: Path) -> Iterator[Path]:
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
     if mode is not None and not stat.S_ISREG(mode):
-        yield path
+        try:
+            yield path
+        except OSError as exc:  # /dev/full: the writer's error names no file
+            if exc.filename is not None:
+                raise
+            raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
         return
     target = path.resolve() if path.is_symlink() else path
     made = [p for p in reversed(target.parents) if not p.exists()]
@@ -100,24 +169,35 @@ def graph_group() -> None:
 @click.option("--cumulative", is_flag=True, help="Everything up to YEAR instead of YEAR alone.")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS + ("json",)), default=None,
               help="Output format (default: from the file extension; .json is Kumu).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="The file to write; - is standard output (text formats, with --format).")
 @_LANG
 @click.pass_obj
-def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, output: Path, lang: str) -> None:
+def export_command(ctx, year: int | None, cumulative: bool, fmt: str | None, output: str, lang: str) -> None:
     """Write the network as GEXF, GraphML, Kumu JSON, CSV, PNG, SVG, PDF, or an animated GIF/MP4.
 
     GEXF carries first years for Gephi's timeline; drawings and animations
     keep every organisation in the same place from year to year.
+    `-o - --format csv` writes to standard output (GEXF, GraphML, JSON, CSV and SVG).
     """
-    from graph.export import export_network
+    from graph.export import export_network, format_for
 
+    if output == STDOUT and fmt is None:
+        raise click.UsageError("-o - (standard output) has no extension to tell the format: give --format")
+    try:
+        fmt = format_for(output, fmt)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    path = _output(output, fmt, "network")
+    _not_the_database(path, ctx.db)
     records = _records(ctx)
     try:
-        with _written(output) as scratch:
+        with _written_to(path) as scratch:
             written = export_network(*records, scratch, fmt=fmt, year=year, cumulative=cumulative, lang=lang)
     except (ValueError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} to {output}")
+    if path is not None:  # on standard output, only the export
+        click.echo(f"wrote {written} to {output}")
 
 
 @graph_group.command("metrics")
@@ -134,12 +214,17 @@ def metrics_command(ctx, first: int | None, last: int | None, cumulative: bool) 
     years = project_years(projects)
     first = years[0] if first is None else first
     last = years[-1] if last is None else last
+    for option, year in (("--from", first), ("--to", last)):  # --to 1000000000 measured for hours
+        if not years[0] <= year <= years[-1]:
+            raise click.BadParameter(f"no data for {year}: projects start {years[0]}–{years[-1]}", param_hint=option)
+    if first > last:
+        raise click.BadParameter(f"{first} is after --to {last}", param_hint="--from")
     try:
         rows = yearly_metrics(organisations, projects, participations, years=range(first, last + 1),
                               cumulative=cumulative, with_terms=False)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    names = {o.org_id: o.name for o in organisations}
+    names = {o.org_id: printable(o.name) for o in organisations}  # a terminal never gets a name's escapes
     header = (f"{'year':>4}  {'active':>6}  {'projects':>8}  {'new orgs':>8}  {'ties':>7}  {'new ties':>8}  "
               f"{'cross':>6}  {'nodes':>6}  {'edges':>7}  {'density':>7}  {'parts':>5}  {'largest':>7}  "
               f"{'comm.':>5}  most central / top broker")
@@ -194,17 +279,21 @@ def suggest_command(ctx, year: int | None, orgs: tuple[str, ...], top: int, meth
 
 @click.command("report")
 @click.option("--year", type=int, default=None, help="Year of the report (default: the latest with projects).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="report.pdf, report.docx or report.html")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), required=True,
+              help="report.pdf, report.docx or report.html; - is standard output (HTML, with --format)")
+@click.option("--format", "fmt", type=click.Choice(REPORT_FORMATS), default=None,
+              help="pdf, docx or html (default: from the file extension).")
 @click.option("--cluster", "cluster_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="The cluster's TOML file: name, logo, colours, members (default: SAMSPILL_CLUSTER).")
 @click.option("--internal", is_flag=True, help="Add the internal appendix (members gone quiet); not for publishing.")
 @_LANG
 @click.pass_obj
-def report_command(ctx, year: int | None, output: Path, cluster_file: Path | None, internal: bool, lang: str) -> None:
+def report_command(ctx, year: int | None, output: str, fmt: str | None, cluster_file: Path | None, internal: bool,
+                   lang: str) -> None:
     """The annual collaboration report as PDF, Word (.docx) or self-contained HTML.
 
     The story counts the introductions the advisers recorded in the year, and how many became joint projects.
+    `-o - --format html` writes the HTML to standard output.
     """
     from data.introductions import introductions_per_year
     from graph.build import project_years
@@ -212,7 +301,11 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
     from graph.report import build_report, report_format, write_report
 
     try:
-        report_format(output)
+        if output == STDOUT and fmt is None:
+            raise click.UsageError("-o - (standard output) has no extension to tell the format: give --format html")
+        fmt = report_format(output, fmt)
+        path = _output(output, fmt, "report")
+        _not_the_database(path, ctx.db)
         cluster = load_cluster(cluster_file or ctx.settings.cluster)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -223,11 +316,12 @@ def report_command(ctx, year: int | None, output: Path, cluster_file: Path | Non
                               similarity=ctx.competence_similarity(), cluster=cluster,
                               introductions=introductions_per_year(ctx.store(read_only=True)).get(year),
                               internal=internal)
-        with _written(output) as scratch:
-            written = write_report(report, scratch, fmt=report_format(output))
+        with _written_to(path) as scratch:
+            written = write_report(report, scratch, fmt=fmt)
     except ValueError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {written} report for {year} to {output}")
+    if path is not None:  # on standard output, only the report
+        click.echo(f"wrote {written} report for {year} to {output}")
 
 
 commands = [graph_group, report_command]

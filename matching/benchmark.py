@@ -107,14 +107,23 @@ def load_benchmark(
             raise MatchingError(f"{where}, field grades: grades are 1, 2 or 3, not {bad}")
         if not idea.first_choice:
             raise MatchingError(f"{where}, field grades: no member is graded 3")
-        if known is not None:
-            unknown = sorted(set(idea.grades) - set(known))
-            if unknown:
-                raise MatchingError(f"{where}, field grades: unknown organisation {unknown[0]!r}")
         ideas.append(idea)
     if not ideas:
         raise MatchingError(f"{path}: no [[idea]] in the file")
+    if known is not None:
+        check_graded_members(ideas, known, path)
     return tuple(ideas)
+
+
+def check_graded_members(ideas: Sequence[BenchmarkIdea], known: Sequence[str], path: str | Path) -> None:
+    """Refuse the first idea that grades an organisation not among ``known`` (``path`` names the file)."""
+    known = set(known)
+    for idea in ideas:
+        unknown = sorted(set(idea.grades) - known)
+        if unknown:
+            raise MatchingError(
+                f"{Path(path).name}, idea {idea.idea_id!r}, field grades: unknown organisation {unknown[0]!r}"
+            )
 
 
 def _field(item: Mapping, name: str, kind: type, where: str):
@@ -374,10 +383,10 @@ def evaluate_cluster(
     from data.store import PartnerStore
     from matching.index import index_store, load_match_index
 
-    load_benchmark(benchmark)  # a broken file is refused before minutes of embedding, not after
+    ideas = load_benchmark(benchmark)  # read once: a broken file is refused before minutes of embedding
     with PartnerStore(":memory:") as store:
         import_path(store, Path(sample))
         index_store(store, embedder, progress=progress)
         index = load_match_index(store, embedder.model_id)
-    ideas = load_benchmark(benchmark, known=list(index.org_row))
+    check_graded_members(ideas, list(index.org_row), benchmark)  # the ideas read above, not the file again
     return benchmark_results(index, embedder, ideas, weights=weights)

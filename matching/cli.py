@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from data.store import StoreError
+from data.text import printable
 from matching.reasons import phrase
 from matching.serialise import result_as_json, result_from_json
 from matching.types import MatchingError, MatchQuery
@@ -264,27 +265,29 @@ def _shown(value) -> str:
 
 
 def _print_result(result) -> None:
+    """The result for a terminal: names and reasons as printable text (a name's escape sequences never reach it)."""
     for note in result.notes:
-        click.secho(f"note: {note}", fg="yellow", err=True)
+        click.secho(f"note: {printable(note)}", fg="yellow", err=True)
     if not result.organisations:
         click.echo("No organisation matches the filters.")
     for n, s in enumerate(result.organisations, start=1):
-        click.secho(f"{n:>2}. {s.name}", bold=True, nl=False)
-        click.echo(f"  [{s.kind or '?'}{', ' + s.region if s.region else ''}]  {s.org_id}  score {s.score:.2f}")
+        click.secho(f"{n:>2}. {printable(s.name)}", bold=True, nl=False)
+        region = printable(s.region) if s.region else ""
+        click.echo(f"  [{s.kind or '?'}{', ' + region if region else ''}]  {printable(s.org_id)}  score {s.score:.2f}")
         for reason in s.reasons:
-            click.echo(f"      - {reason}")
+            click.echo(f"      - {printable(reason)}")
     if result.pairings:
         click.secho("\nPairings", bold=True)
         for p in result.pairings:
-            click.echo(f"  {p.company.name} + {p.partner.name}  ({p.score:.2f})")
+            click.echo(f"  {printable(p.company.name)} + {printable(p.partner.name)}  ({p.score:.2f})")
             for reason in p.reasons:
-                click.echo(f"      - {reason}")
+                click.echo(f"      - {printable(reason)}")
     if result.consortia:
         click.secho("\nConsortia", bold=True)
         for c in result.consortia:
-            click.echo(f"  {' + '.join(m.name for m in c.members)}  ({c.score:.2f})")
+            click.echo(f"  {' + '.join(printable(m.name) for m in c.members)}  ({c.score:.2f})")
             for reason in c.reasons:
-                click.echo(f"      - {reason}")
+                click.echo(f"      - {printable(reason)}")
 
 
 @click.group("evaluate")

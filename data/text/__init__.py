@@ -155,7 +155,9 @@ def join_names(names: Sequence[str], lang: str) -> str:
     return f"{', '.join(names[:-1])} {t(lang, 'and')} {names[-1]}"
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# C0 and C1 controls (C1's CSI, U+009B, starts an escape sequence in some terminals), lone surrogates, and
+# U+FFFE and U+FFFF, which XML cannot carry: an SVG drawing or a Word report with them did not parse.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _BREAKS = re.compile("[\t\n\r]+")
 
 
@@ -165,7 +167,7 @@ def printable(text: str) -> str:
     Everything else -- quotes, markup, æøå, emoji -- is kept; escaping is the job of whoever
     writes the file (SVG, HTML).
 
-    >>> printable("Bell\\x07Co\\nAS <b>")
-    'BellCo AS <b>'
+    >>> printable("Bell\\x07Co\\nAS <b>"), printable("\\x9b31mRed\\ufffe AS")
+    ('BellCo AS <b>', '31mRed AS')
     """
     return _CONTROL.sub("", _BREAKS.sub(" ", text))
