@@ -31,6 +31,7 @@ from app_pages.common import (
     suggestion_heading,
 )
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
+from app_pages.introductions_ui import reasons_in_every_language
 from app_pages.resources import get_matcher, get_store, workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
@@ -253,9 +254,11 @@ def _add_all(suggestions, team: str) -> None:
 def _introduce(store, viewer, state: dict, s: Suggestion) -> None:
     """Button callback: propose introducing the idea's (or the "we are") company to this partner."""
     try:
+        # the reasons in every language: the company, or another adviser, may read another than ours
+        reasons = reasons_in_every_language(state["result"].query, s.org_id, {state.get("lang", lang()): s.reasons})
         intro = propose(store, viewer, org_id=s.org_id, idea_id=state["idea_id"],
                         company_org_id=None if state["idea_id"] is not None else state.get("as_org"),
-                        reasons=s.reasons)
+                        reasons=reasons)
     except LIBRARY_ERRORS as exc:
         st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
         return
