@@ -30,16 +30,25 @@ def page() -> None:
         except IdeaNotFound:
             st.error(t("links.idea_not_found", id=linked), icon=":material/link_off:")
             linked = None
-    if not ideas:
-        st.info(t("mine.none"), icon=":material/lightbulb:")
-        st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
-        return
-    st.caption(t("mine.count", n=len(ideas)))
     names = {o.org_id: o.name for o in store.organisations()}
     by_idea: dict[int, list] = {}
     for intro in introductions(store, viewer):
-        if intro.idea_id is not None:
-            by_idea.setdefault(intro.idea_id, []).append(intro)
+        by_idea.setdefault(intro.idea_id, []).append(intro)
+    if not ideas:
+        st.info(t("mine.none"), icon=":material/lightbulb:")
+        st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
+    else:
+        st.caption(t("mine.count", n=len(ideas)))
+    _ideas(viewer, ideas, by_idea, names, linked)
+    # An adviser may introduce the company to a partner without an idea of its ("we are" in Find
+    # partners): shown apart, or the company would never learn of it nor see the partner's contacts.
+    if by_idea.get(None):
+        st.subheader(t("mine.other_introductions"))
+        st.caption(t("mine.other_introductions_help"))
+        company_view(viewer, by_idea[None], names)
+
+
+def _ideas(viewer, ideas, by_idea: dict, names: dict[str, str], linked: int | None) -> None:
     for idea in ideas:
         intros = by_idea.get(idea.idea_id, [])
         outcome = f" · {t('intro.count', n=len(intros))}" if intros else ""

@@ -113,6 +113,8 @@ STRINGS: dict[str, str] = {
     "mine.submitted": "Submitted {created} by {user}",
     "mine.wanted": "Partners wanted: {kinds}",
     "mine.suggestions": "**Suggested partners:**",
+    "mine.other_introductions": "Other introductions",
+    "mine.other_introductions_help": "Partners an adviser has introduced your company to without one of your ideas.",
     # -- inbox ----------------------------------------------------------------------------------------
     "inbox.title": "Ideas inbox",
     "inbox.empty": "No ideas have been submitted yet. Ideas arrive here when a company submits one; you can also submit one on a company's behalf.",

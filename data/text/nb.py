@@ -117,6 +117,8 @@ STRINGS: dict[str, str] = {
     "mine.submitted": "Sendt inn {created} av {user}",
     "mine.wanted": "Ønskede partnere: {kinds}",
     "mine.suggestions": "**Forslag til partnere:**",
+    "mine.other_introductions": "Andre introduksjoner",
+    "mine.other_introductions_help": "Partnere en rådgiver har introdusert bedriften deres for uten at det gjaldt en av idéene deres.",
     # -- inbox ----------------------------------------------------------------------------------------
     "inbox.title": "Idéinnboks",
     "inbox.empty": "Ingen idéer er sendt inn ennå. Idéene kommer hit når en bedrift sender inn en idé; du kan også sende inn en på vegne av en bedrift.",

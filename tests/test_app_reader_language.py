@@ -1,0 +1,91 @@
+"""Every word in the reader's language, found on two newcomers' walks (an English-speaking company,
+a Norwegian adviser): reasons of introductions, download names, labels, import notes."""
+
+from __future__ import annotations
+
+import pytest
+from test_app import IDEA_TEXT, IDEA_TITLE, app_db, find_partners, goto, ok, sign_in  # noqa: F401  (app_db: a fixture)
+
+from app_pages.common import md
+from data.models import Viewer
+
+# Each test on its own copy of the sample database (tests/test_app.py's fixture).
+pytestmark = pytest.mark.usefixtures("app_db")
+
+ADVISER = Viewer("radgiver", "adviser")
+
+
+def _store():
+    from app_pages.resources import workspace
+
+    return workspace().store
+
+
+def _idea(suggestions=("sintef", "elektrisk-sjo")):
+    store = _store()
+    idea = store.add_idea(title=IDEA_TITLE, text=IDEA_TEXT, submitted_by="bedrift1", org_id="innherred-hydrogen",
+                          contact="Kari Nordmann, kari@example.no", confidential=False)
+    store.update_idea(idea.idea_id, suggestions=list(suggestions))
+    return idea
+
+
+def _company_reads(lang: str):
+    company = sign_in("bedrift1")
+    company.sidebar.radio(key="app_lang").set_value(lang)
+    ok(company.run())
+    return goto(company, "my_ideas")
+
+
+def _bullets(at) -> set[str]:
+    return {line[2:] for m in at.markdown for line in m.value.splitlines() if line.startswith("- ")}
+
+
+# -- 1. an introduction's reasons ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("adviser_lang, company_lang", [("nb", "en"), ("en", "nb")])
+def test_an_introduction_from_the_inbox_gives_its_reasons_in_the_companys_language(adviser_lang, company_lang):
+    from data.introductions import introductions
+
+    idea = _idea()
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(adviser_lang)
+    ok(at.run())
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    at.button(key=f"inbox_introduce_{idea.idea_id}_sintef").click()
+    ok(at.run())
+    (intro,) = introductions(_store(), ADVISER, idea_id=idea.idea_id)
+    theirs, ours = intro.reasons_in(company_lang), intro.reasons_in(adviser_lang)
+    assert theirs and ours and set(theirs).isdisjoint(ours)  # worded twice, not copied
+
+    company = _company_reads(company_lang)
+    shown = _bullets(company)
+    assert {md(r) for r in theirs} <= shown
+    assert not {md(r) for r in ours} & shown
+
+
+def test_an_introduction_from_find_partners_gives_its_reasons_in_the_companys_language():
+    from data.introductions import introductions
+
+    at = sign_in("radgiver")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.",
+                  as_org="innherred-hydrogen")
+    at.button(key="find_partners_intro_elektrisk-sjo").click()
+    ok(at.run())
+    (intro,) = [i for i in introductions(_store(), ADVISER) if i.org_id == "elektrisk-sjo"]
+    assert intro.reasons_in("en") and set(intro.reasons_in("en")).isdisjoint(intro.reasons_in("nb"))
+    company = _company_reads("en")
+    # not for one of its ideas (it has none): shown apart, where it was not shown at all before
+    assert [s.value for s in company.subheader] == ["Other introductions"]
+    assert any(m.value == "**Elektrisk Sjø AS** · proposed" for m in company.markdown)
+    assert {md(r) for r in intro.reasons_in("en")} <= _bullets(company)
+
+
+def test_an_introduction_stored_with_reasons_in_one_language_still_shows_them():
+    """Introductions proposed before the reasons were kept in every language show the words they have."""
+    from data.introductions import propose
+
+    idea = _idea()
+    propose(_store(), ADVISER, org_id="sintef", idea_id=idea.idea_id, reasons=["Profilen sier: «hydrogensikkerhet»"])
+    assert "Profilen sier: «hydrogensikkerhet»" in _bullets(_company_reads("en"))
