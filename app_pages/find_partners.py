@@ -476,7 +476,7 @@ def _shortlist_table(rows, subject: str, *, key: str) -> None:
         t("fp.download_csv"),
         data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",",
                     decimal="," if lang() == "nb" else ".").encode("utf-8-sig"),
-        file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key=f"{key}_csv",
+        file_name=t("file.shortlist", date=stamp, fmt="csv"), mime="text/csv", key=f"{key}_csv",
         icon=":material/table:", on_click="ignore",
     )
     page = to_printable_html(
@@ -485,7 +485,7 @@ def _shortlist_table(rows, subject: str, *, key: str) -> None:
         lang=lang(),
     )
     c2.download_button(
-        t("fp.download_html"), data=page.encode("utf-8"), file_name=f"samspill-kortliste-{stamp}.html",
+        t("fp.download_html"), data=page.encode("utf-8"), file_name=t("file.shortlist", date=stamp, fmt="html"),
         mime="text/html", key=f"{key}_html", icon=":material/print:", on_click="ignore",
     )
 

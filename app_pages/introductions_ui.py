@@ -131,7 +131,7 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
     c1, c2, c3 = st.columns(3)
     c1.link_button(t("intro.open_mail_program"), draft.mailto(), icon=":material/mail:", width="stretch")
     c2.download_button(
-        t("intro.download_eml"), data=draft.eml(), file_name=f"samspill-introduksjon-{intro.intro_id}.eml",
+        t("intro.download_eml"), data=draft.eml(), file_name=t("file.introduction", id=intro.intro_id),
         mime="message/rfc822", key=f"{key}_eml", icon=":material/download:", on_click="ignore", width="stretch",
     )
     settings = workspace().settings

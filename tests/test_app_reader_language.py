@@ -3,8 +3,19 @@ a Norwegian adviser): reasons of introductions, download names, labels, import n
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
-from test_app import IDEA_TEXT, IDEA_TITLE, app_db, find_partners, goto, ok, sign_in  # noqa: F401  (app_db: a fixture)
+from test_app import (  # noqa: F401  (app_db: a fixture)
+    IDEA_TEXT,
+    IDEA_TITLE,
+    app_db,
+    find_partners,
+    goto,
+    ok,
+    open_result_tab,
+    sign_in,
+)
 
 from app_pages.common import md
 from data.models import Viewer
@@ -89,3 +100,61 @@ def test_an_introduction_stored_with_reasons_in_one_language_still_shows_them():
     idea = _idea()
     propose(_store(), ADVISER, org_id="sintef", idea_id=idea.idea_id, reasons=["Profilen sier: «hydrogensikkerhet»"])
     assert "Profilen sier: «hydrogensikkerhet»" in _bullets(_company_reads("en"))
+
+
+# -- 2. the names of downloaded files ------------------------------------------------------------------
+
+
+@pytest.fixture
+def download_names(monkeypatch) -> list[str]:
+    """The file name of every download button drawn (Streamlit hands it to its media file manager)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    names: list[str] = []
+    for method in ("add", "add_deferred"):
+        original = getattr(MediaFileManager, method)
+
+        def record(self, *args, _original=original, **kwargs):
+            names.append(kwargs.get("file_name"))
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(MediaFileManager, method, record)
+    return names
+
+
+NAMES = {  # {year}: the network's year shown
+    "nb": ["samspill-introduksjon-1.eml", "samspill-nettverk-til-og-med-{year}.gexf", "samspill-arsrapport-{year}.pdf",
+           "samspill-arsrapport-{year}-intern.docx", f"samspill-kortliste-{date.today()}.csv"],
+    "en": ["samspill-introduction-1.eml", "samspill-network-up-to-{year}.gexf", "samspill-annual-report-{year}.pdf",
+           "samspill-annual-report-{year}-internal.docx", f"samspill-shortlist-{date.today()}.csv"],
+}
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_downloaded_files_are_named_in_the_readers_language(lang, download_names):
+    from data.introductions import propose
+
+    idea = _idea()
+    propose(_store(), ADVISER, org_id="sintef", idea_id=idea.idea_id)
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    goto(at, "network")
+    at.toggle(key="network_cumulative").set_value(True)
+    at.selectbox(key="network_export_format").set_value("gexf")
+    at.toggle(key="network_report_internal").set_value(True)
+    ok(at.run())
+    year = at.select_slider(key="network_year").value
+    goto(at, "find_partners")
+    find_partners(at, "Vi vil elektrifisere fôrflåter og arbeidsbåter i havbruket med batterier og landstrøm.")
+    at.checkbox(key="find_partners_short_elektrisk-sjo").check()
+    ok(at.run())
+    open_result_tab(at, "shortlist")
+    shown = " ".join(n for n in download_names if n)
+    for name in (n.format(year=year) for n in NAMES[lang]):
+        assert name in download_names, (name, sorted(set(download_names) - {None}))
+    other = {"nb": ("network", "annual-report", "shortlist", "introduction"),
+             "en": ("nettverk", "arsrapport", "kortliste", "introduksjon")}[lang]
+    assert not [word for word in other if word in shown], shown

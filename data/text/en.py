@@ -178,6 +178,13 @@ STRINGS: dict[str, str] = {
     "fp.team_consortium": "Consortium {n}",
     "fp.add_consortium": "Put the consortium on the shortlist",
     "fp.shortlist_empty": "The shortlist is empty. Tick “On the shortlist” or mark suggestions as useful.",
+    # names of downloaded files (ASCII: a file name travels through mail programs and file systems)
+    "file.shortlist": "samspill-shortlist-{date}.{fmt}",
+    "file.network": "samspill-network-{year}.{fmt}",
+    "file.network_cumulative": "samspill-network-up-to-{year}.{fmt}",
+    "file.report": "samspill-annual-report-{year}.{fmt}",
+    "file.report_internal": "samspill-annual-report-{year}-internal.{fmt}",
+    "file.introduction": "samspill-introduction-{id}.eml",
     "fp.download_csv": "Download CSV",
     "fp.download_html": "Printable page",
     "fp.clear_shortlist": "Clear the shortlist",

@@ -182,6 +182,13 @@ STRINGS: dict[str, str] = {
     "fp.team_consortium": "Konsortium {n}",
     "fp.add_consortium": "Legg konsortiet i kortlisten",
     "fp.shortlist_empty": "Kortlisten er tom. Kryss av «På kortlisten» eller merk forslag som nyttige.",
+    # names of downloaded files (ASCII: a file name travels through mail programs and file systems)
+    "file.shortlist": "samspill-kortliste-{date}.{fmt}",
+    "file.network": "samspill-nettverk-{year}.{fmt}",
+    "file.network_cumulative": "samspill-nettverk-til-og-med-{year}.{fmt}",
+    "file.report": "samspill-arsrapport-{year}.{fmt}",
+    "file.report_internal": "samspill-arsrapport-{year}-intern.{fmt}",
+    "file.introduction": "samspill-introduksjon-{id}.eml",
     "fp.download_csv": "Last ned CSV",
     "fp.download_html": "Utskriftsvennlig side",
     "fp.clear_shortlist": "Tøm kortlisten",
