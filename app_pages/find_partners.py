@@ -125,7 +125,8 @@ def page() -> None:
         t("fp.we_are"), options=choices.org_ids, format_func=choices.org_labels.get,
         index=None, placeholder=t("fp.we_are_placeholder"), key="find_partners_as_org", help=t("fp.we_are_help"),
     )
-    top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top")
+    top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top",
+                          help=t("fp.top_help"))
 
     # An idea from a registered organisation is matched from its point of view unless the adviser says otherwise.
     seed = as_org or (idea.org_id if idea is not None else None)

@@ -158,3 +158,20 @@ def test_downloaded_files_are_named_in_the_readers_language(lang, download_names
     other = {"nb": ("network", "annual-report", "shortlist", "introduction"),
              "en": ("nettverk", "arsrapport", "kortliste", "introduksjon")}[lang]
     assert not [word for word in other if word in shown], shown
+
+
+# -- 3. what a number counts -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, label, help_starts", [
+    ("nb", "Organisasjoner i lista", "Hvor mange organisasjoner lista viser"),
+    ("en", "Organisations to list", "How many organisations the list shows"),
+])
+def test_the_number_of_partners_asked_for_says_what_it_counts(lang, label, help_starts):
+    # the box was labelled "Antall" ("How many"): of what -- partners, pairings, consortia?
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "find_partners")
+    box = at.number_input(key="find_partners_top")
+    assert box.label == label and box.help.startswith(help_starts)

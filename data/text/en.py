@@ -154,7 +154,8 @@ STRINGS: dict[str, str] = {
         "worked with (or its partners' partners) are lifted."
     ),
     "fp.as_idea_org": "Searching from the point of view of {name}, who submitted the idea.",
-    "fp.top": "How many",
+    "fp.top": "Organisations to list",
+    "fp.top_help": "How many organisations the list shows, best fit first (3–50). Pairings and consortia are drawn from the best either way.",
     "fp.run": "Find partners",
     "fp.need_text": "Type an idea first.",
     "fp.matching": "Searching profiles and project history …",

@@ -158,7 +158,8 @@ STRINGS: dict[str, str] = {
         "(eller partnernes partnere) løftes fram."
     ),
     "fp.as_idea_org": "Søker fra ståstedet til {name}, som sendte inn idéen.",
-    "fp.top": "Antall",
+    "fp.top": "Organisasjoner i lista",
+    "fp.top_help": "Hvor mange organisasjoner lista viser, de best egnede først (3–50). Par og konsortier hentes fra de beste uansett.",
     "fp.run": "Finn partnere",
     "fp.need_text": "Skriv inn en idé først.",
     "fp.matching": "Leter i profiler og prosjekthistorikk …",
