@@ -55,7 +55,9 @@ def _ideas(viewer, ideas, by_idea: dict, names: dict[str, str], linked: int | No
         latest = f" ({intro_status_label(intros[0].status)})" if len(intros) == 1 else ""
         label = f"#{idea.idea_id} · {md(idea.title)} · {status_label(idea.status)}{outcome}{latest}"
         with st.expander(label, expanded=idea.idea_id == linked):
-            st.caption(t("mine.submitted", created=idea.created_at[:16], user=md(idea.submitted_by)))
+            # who may see it: a company that sent an idea in confidence wants to see that it was kept so
+            st.caption(t("mine.submitted", created=idea.created_at[:16], user=md(idea.submitted_by)) + " · "
+                       + t("submit.confidential_yes" if idea.confidential else "submit.confidential_no"))
             st.caption(t("links.idea_link", url=routes.link("my_ideas", idea=idea.idea_id)))
             st.markdown(md(idea.text))
             if idea.wanted_kinds:

@@ -175,3 +175,19 @@ def test_the_number_of_partners_asked_for_says_what_it_counts(lang, label, help_
     goto(at, "find_partners")
     box = at.number_input(key="find_partners_top")
     assert box.label == label and box.help.startswith(help_starts)
+
+
+# -- found on the walks ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang, kept", [("en", "Confidential – only the cluster's advisers"),
+                                        ("nb", "Konfidensiell – bare rådgiverne i klyngen")])
+def test_my_ideas_says_who_may_see_each_idea(lang, kept):
+    # the receipt said "confidential", but the company's own list of ideas no longer did
+    from data.text import t
+
+    _store().add_idea(title=IDEA_TITLE, text=IDEA_TEXT, submitted_by="bedrift1", org_id="innherred-hydrogen",
+                      contact="Kari", confidential=True)
+    company = _company_reads(lang)
+    assert kept == t(lang, "submit.confidential_yes")
+    assert any(c.value.endswith(" · " + kept) for c in company.caption), [c.value for c in company.caption]
