@@ -126,6 +126,10 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
         st.error(error_text(exc))
         return
     st.markdown(t("intro.mail_to", to=md(", ".join(draft.to)) if draft.to else t("intro.mail_no_address")))
+    if draft.to:  # one side without an address would not get the mail: say so, not only by its absence
+        names = {o.org_id: o.name for o in store.organisations()}
+        for org_id in _sides_without_address(store, viewer, intro, draft.to):
+            st.warning(t("intro.side_no_address", name=md(names.get(org_id, org_id))), icon=":material/mail_off:")
     st.markdown(t("intro.mail_subject", subject=md(draft.subject)))
     st.text_area(t("intro.mail_body"), value=draft.body, height=260, disabled=True, key=f"{key}_body_{lang()}")
     c1, c2, c3 = st.columns(3)
@@ -150,6 +154,21 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
         c3.caption(t("intro.no_smtp_hint"))
     if intro.status == "proposed":
         st.caption(t("intro.mark_when_sent"))
+
+
+def _sides_without_address(store, viewer, intro: Introduction, to: Sequence[str]) -> list[str]:
+    """The organisations of the introduction none of whose e-mail addresses the mail goes to.
+
+    The partner's addresses are its contacts'; the company side's may also come from the idea's
+    contact text, so it counts as reached by any address that is not the partner's."""
+    sides = [o for o in (intro.company_org_id, intro.org_id) if o]
+    contacts = visible_contacts(store, viewer, sides)
+    addressed = {a.lower() for a in to}
+    partner = {c.email.lower() for c in contacts.get(intro.org_id, ()) if c.email}
+    missing = [] if addressed & partner else [intro.org_id]
+    if intro.company_org_id and not addressed - partner:
+        missing.insert(0, intro.company_org_id)
+    return missing
 
 
 def company_view(viewer, intros: list[Introduction], names: dict[str, str]) -> None:

@@ -191,3 +191,27 @@ def test_my_ideas_says_who_may_see_each_idea(lang, kept):
     company = _company_reads(lang)
     assert kept == t(lang, "submit.confidential_yes")
     assert any(c.value.endswith(" · " + kept) for c in company.caption), [c.value for c in company.caption]
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_mail_says_which_side_it_does_not_reach(lang):
+    # "To: kari@example.no" alone did not tell the adviser that SINTEF, with no contact person, gets nothing
+    from data.contacts import save_profile
+    from data.introductions import propose
+    from data.models import Contact
+    from data.text import t
+
+    idea = _idea()
+    intro = propose(_store(), ADVISER, org_id="sintef", idea_id=idea.idea_id)
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    at.query_params["idea"] = str(idea.idea_id)
+    goto(at, "inbox")
+    assert at.text_area(key=f"intro_idea_{intro.intro_id}_body_{lang}").value  # the mail is drawn
+    assert [w.value for w in at.warning] == [t(lang, "intro.side_no_address", name="SINTEF")]
+    assert at.selectbox(key=f"inbox_status_{idea.idea_id}").label == t(lang, "inbox.status")  # not a bare "Status"
+
+    save_profile(_store(), ADVISER, "sintef", {}, contacts=[Contact("Siri Forsker", "", "siri@sintef.example.org")])
+    ok(at.run())
+    assert not at.warning
