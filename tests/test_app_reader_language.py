@@ -215,3 +215,21 @@ def test_the_mail_says_which_side_it_does_not_reach(lang):
     save_profile(_store(), ADVISER, "sintef", {}, contacts=[Contact("Siri Forsker", "", "siri@sintef.example.org")])
     ok(at.run())
     assert not at.warning
+
+
+@pytest.mark.parametrize("locale, title", [
+    ("en-GB", "Welcome to Samspill"), ("en-US", "Welcome to Samspill"), ("nb-NO", "Velkommen til Samspill"),
+    ("nn-NO", "Velkommen til Samspill"), ("de-DE", "Velkommen til Samspill"), (None, "Velkommen til Samspill"),
+])
+def test_the_first_page_is_in_the_browsers_language_until_the_reader_chooses(locale, title):
+    # an English-speaking company landed on a Norwegian sign-in page, with the switch to find in the sidebar
+    from test_app import new_app
+
+    at = new_app()
+    at.context["locale"] = locale
+    ok(at.run())
+    assert [h.value for h in at.title] == [title]
+    if locale == "en-GB":  # a choice wins over the browser
+        at.sidebar.radio(key="app_lang").set_value("nb")
+        ok(at.run())
+        assert [h.value for h in at.title] == ["Velkommen til Samspill"]
