@@ -30,7 +30,9 @@ def page() -> None:
         except IdeaNotFound:
             st.error(t("links.idea_not_found", id=linked), icon=":material/link_off:")
             linked = None
-    names = {o.org_id: o.name for o in store.organisations()}
+    organisations = store.organisations()
+    names = {o.org_id: o.name for o in organisations}
+    kinds = {o.org_id: o.kind for o in organisations}
     by_idea: dict[int, list] = {}
     for intro in introductions(store, viewer):
         by_idea.setdefault(intro.idea_id, []).append(intro)
@@ -39,7 +41,7 @@ def page() -> None:
         st.page_link(routes.page("submit"), label=t("nav.submit"), icon=":material/lightbulb:")
     else:
         st.caption(t("mine.count", n=len(ideas)))
-    _ideas(viewer, ideas, by_idea, names, linked)
+    _ideas(viewer, ideas, by_idea, names, kinds, linked)
     # An adviser may introduce the company to a partner without an idea of its ("we are" in Find
     # partners): shown apart, or the company would never learn of it nor see the partner's contacts.
     if by_idea.get(None):
@@ -48,7 +50,7 @@ def page() -> None:
         company_view(viewer, by_idea[None], names)
 
 
-def _ideas(viewer, ideas, by_idea: dict, names: dict[str, str], linked: int | None) -> None:
+def _ideas(viewer, ideas, by_idea: dict, names: dict[str, str], kinds: dict[str, str], linked: int | None) -> None:
     for idea in ideas:
         intros = by_idea.get(idea.idea_id, [])
         outcome = f" · {t('intro.count', n=len(intros))}" if intros else ""
@@ -64,7 +66,11 @@ def _ideas(viewer, ideas, by_idea: dict, names: dict[str, str], linked: int | No
                 st.caption(t("mine.wanted", kinds=", ".join(kind_label(k) for k in idea.wanted_kinds)))
             if idea.suggestions:
                 st.markdown(t("mine.suggestions"))
-                st.markdown("\n".join(f"- {md(names.get(o, o))}" for o in idea.suggestions))
+                # with the kind: back on this page, "Proneo" alone does not say what it would bring
+                st.markdown("\n".join(
+                    f"- {md(names.get(o, o))}" + (f" · {kind_label(kinds[o])}" if kinds.get(o) else "")
+                    for o in idea.suggestions
+                ))
             if intros:
                 company_view(viewer, intros, names)
 

@@ -193,6 +193,14 @@ def test_my_ideas_says_who_may_see_each_idea(lang, kept):
     assert any(c.value.endswith(" · " + kept) for c in company.caption), [c.value for c in company.caption]
 
 
+@pytest.mark.parametrize("lang, kinds", [("en", ("research", "company")), ("nb", ("forskning", "bedrift"))])
+def test_my_ideas_names_the_kind_of_each_suggested_partner(lang, kinds):
+    _idea(suggestions=("sintef", "elektrisk-sjo"))
+    company = _company_reads(lang)
+    research, company_kind = kinds
+    assert any(m.value == f"- SINTEF · {research}\n- Elektrisk Sjø AS · {company_kind}" for m in company.markdown)
+
+
 @pytest.mark.parametrize("lang", ["nb", "en"])
 def test_the_mail_says_which_side_it_does_not_reach(lang):
     # "To: kari@example.no" alone did not tell the adviser that SINTEF, with no contact person, gets nothing
