@@ -99,7 +99,7 @@ def test_an_introduction_stored_with_reasons_in_one_language_still_shows_them():
 
     idea = _idea()
     propose(_store(), ADVISER, org_id="sintef", idea_id=idea.idea_id, reasons=["Profilen sier: «hydrogensikkerhet»"])
-    assert "Profilen sier: «hydrogensikkerhet»" in _bullets(_company_reads("en"))
+    assert md("Profilen sier: «hydrogensikkerhet»") in _bullets(_company_reads("en"))
 
 
 # -- 2. the names of downloaded files ------------------------------------------------------------------
