@@ -31,6 +31,7 @@ from app_pages.common import (
     suggestion_heading,
 )
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
+from app_pages.introductions_ui import reasons_in_every_language
 from app_pages.resources import get_matcher, get_store, workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
@@ -124,7 +125,8 @@ def page() -> None:
         t("fp.we_are"), options=choices.org_ids, format_func=choices.org_labels.get,
         index=None, placeholder=t("fp.we_are_placeholder"), key="find_partners_as_org", help=t("fp.we_are_help"),
     )
-    top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top")
+    top = c4.number_input(t("fp.top"), min_value=3, max_value=50, value=10, step=1, key="find_partners_top",
+                          help=t("fp.top_help"))
 
     # An idea from a registered organisation is matched from its point of view unless the adviser says otherwise.
     seed = as_org or (idea.org_id if idea is not None else None)
@@ -253,9 +255,11 @@ def _add_all(suggestions, team: str) -> None:
 def _introduce(store, viewer, state: dict, s: Suggestion) -> None:
     """Button callback: propose introducing the idea's (or the "we are") company to this partner."""
     try:
+        # the reasons in every language: the company, or another adviser, may read another than ours
+        reasons = reasons_in_every_language(state["result"].query, s.org_id, {state.get("lang", lang()): s.reasons})
         intro = propose(store, viewer, org_id=s.org_id, idea_id=state["idea_id"],
                         company_org_id=None if state["idea_id"] is not None else state.get("as_org"),
-                        reasons=s.reasons)
+                        reasons=reasons)
     except LIBRARY_ERRORS as exc:
         st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
         return
@@ -473,7 +477,7 @@ def _shortlist_table(rows, subject: str, *, key: str) -> None:
         t("fp.download_csv"),
         data=to_csv(rows, headers=headers, delimiter=";" if lang() == "nb" else ",",
                     decimal="," if lang() == "nb" else ".").encode("utf-8-sig"),
-        file_name=f"samspill-kortliste-{stamp}.csv", mime="text/csv", key=f"{key}_csv",
+        file_name=t("file.shortlist", date=stamp, fmt="csv"), mime="text/csv", key=f"{key}_csv",
         icon=":material/table:", on_click="ignore",
     )
     page = to_printable_html(
@@ -482,7 +486,7 @@ def _shortlist_table(rows, subject: str, *, key: str) -> None:
         lang=lang(),
     )
     c2.download_button(
-        t("fp.download_html"), data=page.encode("utf-8"), file_name=f"samspill-kortliste-{stamp}.html",
+        t("fp.download_html"), data=page.encode("utf-8"), file_name=t("file.shortlist", date=stamp, fmt="html"),
         mime="text/html", key=f"{key}_html", icon=":material/print:", on_click="ignore",
     )
 

@@ -64,11 +64,13 @@ def language_switch() -> None:
 
     The choice is also kept outside the widget: ``st.switch_page`` (a link to the sign-in page
     followed once signed in) starts widgets afresh, and the reader's language must survive it;
-    and in a cookie (:func:`cookie_script`), so a reload or a link keeps it too.
+    and in a cookie (:func:`cookie_script`), so a reload or a link keeps it too. Before any choice,
+    the browser's language decides (:func:`browser_language`): an English reader's first page is
+    English, not a Norwegian one with a switch to find.
     """
     if st.session_state.get(LANG_KEY) not in STRINGS:
-        chosen = st.session_state.get(KEPT_KEY) or st.context.cookies.get(COOKIE_NAME)
-        st.session_state[LANG_KEY] = chosen if chosen in STRINGS else DEFAULT_LANG
+        choices = (st.session_state.get(KEPT_KEY), st.context.cookies.get(COOKIE_NAME), browser_language())
+        st.session_state[LANG_KEY] = next((c for c in choices if c in STRINGS), DEFAULT_LANG)
     st.session_state[KEPT_KEY] = st.session_state[LANG_KEY]
     st.sidebar.radio(
         STRINGS[lang()]["app.language"],
@@ -77,6 +79,21 @@ def language_switch() -> None:
         key=LANG_KEY,
         horizontal=True,
     )
+
+
+#: the language subtags of a browser's locale that mean one of the app's languages
+BROWSER_LANGUAGES = {"nb": "nb", "nn": "nb", "no": "nb", "en": "en"}
+
+
+def browser_language(locale: str | None = None) -> str | None:
+    """The app's language for the browser's ``locale`` (``navigator.language``), or None when it has none.
+
+    >>> browser_language("en-GB"), browser_language("nn-NO"), browser_language("de-DE"), browser_language("")
+    ('en', 'nb', None, None)
+    """
+    if locale is None:
+        locale = st.context.locale or ""
+    return BROWSER_LANGUAGES.get(locale.replace("_", "-").split("-")[0].lower())
 
 
 def cookie_script() -> str | None:

@@ -12,15 +12,14 @@ from datetime import date
 import streamlit as st
 
 from app_pages import auth, routes
-from app_pages.common import OPEN_IDEA_KEY, error_text, isolated, library_errors, md
-from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
-from app_pages.introductions_ui import MESSAGE_KEY, adviser_card, flash, parties, timeline
-from app_pages.resources import get_matcher, get_store
+from app_pages.common import LIBRARY_ERRORS, OPEN_IDEA_KEY, error_text, isolated, library_errors, md
+from app_pages.i18n import intro_status_label, kind_label, labels, number, status_label, t, verdict_label
+from app_pages.introductions_ui import MESSAGE_KEY, adviser_card, flash, parties, propose_for_idea, timeline
+from app_pages.resources import get_store
 from data.contacts import contact_line, visible_contacts
 from data.introductions import introductions, introductions_per_year
 from data.models import IDEA_STATUSES, INTRODUCTION_STATUSES
-from data.store import IdeaNotFound, StoreError
-from matching.ideas import propose_for_idea
+from data.store import IdeaNotFound
 
 LINKED_KEY = "inbox_linked_idea"  # the ?idea= last applied (a link opens its idea once, then the user chooses)
 
@@ -188,8 +187,8 @@ def _suggestions(store, viewer, idea, names, intros) -> None:
                         icon=":material/handshake:", width="stretch"):
             try:
                 with st.spinner(t("intro.proposing")):
-                    intro = propose_for_idea(store, get_matcher(), viewer, idea, org_id, lang=lang())
-            except StoreError as exc:
+                    intro = propose_for_idea(store, viewer, idea, org_id)
+            except LIBRARY_ERRORS as exc:
                 st.session_state[MESSAGE_KEY] = ("error", error_text(exc))
             else:
                 st.session_state[MESSAGE_KEY] = ("ok", t("intro.proposed", parties=parties(intro, names, idea.contact)))

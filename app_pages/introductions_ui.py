@@ -7,17 +7,22 @@ proposes them, "My ideas" shows a company what came of its ideas. The work is do
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 import streamlit as st
 
 from app_pages.common import error_text, md, show_contacts, show_reasons
 from app_pages.i18n import intro_status_label, labels, lang, t
-from app_pages.resources import get_store, refresh_index, workspace
+from app_pages.resources import get_matcher, get_store, refresh_index, workspace
 from data.contacts import visible_contacts
-from data.introductions import draft_email, move, send_introduction
-from data.models import INTRODUCTION_STATUSES, INTRODUCTION_STEPS, Introduction
+from data.introductions import draft_email, move, propose, send_introduction
+from data.models import INTRODUCTION_STATUSES, INTRODUCTION_STEPS, Idea, Introduction
 from data.store import StoreError
+from data.text import LANGUAGES
+from matching.ideas import REASONS_DEPTH, idea_query
+from matching.types import MatchQuery
 
 MESSAGE_KEY = "intro_message"
 
@@ -31,6 +36,37 @@ def timeline(intro: Introduction) -> str:
     """"proposed 2026-03-01 · introduced 2026-03-02 …" for the steps reached."""
     steps = [s for s in (*INTRODUCTION_STEPS, "declined") if intro.date_of(s)]
     return " · ".join(t("intro.on", status=intro_status_label(s), date=intro.date_of(s)) for s in steps)
+
+
+def reasons_in_every_language(
+    query: MatchQuery, org_id: str, known: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Why ``org_id`` fits ``query``, in every language of the text layer.
+
+    The matcher words its reasons in one language per query; an introduction is read by an
+    adviser and a company who may each read another, so it keeps them in all (``known``: those
+    the page has already). The idea's vector is the matcher's to keep, so asking again only
+    ranks and words. A language in which the matcher no longer ranks the partner is left out.
+    """
+    worded = {code: tuple(r) for code, r in (known or {}).items()}
+    missing = [code for code in LANGUAGES if code not in worded]
+    results = get_matcher().match_many([replace(query, lang=code) for code in missing]) if missing else []
+    for code, result in zip(missing, results, strict=True):
+        found = next((s for s in result.organisations if s.org_id == org_id), None)
+        if found is not None:
+            worded[code] = found.reasons
+    return {code: worded[code] for code in LANGUAGES if code in worded}
+
+
+def propose_for_idea(store, viewer, idea: Idea, org_id: str) -> Introduction:
+    """Propose introducing ``idea``'s company to ``org_id``, with the matcher's reasons for that
+    partner (among partners of its kind) in every language; a partner it no longer ranks gets none."""
+    reasons: dict[str, tuple[str, ...]] = {}
+    if store.has_organisation(org_id):
+        kind = store.organisation(org_id).kind
+        query = replace(idea_query(idea, top=REASONS_DEPTH), kinds=(kind,) if kind else ())
+        reasons = reasons_in_every_language(query, org_id)
+    return propose(store, viewer, org_id=org_id, idea_id=idea.idea_id, reasons=reasons)
 
 
 def flash() -> None:
@@ -90,12 +126,16 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
         st.error(error_text(exc))
         return
     st.markdown(t("intro.mail_to", to=md(", ".join(draft.to)) if draft.to else t("intro.mail_no_address")))
+    if draft.to:  # one side without an address would not get the mail: say so, not only by its absence
+        names = {o.org_id: o.name for o in store.organisations()}
+        for org_id in _sides_without_address(store, viewer, intro, draft.to):
+            st.warning(t("intro.side_no_address", name=md(names.get(org_id, org_id))), icon=":material/mail_off:")
     st.markdown(t("intro.mail_subject", subject=md(draft.subject)))
     st.text_area(t("intro.mail_body"), value=draft.body, height=260, disabled=True, key=f"{key}_body_{lang()}")
     c1, c2, c3 = st.columns(3)
     c1.link_button(t("intro.open_mail_program"), draft.mailto(), icon=":material/mail:", width="stretch")
     c2.download_button(
-        t("intro.download_eml"), data=draft.eml(), file_name=f"samspill-introduksjon-{intro.intro_id}.eml",
+        t("intro.download_eml"), data=draft.eml(), file_name=t("file.introduction", id=intro.intro_id),
         mime="message/rfc822", key=f"{key}_eml", icon=":material/download:", on_click="ignore", width="stretch",
     )
     settings = workspace().settings
@@ -116,6 +156,21 @@ def _mail(store, viewer, intro: Introduction, key: str) -> None:
         st.caption(t("intro.mark_when_sent"))
 
 
+def _sides_without_address(store, viewer, intro: Introduction, to: Sequence[str]) -> list[str]:
+    """The organisations of the introduction none of whose e-mail addresses the mail goes to.
+
+    The partner's addresses are its contacts'; the company side's may also come from the idea's
+    contact text, so it counts as reached by any address that is not the partner's."""
+    sides = [o for o in (intro.company_org_id, intro.org_id) if o]
+    contacts = visible_contacts(store, viewer, sides)
+    addressed = {a.lower() for a in to}
+    partner = {c.email.lower() for c in contacts.get(intro.org_id, ()) if c.email}
+    missing = [] if addressed & partner else [intro.org_id]
+    if intro.company_org_id and not addressed - partner:
+        missing.insert(0, intro.company_org_id)
+    return missing
+
+
 def company_view(viewer, intros: list[Introduction], names: dict[str, str]) -> None:
     """A company's introductions: to whom, how far it got, and the partner's contacts once introduced."""
     store = get_store()
@@ -126,7 +181,7 @@ def company_view(viewer, intros: list[Introduction], names: dict[str, str]) -> N
         with st.container(border=True):
             st.markdown(f"**{name}** · {intro_status_label(intro.status)}")
             st.caption(timeline(intro))
-            show_reasons(intro.reasons)
+            show_reasons(intro.reasons_in(lang()))
             if intro.introduced_on:
                 if shown.get(intro.org_id):
                     show_contacts(shown[intro.org_id])

@@ -409,11 +409,10 @@ def _downloads(year: int, cumulative: bool, adviser: bool) -> None:
             key="network_export_format",
         )
         suffix = {"kumu": "json"}.get(fmt, fmt)
-        span = "til-og-med-" if cumulative else ""
         st.download_button(
             t("net.export_button", fmt=fmt.upper()),
             data=functools.partial(_export, fmt, year, cumulative, language),
-            file_name=f"samspill-nettverk-{span}{year}.{suffix}",
+            file_name=t("file.network_cumulative" if cumulative else "file.network", year=year, fmt=suffix),
             mime=MIME_TYPES.get(fmt),
             on_click="ignore",
             key="network_export_download",
@@ -431,7 +430,7 @@ def _downloads(year: int, cumulative: bool, adviser: bool) -> None:
             row.download_button(
                 t("net.report_button", fmt=fmt.upper()),
                 data=functools.partial(_report, fmt, year, language, internal),
-                file_name=f"samspill-arsrapport-{year}{'-intern' if internal else ''}.{fmt}",
+                file_name=t("file.report_internal" if internal else "file.report", year=year, fmt=fmt),
                 mime=REPORT_MIME_TYPES[fmt],
                 on_click="ignore",
                 key=f"network_report_{fmt}",

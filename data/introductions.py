@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
@@ -42,7 +42,7 @@ from data.storage import introductions as introduction_rows
 from data.storage.errors import IdeaNotFound, OrganisationNotFound
 from data.storage.introductions import OUTCOME_WEIGHTS, IntroductionYear, outcome_balance
 from data.storage.register import has_organisation, organisation_name
-from data.text import join_names, t
+from data.text import LANGUAGES, join_names, t
 
 __all__ = [
     "OUTCOME_WEIGHTS",
@@ -105,17 +105,23 @@ def propose(
     org_id: str,
     idea_id: int | None = None,
     company_org_id: str | None = None,
-    reasons: Iterable[str] = (),
+    reasons: Iterable[str] | Mapping[str, Iterable[str]] = (),
     today: date | None = None,
 ) -> Introduction:
     """Propose introducing the company side (the idea's organisation unless given) to ``org_id``.
 
+    ``reasons`` are why this partner, best given in every language of the text layer
+    (``{"nb": [...], "en": [...]}``), so that each reader reads them in their own
+    (:meth:`~data.models.Introduction.reasons_in`); one list is kept as words of an unknown language.
     An open introduction of the same two parties for the same idea is returned instead of a
     second one (pressing "introduce" twice makes one).
     """
     _require_adviser(viewer)
     today = today or date.today()
-    reasons = [str(r) for r in reasons][:10]
+    if isinstance(reasons, Mapping):
+        reasons = {code: [str(r) for r in worded][:10] for code, worded in reasons.items() if code in LANGUAGES}
+    else:
+        reasons = [str(r) for r in reasons][:10]
     with store.write() as cur:
         if not has_organisation(cur, org_id):
             raise OrganisationNotFound(f"no organisation with id {org_id!r}")
@@ -286,9 +292,10 @@ def draft_email(store, viewer: Viewer, intro_id: int, *, lang: str) -> EmailDraf
         parts.append(_shorten(idea.text, SUMMARY_CHARS))
     elif idea is not None:
         parts.append(t(lang, "intro.mail.confidential", company=company_name))
-    if intro.reasons:
+    reasons = intro.reasons_in(lang)
+    if reasons:
         parts.append(t(lang, "intro.mail.why", partner=partner_name) + "\n"
-                     + "\n".join(f"- {_one_line(r)}" for r in intro.reasons))
+                     + "\n".join(f"- {_one_line(r)}" for r in reasons))
     contacts = [t(lang, "intro.mail.contacts")]
     for name, lines in ((company_name, company_lines), (partner_name, partner_lines)):
         contacts.append(f"{name}: " + ("; ".join(lines) if lines else t(lang, "intro.mail.no_contact")))

@@ -130,7 +130,10 @@ class Introduction:
     status: str
     created_by: str
     created_at: str = ""
-    reasons: tuple[str, ...] = ()  # why this partner, as the matcher said it
+    #: why this partner, as the matcher said it: (language, the reasons in it) for each language the
+    #: adviser's app wrote them in; language "" for words of an unknown language (introductions
+    #: proposed before the reasons were kept in every language, or by a caller that gave one list)
+    reasons: tuple[tuple[str, tuple[str, ...]], ...] = ()
     proposed_on: str = ""
     introduced_on: str = ""
     met_on: str = ""
@@ -140,6 +143,18 @@ class Introduction:
 
     def date_of(self, status: str) -> str:
         return getattr(self, f"{status}_on") if status in INTRODUCTION_STATUSES else ""
+
+    def reasons_in(self, lang: str) -> tuple[str, ...]:
+        """The reasons in ``lang``; else those of an unknown language, else those of any language.
+
+        >>> i = Introduction(1, "sintef", "acme", None, "proposed", "r", reasons=(("nb", ("Ja",)), ("en", ("Yes",))))
+        >>> i.reasons_in("en"), i.reasons_in("de"), Introduction(1, "s", "a", None, "proposed", "r").reasons_in("en")
+        (('Yes',), ('Ja',), ())
+        """
+        worded = dict(self.reasons)
+        if lang in worded:
+            return worded[lang]
+        return worded.get("", next(iter(worded.values()), ()))
 
 
 @dataclass(frozen=True)

@@ -246,6 +246,29 @@ def test_the_notes_of_an_import_are_in_the_readers_language(lang, words):
         assert expected in captions, captions
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("nb", "utfylte 0 lagrede organisasjoner, la til 8; prosjektdeltakerne ble funnet slik: 10 nye"),
+    ("en", "enriched 0 stored organisations, added 8; the projects' participants were found as: 10 new"),
+])
+def test_an_import_that_enriches_stored_organisations_says_so_in_the_readers_language(lang, words):
+    """Forskningsrådet's rows are matched to stored organisations by number and name (data.importers.reconcile)."""
+    from pathlib import Path
+
+    from test_app import uploader
+
+    at = sign_in("radgiver")
+    at.sidebar.radio(key="app_lang").set_value(lang)
+    ok(at.run())
+    goto(at, "organisations")
+    upload = Path(__file__).parent / "fixtures" / "import" / "forskningsradet-excerpt.csv"
+    uploader(at).upload(upload.name, upload.read_bytes(), "text/csv")
+    ok(at.run())
+    at.button(key="organisations_import").click()
+    ok(at.run())
+    captions = [c.value for c in at.caption]
+    assert words in captions, captions
+
+
 @pytest.mark.parametrize("note, nb", [
     ("ignored other files in the folder: README.md, logo.png",
      "andre filer i mappen ble ikke lest: README.md, logo.png"),
@@ -257,7 +280,20 @@ def test_the_notes_of_an_import_are_in_the_readers_language(lang, words):
     ("skipped 1 deleted unit(s) (slettedato set): 912345678 Gamle AS",
      "hoppet over 1 slettet enhet (slettedato satt): 912345678 Gamle AS"),
     ("the search result is empty: nothing to import", "søkeresultatet er tomt: ingenting å importere"),
+    ("enriched 1,205 stored organisations, added 1; participations: 5 already in the project (same name), 1 new, "
+     "1 stored, not in the project (same org number or name)",
+     "utfylte 1\xa0205 lagrede organisasjoner, la til 1; prosjektdeltakerne ble funnet slik: 5 allerede i prosjektet "
+     "(samme navn), 1 ny, 1 lagret fra før, men ny i prosjektet (samme organisasjonsnummer eller navn)"),
+    ("left out 2 website(s) that are no http(s) web address (the app links to a website); first at "
+     "units.json, record 3, field hjemmeside",
+     "utelot 2 nettsider som ikke er en adresse med http eller https (appen lenker til nettsiden); "
+     "første i units.json, post 3, felt hjemmeside"),
+    ("3 rows share a normalised name (N: id) with an earlier row and only filled its gaps",
+     "3 rader har samme navn som en tidligere rad og fylte bare hullene i den"),
+    ("orgs.xlsx: read the sheet 'Data', the first that is not hidden (skipped: 'Gammel')",
+     "orgs.xlsx: leste arket 'Data', det første som ikke er skjult (hoppet over: 'Gammel')"),
     ("a note nobody has worded yet", "a note nobody has worded yet"),  # stays as it is
+    ("orgs.csv: a note nobody has worded yet", "orgs.csv: a note nobody has worded yet"),
 ])
 def test_each_kind_of_import_note_is_worded_in_bokmal(note, nb):
     from data.importers.messages import describe_note

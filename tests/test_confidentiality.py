@@ -333,7 +333,7 @@ def test_the_store_hands_out_contacts_and_introductions_as_the_app_does(everyday
             shown = visible_contacts(store, viewer, list(CONTACT_MARKERS))
             markers = {CONTACT_MARKERS[o] for o, people in shown.items() if people}
             assert markers == CONTACT_READERS[username], username
-            assert {i.reasons[0].split()[-1] for i in introductions(store, viewer)} == INTRO_READERS[username]
+            assert {i.reasons_in("nb")[0].split()[-1] for i in introductions(store, viewer)} == INTRO_READERS[username]
             for intro in introductions(store, Viewer("radgiver", "adviser")):
                 with pytest.raises(NotAllowed):  # the mail (both sides' contacts) is the advisers' to send
                     draft_email(store, viewer, intro.intro_id, lang="nb")

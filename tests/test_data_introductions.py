@@ -68,7 +68,7 @@ def test_propose_uses_the_ideas_company_and_reuses_an_open_introduction(store):
                     today=DAY)
     assert (first.company_org_id, first.org_id, first.status, first.proposed_on) == (
         "fjordkraft", "sintef", "proposed", "2025-03-03")
-    assert first.reasons == ("Profilen sier: «hydrogen»",)
+    assert first.reasons_in("nb") == first.reasons_in("en") == ("Profilen sier: «hydrogen»",)  # language not given
     again = propose(store, ADVISER, org_id="sintef", idea_id=idea.idea_id, today=DAY)
     assert again.intro_id == first.intro_id and len(introductions(store, ADVISER)) == 1
     assert store.idea(idea.idea_id, ADVISER).status == "in_progress"  # someone is working on it now
@@ -155,6 +155,35 @@ def test_the_mail_is_written_in_the_readers_language_with_both_contacts(store, l
         assert part in text, part
     assert "bytte diesel med hydrogen" in draft.body  # the company let its idea be shared
     assert draft.to == ("ola@fjordkraft.example.org", "siri@sintef.example.org")
+
+
+def test_reasons_given_in_every_language_are_read_in_the_readers(store, tmp_path):
+    idea = an_idea(store, confidential=False)
+    worded = {"nb": ["Profilen sier: «hydrogen»"], "en": ["The profile says: «hydrogen»"]}
+    intro = propose(store, ADVISER, org_id="sintef", idea_id=idea.idea_id, reasons=worded)
+    for viewer in (ADVISER, COMPANY):  # as stored, read back by each reader
+        stored = introduction(store, viewer, intro.intro_id)
+        assert stored.reasons_in("en") == ("The profile says: «hydrogen»",)
+        assert stored.reasons_in("nb") == ("Profilen sier: «hydrogen»",)
+    assert "- The profile says: «hydrogen»" in draft_email(store, ADVISER, intro.intro_id, lang="en").body
+    assert "- Profilen sier: «hydrogen»" in draft_email(store, ADVISER, intro.intro_id, lang="nb").body
+    assert "The profile says" not in draft_email(store, ADVISER, intro.intro_id, lang="nb").body
+
+
+def test_an_introduction_stored_before_the_languages_were_kept_still_shows_its_reasons(tmp_path):
+    """Rows written as one list of worded strings (the proposing adviser's language) read as before."""
+    path = tmp_path / "old.duckdb"
+    with PartnerStore(path) as store:
+        store.upsert([Organisation("fjordkraft", "Fjordkraft", kind="company"), Organisation("sintef", "SINTEF")])
+        intro = propose(store, ADVISER, org_id="sintef", company_org_id="fjordkraft")
+        with store.write() as cur:  # what the store wrote until now
+            cur.execute("UPDATE introductions SET reasons = ? WHERE intro_id = ?",
+                        ['["Profilen sier: «hydrogen»"]', intro.intro_id])
+    with PartnerStore(path) as store:
+        old = introduction(store, ADVISER, intro.intro_id)
+        assert old.reasons == (("", ("Profilen sier: «hydrogen»",)),)
+        assert old.reasons_in("en") == old.reasons_in("nb") == ("Profilen sier: «hydrogen»",)
+        assert "- Profilen sier: «hydrogen»" in draft_email(store, ADVISER, intro.intro_id, lang="en").body
 
 
 def test_a_confidential_idea_is_not_quoted_in_the_mail(store):

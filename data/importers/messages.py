@@ -1,13 +1,22 @@
-"""An import error as one line in the reader's language (the app's import page).
+"""What an import says, in the reader's language: its errors and the notes of its report (the app's import page).
 
+The importers speak English, for the command line, which prints their words as they are:
 :class:`~data.importers.base.ImportFileError` keeps its problems as structured locations (file,
-row, column) and English messages, which the command line prints as they are. For the app,
-:func:`describe` words the location in the reader's language and the problems people meet
-most often -- a missing or misspelt column, an empty file, a file that is not UTF-8 or not
-comma-separated, a bad value, a duplicate id, an unknown reference -- through the text layer
-(keys ``import.*``). A problem not in that list keeps its English message; the frame around
-it is still in the reader's language. tests/test_data_import_messages.py makes each of these
-problems from a real file, so a changed importer message that no longer matches shows up there.
+row, column) with English messages, and :class:`~data.importers.ImportReport` keeps English notes
+(files ignored, control characters removed, kinds taken from NACE codes or names, regions kept as
+municipality, deleted units skipped, stored organisations enriched, ...). For the app this module
+words both through the text layer:
+
+* :func:`describe` and :func:`describe_problem`: an error on one line -- the place (:func:`where`)
+  and the problems people meet most often (a missing or misspelt column, an empty file, a file
+  that is not UTF-8 or not comma-separated, a bad value, a duplicate id, an unknown reference;
+  keys ``import.*``);
+* :func:`describe_note`: a note of the report (keys ``import.note.*``).
+
+Each is recognised by its English words (:data:`_PATTERNS`, :data:`_NOTES`); one not known keeps
+its English message, in a frame that is still in the reader's language. tests/test_data_import.py
+and tests/test_app_everyday.py make these errors and notes from real files, so an importer message
+that was changed and no longer matches shows up there.
 """
 
 from __future__ import annotations
@@ -76,8 +85,27 @@ _NOTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"^(?P<n>[\d,]+) third-party participations imported as partners$", "import.note.third_parties"),
         (r"^skipped (?P<n>[\d,]+) deleted unit\(s\) \(slettedato set\): (?P<shown>.+)$", "import.note.deleted"),
         (r"^the search result is empty: nothing to import$", "import.note.empty_search"),
+        (r"^enriched (?P<n>[\d,]+) stored organisations, added (?P<added>[\d,]+)(?:; participations: (?P<how>.+))?$",
+         "import.note.enriched"),
+        (r"^left out (?P<n>[\d,]+) website\(s\) that are no http\(s\) web address \(the app links to a website\); "
+         r"first at (?P<where>.+)$", "import.note.websites"),
+        (r"^(?P<n>[\d,]+) rows share a normalised name \(N: id\) with an earlier row and only filled its gaps$",
+         "import.note.merged"),
+        (r"^read the sheet (?P<sheet>.+), the first that is not hidden \(skipped: (?P<hidden>.+)\)$",
+         "import.note.hidden_sheets"),
     )
 )
+# How the participations of an enriching import found their organisations (data.importers.reconcile).
+_HOW = {
+    "already in the project (same id)": "same_id",
+    "already in the project (same org number)": "same_number",
+    "already in the project (same name)": "same_name",
+    "stored, not in the project (same org number or name)": "stored",
+    "new": "new",
+}
+_HOW_PART = re.compile(r"(?P<n>[\d,]+) (?P<how>" + "|".join(re.escape(h) for h in _HOW) + r")(?:, |$)")
+# A note of one table of a folder carries its file's name in front (data.importers.detect).
+_OF_FILE = re.compile(r"^(?P<file>[^:/\\]+\.\w+): (?P<note>.+)$")
 _PLACE = re.compile(r"^(?P<file>.+?), (?P<unit>row|record) (?P<row>\d+)(?: \((?P<detail>[^)]*)\))?"
                     r"(?:, (?:column|field) (?P<column>.+))?$")
 
@@ -144,8 +172,12 @@ def describe_note(note: str, lang: str) -> str:
         found = pattern.match(note)
         if found:
             values = found.groupdict()
-            if "n" in values:
-                values["n"] = format_number(int(values["n"].replace(",", "")), lang)
+            for count in ("n", "added"):
+                if count in values:
+                    values[count] = format_number(int(values[count].replace(",", "")), lang)
+            if key == "import.note.enriched":
+                how = _how(values.pop("how"), lang)
+                return t(lang, key, **values) + (t(lang, "import.note.how", how=how) if how else "")
             if values.get("where"):
                 place = _PLACE.match(values["where"])
                 if place:
@@ -153,4 +185,20 @@ def describe_note(note: str, lang: str) -> str:
                     values["where"] = where(Location(place["file"], row, place["detail"] or "", place["column"] or "",
                                                      place["unit"]), lang)
             return t(lang, key, **values)
+    of_file = _OF_FILE.match(note)
+    if of_file:
+        worded = describe_note(of_file["note"], lang)
+        if worded != of_file["note"]:
+            return f"{of_file['file']}: {worded}"
     return note
+
+
+def _how(text: str | None, lang: str) -> str:
+    """ "5 already in the project (same name), 3 new" in ``lang`` ("" when there is none, or it is not known)."""
+    parts = list(_HOW_PART.finditer(text or ""))
+    if not parts or "".join(p.group(0) for p in parts) != text:
+        return text or ""
+    return ", ".join(
+        t(lang, f"import.note.how.{_HOW[p['how']]}", n=format_number(int(p["n"].replace(",", "")), lang))
+        for p in parts
+    )

@@ -64,10 +64,32 @@ class IntroductionYear:
     declined: int
 
 
+def reasons_from_json(text: str | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The stored reasons as (language, reasons) pairs.
+
+    An object ``{"nb": [...], "en": [...]}`` holds them in each language; a list is the words of
+    one unknown language (rows written before the languages were kept), given language ``""``.
+
+    >>> reasons_from_json('{"nb": ["Ja"], "en": ["Yes"]}'), reasons_from_json('["Ja"]'), reasons_from_json(None)
+    ((('nb', ('Ja',)), ('en', ('Yes',))), (('', ('Ja',)),), ())
+    """
+    stored = json.loads(text or "[]")
+    if isinstance(stored, dict):
+        return tuple((str(code), tuple(str(r) for r in worded)) for code, worded in stored.items())
+    return (("", tuple(str(r) for r in stored)),) if stored else ()
+
+
+def reasons_to_json(reasons: Sequence[str] | Mapping[str, Sequence[str]]) -> str:
+    """The reasons as stored: an object per language when given per language, else a list."""
+    if isinstance(reasons, Mapping):
+        return json.dumps({str(code): list(worded) for code, worded in reasons.items()}, ensure_ascii=False)
+    return json.dumps(list(reasons), ensure_ascii=False)
+
+
 def introduction_from_row(row) -> Introduction:
     (intro_id, org_id, company, idea_id, status, by, at, reasons, *dates, by_mail) = row
     return Introduction(
-        intro_id, org_id, company, idea_id, status, by, at or "", tuple(json.loads(reasons or "[]")),
+        intro_id, org_id, company, idea_id, status, by, at or "", reasons_from_json(reasons),
         *(d or "" for d in dates), sent_by_mail=bool(by_mail),
     )
 
@@ -110,14 +132,13 @@ def add_introduction(
     idea_id: int | None,
     company_org_id: str | None,
     org_id: str,
-    reasons: Sequence[str],
+    reasons: Sequence[str] | Mapping[str, Sequence[str]],
     created_by: str,
     proposed_on: date,
 ) -> int:
-    """Insert a proposed introduction; returns its id."""
-    reasons_json = json.dumps(list(reasons), ensure_ascii=False)
+    """Insert a proposed introduction; returns its id. ``reasons``: per language, or one list (language unknown)."""
     return cur.execute(
-        INSERT_INTRODUCTION, [idea_id, company_org_id, org_id, reasons_json, created_by, proposed_on]
+        INSERT_INTRODUCTION, [idea_id, company_org_id, org_id, reasons_to_json(reasons), created_by, proposed_on]
     ).fetchone()[0]
 
 
