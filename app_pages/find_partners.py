@@ -31,7 +31,6 @@ from app_pages.common import (
     suggestion_heading,
 )
 from app_pages.i18n import intro_status_label, kind_label, labels, lang, number, status_label, t, verdict_label
-from app_pages.introductions_ui import reasons_in_every_language
 from app_pages.resources import get_matcher, get_store, workspace
 from data.contacts import contact_line, visible_contacts, website_url
 from data.export import SHORTLIST_COLUMNS, shortlist_rows, to_csv, to_printable_html
@@ -39,6 +38,7 @@ from data.introductions import introductions, propose
 from data.models import KINDS, VERDICTS
 from data.regions import regions_in_use
 from data.shortlists import ShortlistItem, save_shortlist, shortlist
+from matching.ideas import reasons_in_every_language
 from matching.types import MatchQuery, Suggestion
 
 RESULT_KEY = "find_partners_result"
@@ -256,7 +256,8 @@ def _introduce(store, viewer, state: dict, s: Suggestion) -> None:
     """Button callback: propose introducing the idea's (or the "we are") company to this partner."""
     try:
         # the reasons in every language: the company, or another adviser, may read another than ours
-        reasons = reasons_in_every_language(state["result"].query, s.org_id, {state.get("lang", lang()): s.reasons})
+        reasons = reasons_in_every_language(get_matcher(), state["result"].query, s.org_id,
+                                            {state.get("lang", lang()): s.reasons})
         intro = propose(store, viewer, org_id=s.org_id, idea_id=state["idea_id"],
                         company_org_id=None if state["idea_id"] is not None else state.get("as_org"),
                         reasons=reasons)

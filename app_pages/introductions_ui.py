@@ -7,8 +7,7 @@ proposes them, "My ideas" shows a company what came of its ideas. The work is do
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from datetime import date
 
 import streamlit as st
@@ -17,12 +16,10 @@ from app_pages.common import error_text, md, show_contacts, show_reasons
 from app_pages.i18n import intro_status_label, labels, lang, t
 from app_pages.resources import get_matcher, get_store, refresh_index, workspace
 from data.contacts import visible_contacts
-from data.introductions import draft_email, move, propose, send_introduction
+from data.introductions import draft_email, move, send_introduction
 from data.models import INTRODUCTION_STATUSES, INTRODUCTION_STEPS, Idea, Introduction
 from data.store import StoreError
-from data.text import LANGUAGES
-from matching.ideas import REASONS_DEPTH, idea_query
-from matching.types import MatchQuery
+from matching import ideas
 
 MESSAGE_KEY = "intro_message"
 
@@ -38,35 +35,9 @@ def timeline(intro: Introduction) -> str:
     return " · ".join(t("intro.on", status=intro_status_label(s), date=intro.date_of(s)) for s in steps)
 
 
-def reasons_in_every_language(
-    query: MatchQuery, org_id: str, known: Mapping[str, Sequence[str]] | None = None
-) -> dict[str, tuple[str, ...]]:
-    """Why ``org_id`` fits ``query``, in every language of the text layer.
-
-    The matcher words its reasons in one language per query; an introduction is read by an
-    adviser and a company who may each read another, so it keeps them in all (``known``: those
-    the page has already). The idea's vector is the matcher's to keep, so asking again only
-    ranks and words. A language in which the matcher no longer ranks the partner is left out.
-    """
-    worded = {code: tuple(r) for code, r in (known or {}).items()}
-    missing = [code for code in LANGUAGES if code not in worded]
-    results = get_matcher().match_many([replace(query, lang=code) for code in missing]) if missing else []
-    for code, result in zip(missing, results, strict=True):
-        found = next((s for s in result.organisations if s.org_id == org_id), None)
-        if found is not None:
-            worded[code] = found.reasons
-    return {code: worded[code] for code in LANGUAGES if code in worded}
-
-
 def propose_for_idea(store, viewer, idea: Idea, org_id: str) -> Introduction:
-    """Propose introducing ``idea``'s company to ``org_id``, with the matcher's reasons for that
-    partner (among partners of its kind) in every language; a partner it no longer ranks gets none."""
-    reasons: dict[str, tuple[str, ...]] = {}
-    if store.has_organisation(org_id):
-        kind = store.organisation(org_id).kind
-        query = replace(idea_query(idea, top=REASONS_DEPTH), kinds=(kind,) if kind else ())
-        reasons = reasons_in_every_language(query, org_id)
-    return propose(store, viewer, org_id=org_id, idea_id=idea.idea_id, reasons=reasons)
+    """Propose introducing ``idea``'s company to ``org_id`` with the reasons in every language (the app's matcher)."""
+    return ideas.propose_for_idea(store, get_matcher(), viewer, idea, org_id)
 
 
 def flash() -> None:

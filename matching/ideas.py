@@ -7,7 +7,11 @@ organisation that sent it (never suggested to itself).
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
 from data.models import Idea
+from data.text import LANGUAGES
 from matching.types import MatchQuery, Suggestion
 
 #: Suggestions a company gets right after it submits an idea.
@@ -46,21 +50,39 @@ def suggest_for_idea(store, matcher, idea: Idea, *, top: int = FIRST_SUGGESTIONS
 REASONS_DEPTH = 50
 
 
-def propose_for_idea(store, matcher, viewer, idea: Idea, org_id: str, *, lang: str | None = None):
+def reasons_in_every_language(
+    matcher, query: MatchQuery, org_id: str, known: Mapping[str, Sequence[str]] | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Why ``org_id`` fits ``query``, in every language of the text layer.
+
+    The matcher words its reasons in one language per query; an introduction is read by an
+    adviser and a company who may each read another, so it keeps them in all (``known``: those
+    the caller has already). The idea's vector is the matcher's to keep, so asking again only
+    ranks and words. A language in which the matcher no longer ranks the partner is left out.
+    """
+    worded = {code: tuple(r) for code, r in (known or {}).items()}
+    missing = [code for code in LANGUAGES if code not in worded]
+    results = matcher.match_many([replace(query, lang=code) for code in missing]) if missing else []
+    for code, result in zip(missing, results, strict=True):
+        found = next((s for s in result.organisations if s.org_id == org_id), None)
+        if found is not None:
+            worded[code] = found.reasons
+    return {code: worded[code] for code in LANGUAGES if code in worded}
+
+
+def propose_for_idea(store, matcher, viewer, idea: Idea, org_id: str):
     """Propose introducing ``idea``'s company to ``org_id``, with the matcher's reasons for that partner.
 
     The reasons are the ones the matcher gives ``org_id`` for this idea now (among partners of its
-    kind); a partner it no longer ranks is proposed without reasons. Returns the
-    :class:`~data.models.Introduction` (an open one for the same parties is reused).
+    kind), in every language (:func:`reasons_in_every_language`); a partner it no longer ranks is
+    proposed without reasons. Returns the :class:`~data.models.Introduction` (an open one for the
+    same parties is reused).
     """
-    from dataclasses import replace
-
     from data.introductions import propose
 
-    reasons: tuple[str, ...] = ()
+    reasons: dict[str, tuple[str, ...]] = {}
     if store.has_organisation(org_id):
         kind = store.organisation(org_id).kind
-        query = replace(idea_query(idea, top=REASONS_DEPTH, lang=lang), kinds=(kind,) if kind else ())
-        found = next((s for s in matcher.match(query).organisations if s.org_id == org_id), None)
-        reasons = found.reasons if found is not None else ()
+        query = replace(idea_query(idea, top=REASONS_DEPTH), kinds=(kind,) if kind else ())
+        reasons = reasons_in_every_language(matcher, query, org_id)
     return propose(store, viewer, org_id=org_id, idea_id=idea.idea_id, reasons=reasons)
