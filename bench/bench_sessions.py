@@ -17,12 +17,13 @@ barrier before each timed step:
 * ``members``, ``communities``, ``organisation``: switching to each view (``--view-repeats`` times
   per round), after the network as it stands and an organisation were chosen.
 
-Two times per step: until the page is drawn and settled, and ``served``, from the browser's request
+Three times per step: until the page is drawn and settled; ``served``, from the browser's request
 to run the script until the server's "run finished" reached it (the browser's own clock for
-websocket frames). The browsers stand in for advisers' own computers but share the server's two
-cores, so they run at niceness 19 (``--browser-nice``) and yield the cores to the server: six
-Chromiums drawing pages otherwise used four times the server's CPU and the drawn time measured
-mostly the browsers.
+websocket frames); and ``on_server``, from the request's arrival until the run's end on the
+server's own clock (``bench/server_timing.py`` starts the app and logs each run; a table shows
+where that time went). The browsers stand in for advisers' own computers but share the server's
+two cores, so they run at niceness 19 (``--browser-nice``), their session group too
+(``bench/browser.py``), and yield the cores to the server.
 
 Prints p50/p95 per tree, step and number of sessions, and the ratio of N sessions to one per tree;
 writes every timing to ``--out`` (JSON). ``--cycles 2`` serves the trees twice in alternating order
