@@ -121,7 +121,7 @@ def test_similarity_reweights_structural_ties():
     # Both have the same structural rank (1.5 of 2: 1 - 0.5/2 = 0.75); alpha 0.5 adds half the similarity.
     assert [i.score for i in intros] == pytest.approx([0.5 * 0.75 + 0.5 * 0.9, 0.5 * 0.75 + 0.5 * 0.1])
     assert intros[0].similarity == 0.9
-    assert intros[0].reasons[-1] == "competence similarity 0.90"
+    assert intros[0].reasons[-1] == "competence similarity 0.90 of 1"
 
 
 def test_similarity_cannot_beat_alpha_zero():

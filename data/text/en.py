@@ -339,7 +339,7 @@ STRINGS: dict[str, str] = {
     "reason.partners_more": "{names} and {more} more",
     "reason.on": "{reason} on {terms}",
     "reason.complementary": "complementary: {a} vs. {b}",
-    "reason.similarity": "competence similarity {value}",
+    "reason.similarity": "competence similarity {value} of 1",
     "and": "and",
     "draw.title_year": "Collaboration {year}",
     "draw.title_cumulative": "The collaboration network up to {year}",

@@ -343,7 +343,7 @@ STRINGS: dict[str, str] = {
     "reason.partners_more": "{names} og {more} til",
     "reason.on": "{reason} om {terms}",
     "reason.complementary": "utfyllende kompetanse: {a} hos den ene, {b} hos den andre",
-    "reason.similarity": "kompetanselikhet {value}",
+    "reason.similarity": "kompetanselikhet {value} av 1",
     "and": "og",
     "draw.title_year": "Samarbeid {year}",
     "draw.title_cumulative": "Samarbeidsnettverket til og med {year}",
