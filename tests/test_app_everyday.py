@@ -6,6 +6,8 @@ from __future__ import annotations
 import pytest
 from test_app import IDEA_TEXT, IDEA_TITLE, app_db, goto, ok, sign_in, texts  # noqa: F401  (app_db: a fixture)
 
+from app_pages.common import md
+
 # Each test on its own copy of the sample database (tests/test_app.py's fixture).
 pytestmark = pytest.mark.usefixtures("app_db")
 
@@ -266,7 +268,7 @@ def test_an_import_that_enriches_stored_organisations_says_so_in_the_readers_lan
     at.button(key="organisations_import").click()
     ok(at.run())
     captions = [c.value for c in at.caption]
-    assert words in captions, captions
+    assert md(words) in captions, captions  # notes carry file names and values: drawn as written (md)
 
 
 @pytest.mark.parametrize("note, nb", [
