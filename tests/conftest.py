@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,28 @@ def api(api_db, real_embedder):
         client.headers_of = lambda name: {"Authorization": f"Bearer {api_db['tokens'][name]}"}
         yield client
     service.close()
+
+
+class _Mailbox:
+    """A real local SMTP server's inbox (aiosmtpd): every message as (sender, recipients, bytes)."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on a free local port: yields (its inbox, the port)."""
+    controller_module = pytest.importorskip("aiosmtpd.controller")
+    box = _Mailbox()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = controller_module.Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield box, port
+    controller.stop()

@@ -203,28 +203,6 @@ def test_mailto_and_eml_carry_the_draft():
     assert message.get_content().strip() == "Hei,\nlinje to æøå"
 
 
-class _Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    controller_module = pytest.importorskip("aiosmtpd.controller")
-    box = _Mailbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = controller_module.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
-
-
 def test_sending_through_the_mail_server_marks_the_introduction_made(store, smtp_server):
     box, port = smtp_server
     settings = Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_security="none",

@@ -15,7 +15,6 @@ import email.policy
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import urllib.parse
@@ -279,28 +278,6 @@ def test_a_drawing_draws_every_character_of_a_label_or_writes_it_out():
 
 
 # -- the mail --------------------------------------------------------------------------------------
-
-
-class _Mailbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    controller_module = pytest.importorskip("aiosmtpd.controller")
-    box = _Mailbox()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = controller_module.Controller(box, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield box, port
-    controller.stop()
 
 
 INJECTED = "Fjord AS\r\nBcc: victim@evil.example.org\r\nX-Evil: 1\n\nbody"
